@@ -1,0 +1,120 @@
+"""The organisation tree (机构树) and the users who work in it."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+
+
+class Org(models.Model):
+    """A node of the organisation tree: a government, an office, a department, a township, a village."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "人民政府"
+        PETITION_OFFICE = "petition_office", "信访部门"
+        DEPARTMENT = "department", "职能部门"
+        TOWNSHIP = "township", "乡镇街道"
+        VILLAGE = "village", "村（社区）"
+        POLITICAL_LEGAL = "political_legal", "政法机关"
+        DISCIPLINE = "discipline", "纪检监察机关"
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省级"
+        CITY = "city", "市级"
+        COUNTY = "county", "县级"
+        TOWNSHIP = "township", "乡级"
+        VILLAGE = "village", "村级"
+
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    # 行政区划代码: 6 digits to county, 9 to township, 12 to village (GB/T 2260, GB/T 10114).
+    region_code = models.CharField(
+        "行政区划代码",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^(\d{6}|\d{9}|\d{12})$", "行政区划代码应为6、9或12位数字")],
+    )
+    # Prefix of the readable petition numbers this org registers (e.g. "清溪信").
+    number_prefix = models.CharField("编号前缀", max_length=20, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级机构", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    # Materialised path "/1/4/17/": a subtree is one indexed prefix query.
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    is_active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "机构"
+        verbose_name_plural = "机构"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to this org, itself included."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    @property
+    def display_prefix(self) -> str:
+        return self.number_prefix or self.short_name or self.region_code or f"ORG{self.pk}"
+
+
+class Role(models.TextChoices):
+    INTAKE_CLERK = "intake_clerk", "登记员"
+    REVIEWER = "reviewer", "信访部门审核员"
+    HANDLER = "handler", "承办人"
+    HANDLING_ORG_HEAD = "handling_org_head", "责任单位负责人"
+    SUPERVISOR = "supervisor", "督查督办员"
+    LEADER = "leader", "领导干部"
+    STATISTICIAN = "statistician", "统计员"
+    ADMINISTRATOR = "administrator", "系统管理员"
+
+
+class User(AbstractUser):
+    """A staff member: belongs to one org, holds one or more roles."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    org = models.ForeignKey(
+        Org, verbose_name="所属机构", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        # Cached per instance: roles are read on every permission check of a request.
+        if not hasattr(self, "_role_cache"):
+            self._role_cache = frozenset(self.roles.values_list("role", flat=True))
+        return self._role_cache
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set.intersection(roles))
+
+
+class UserRole(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField("角色", max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "用户角色"
+        verbose_name_plural = "用户角色"
+        ordering = ["user_id", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="orgs_userrole_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_role_display()

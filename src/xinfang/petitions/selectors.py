@@ -1,0 +1,142 @@
+"""Reads of petitions, always through the user's data scope."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from xinfang.orgs.models import User
+from xinfang.orgs.selectors import user_scope_org_ids
+from xinfang.petitions import crypto
+from xinfang.petitions.models import Petition, PetitionParty, PetitionType, Petitioner
+from xinfang.petitions.validators import normalize_id_number, normalize_phone
+
+
+def petitions_visible_to(*, user: User) -> QuerySet[Petition]:
+    """Petitions registered in, or located in, the user's subtree; never an accusation against the user's own org."""
+    queryset = Petition.objects.all()
+    scope = user_scope_org_ids(user=user)
+    if scope is None:
+        return queryset
+    queryset = queryset.filter(Q(registering_org_id__in=scope) | Q(locality_id__in=scope))
+    if user.org_id is not None:
+        # Art 30 ¶3: an accusation never reaches the accused unit, whatever its scope,
+        # nor any unit inside it.
+        queryset = queryset.exclude(
+            petition_type=PetitionType.ACCUSATION, complained_org_id__in=user.org.ancestor_ids
+        )
+    return queryset
+
+
+def petition_get_for_user(*, user: User, petition_id: int) -> Petition:
+    """Fetch one petition the user may see; missing and forbidden are the same 404."""
+    return (
+        petitions_visible_to(user=user)
+        .select_related("registering_org", "registered_by", "category__parent", "locality", "complained_org")
+        .prefetch_related("hot_topics", "parties__petitioner", "attachments")
+        .get(pk=petition_id)
+    )
+
+
+@dataclass(frozen=True)
+class PetitionFilters:
+    channel: str = ""
+    petition_type: str = ""
+    category_id: int | None = None
+    locality_id: int | None = None
+    status: str = ""
+    group_visit: bool | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    text: str = ""
+
+
+def _petitioner_ids_matching(text: str) -> list[int] | None:
+    """Exact ID-number or phone match through the blind indexes, or None if the text is neither."""
+    compact = text.replace(" ", "")
+    if len(compact) == 18 and compact[:17].isdigit():
+        index = crypto.blind_index(normalize_id_number(compact))
+        return list(Petitioner.objects.filter(id_number_index=index).values_list("id", flat=True))
+    phone = normalize_phone(compact)
+    if phone.replace("-", "").isdigit() and len(phone) >= 7:
+        index = crypto.blind_index(phone)
+        return list(Petitioner.objects.filter(phone_index=index).values_list("id", flat=True))
+    return None
+
+
+def petitions_filter(*, queryset: QuerySet[Petition], filters: PetitionFilters) -> QuerySet[Petition]:
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.petition_type:
+        queryset = queryset.filter(petition_type=filters.petition_type)
+    if filters.category_id:
+        queryset = queryset.filter(Q(category_id=filters.category_id) | Q(category__parent_id=filters.category_id))
+    if filters.locality_id:
+        queryset = queryset.filter(locality_id=filters.locality_id)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.group_visit is not None:
+        queryset = queryset.filter(is_group_visit=filters.group_visit)
+    tz = timezone.get_current_timezone()
+    if filters.received_from:
+        queryset = queryset.filter(received_at__gte=datetime.combine(filters.received_from, time.min, tz))
+    if filters.received_to:
+        queryset = queryset.filter(received_at__lte=datetime.combine(filters.received_to, time.max, tz))
+    text = filters.text.strip()
+    if text:
+        petitioner_ids = _petitioner_ids_matching(text)
+        if petitioner_ids is not None:
+            queryset = queryset.filter(parties__petitioner_id__in=petitioner_ids)
+        else:
+            # Number or words of the summary. Names are encrypted, so they are found by ID or phone.
+            queryset = queryset.filter(Q(number=text.upper()) | Q(summary__contains=text))
+    return queryset
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Petition]
+    next_cursor: str | None
+
+
+def encode_cursor(petition: Petition) -> str:
+    return f"{petition.received_at.timestamp():.6f}_{petition.pk}"
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """Parse a cursor; raises ValueError on anything malformed."""
+    stamp, _, pk = cursor.partition("_")
+    return datetime.fromtimestamp(float(stamp), tz=UTC), int(pk)
+
+
+def petitions_page(*, queryset: QuerySet[Petition], cursor: str | None, size: int = 20) -> Page:
+    """Keyset pagination, newest first: cost does not grow with how far the reader pages."""
+    queryset = queryset.order_by("-received_at", "-id")
+    if cursor:
+        received_at, pk = decode_cursor(cursor)
+        queryset = queryset.filter(Q(received_at__lt=received_at) | Q(received_at=received_at, id__lt=pk))
+    rows = list(
+        queryset.select_related("category__parent", "locality", "registering_org")
+        .prefetch_related("parties__petitioner")[: size + 1]
+    )
+    next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
+    return Page(rows=rows[:size], next_cursor=next_cursor)
+
+
+def petitions_of_identity(*, user: User, id_number: str = "", phone: str = "", limit: int = 20) -> list[Petition]:
+    """Earlier petitions of the person with this ID number or phone, within the user's scope (exact match)."""
+    indexes = Q()
+    if id_number:
+        indexes |= Q(petitioner__id_number_index=crypto.blind_index(normalize_id_number(id_number)))
+    if phone:
+        indexes |= Q(petitioner__phone_index=crypto.blind_index(normalize_phone(phone)))
+    if not indexes:
+        return []
+    petition_ids = PetitionParty.objects.filter(indexes).values("petition_id")
+    return list(
+        petitions_visible_to(user=user)
+        .filter(id__in=petition_ids)
+        .select_related("category", "locality")
+        .order_by("-received_at", "-id")[:limit]
+    )

@@ -1,0 +1,339 @@
+"""Registration of petitions on every channel: one transaction per registration."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from xinfang.audit.services import audit_record
+from xinfang.orgs.models import Org, Role, User
+from xinfang.orgs.permissions import require_role
+from xinfang.petitions import crypto
+from xinfang.petitions.attachments import check_upload
+from xinfang.petitions.models import (
+    Attachment,
+    Category,
+    Channel,
+    HotTopic,
+    NumberSequence,
+    Petition,
+    PetitionEvent,
+    PetitionParty,
+    PetitionType,
+    Petitioner,
+    Urgency,
+)
+from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.petitions.validators import validate_id_number, validate_phone, validate_uscc
+
+REGISTER_ROLES = (Role.INTAKE_CLERK, Role.REVIEWER, Role.ADMINISTRATOR)
+# A clerk's clock may run a little ahead of the server's; beyond this, "received" is in the future.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass
+class PetitionerInput:
+    name: str
+    kind: str = Petitioner.Kind.PERSON
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    is_representative: bool = False
+
+
+@dataclass
+class UploadInput:
+    name: str
+    data: bytes
+
+
+@dataclass
+class PetitionInput:
+    channel: str
+    received_at: datetime
+    summary: str
+    content: str
+    category_id: int
+    petition_type: str
+    locality_id: int
+    petitioners: list[PetitionerInput]
+    person_times: int | None = None
+    demands: str = ""
+    complained_org_id: int | None = None
+    amount_involved: Decimal | None = None
+    hot_topic_codes: list[str] = field(default_factory=list)
+    litigation_related: bool = False
+    urgency: str = Urgency.NORMAL
+    source_reference: str = ""
+    attachments: list[UploadInput] = field(default_factory=list)
+
+
+def _clean_petitioner(raw: PetitionerInput, *, index: int, channel: str) -> dict[str, str]:
+    """Validate one petitioner; errors are keyed `petitioners.N.field` for forms and the API."""
+    errors: dict[str, list[str]] = {}
+    prefix = f"petitioners.{index}"
+    name = raw.name.strip()
+    cleaned = {"kind": raw.kind, "name": name, "id_number": "", "phone": "", "address": raw.address.strip()}
+    if raw.kind not in Petitioner.Kind.values:
+        errors[f"{prefix}.kind"] = ["信访人类型无效"]
+    if not name:
+        errors[f"{prefix}.name"] = ["请填写信访人姓名或单位名称"]
+    id_number = raw.id_number.strip()
+    if id_number:
+        try:
+            if raw.kind == Petitioner.Kind.ORGANISATION:
+                cleaned["id_number"] = validate_uscc(id_number)
+            else:
+                cleaned["id_number"] = validate_id_number(id_number)
+        except ValidationError as error:
+            errors[f"{prefix}.id_number"] = error.messages
+    elif channel == Channel.VISIT and raw.kind == Petitioner.Kind.PERSON:
+        # Visitors are registered against their ID card at the reception desk.
+        errors[f"{prefix}.id_number"] = ["来访人须登记身份证号码"]
+    phone = raw.phone.strip()
+    if phone:
+        try:
+            cleaned["phone"] = validate_phone(phone)
+        except ValidationError as error:
+            errors[f"{prefix}.phone"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _validate(data: PetitionInput) -> tuple[list[dict[str, str]], int, bool]:
+    """Check the whole registration; raise one ValidationError naming every bad field."""
+    errors: dict[str, list[str]] = {}
+    if data.channel not in Channel.values:
+        errors["channel"] = ["请选择有效的信访形式"]
+    if data.petition_type not in PetitionType.values:
+        errors["petition_type"] = ["请选择信访类型"]
+    if data.urgency not in Urgency.values:
+        errors["urgency"] = ["紧急程度无效"]
+    if not data.summary.strip():
+        errors["summary"] = ["请填写概况"]
+    elif len(data.summary.strip()) > 200:
+        errors["summary"] = ["概况不超过200字"]
+    if not data.content.strip():
+        errors["content"] = ["请填写信访内容"]
+    if data.received_at is None:
+        errors["received_at"] = ["请填写收到时间"]
+    elif data.received_at > timezone.now() + CLOCK_TOLERANCE:
+        errors["received_at"] = ["收到时间不能晚于当前时间"]
+    if data.amount_involved is not None and data.amount_involved < 0:
+        errors["amount_involved"] = ["涉及金额不能为负数"]
+
+    petitioners: list[dict[str, str]] = []
+    for index, raw in enumerate(data.petitioners):
+        try:
+            petitioners.append(_clean_petitioner(raw, index=index, channel=data.channel))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    # Anonymous letters of accusation are lawful (Art 23: no notice when name or address is unknown).
+    if not data.petitioners and data.petition_type != PetitionType.ACCUSATION:
+        errors["petitioners"] = ["请至少登记一名信访人"]
+    identities = [p["id_number"] for p in petitioners if p["id_number"]]
+    if len(identities) != len(set(identities)):
+        errors["petitioners"] = ["同一证件号码重复登记"]
+
+    person_times = data.person_times if data.person_times is not None else max(len(data.petitioners), 1)
+    threshold = settings.XINFANG_GROUP_VISIT_THRESHOLD
+    is_group_visit = data.channel == Channel.VISIT and person_times >= threshold
+    max_representatives = settings.XINFANG_MAX_REPRESENTATIVES
+    if person_times < 1:
+        errors["person_times"] = ["人次至少为1"]
+    elif person_times < len(data.petitioners):
+        errors["person_times"] = [f"人次（{person_times}）不能少于登记的信访人数（{len(data.petitioners)}）"]
+    representatives = sum(1 for raw in data.petitioners if raw.is_representative or is_group_visit)
+    if representatives > max_representatives:
+        # Art 20: several people with one matter choose at most five representatives.
+        errors["petitioners"] = [f"集体访最多登记{max_representatives}名代表（《信访工作条例》第二十条）"]
+    if is_group_visit and not data.petitioners:
+        errors["petitioners"] = ["集体访须登记代表"]
+    if errors:
+        raise ValidationError(errors)
+    return petitioners, person_times, is_group_visit
+
+
+def _lookup(model, pk, field_name: str, message: str, errors: dict, **extra):
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk, **extra).first()
+    if obj is None:
+        errors[field_name] = [message]
+    return obj
+
+
+def _next_sequence(*, org: Org, year: int) -> int:
+    """Take the next number of an office's year, holding the sequence row's lock to commit."""
+    sequence = NumberSequence.objects.select_for_update().filter(org=org, year=year).first()
+    if sequence is None:
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(org=org, year=year, last_value=0)
+        except IntegrityError:
+            pass  # another registration created it first; lock theirs
+        sequence = NumberSequence.objects.select_for_update().get(org=org, year=year)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return sequence.last_value
+
+
+def format_number(*, org: Org, year: int, sequence: int) -> str:
+    return f"{org.display_prefix}-{year}-{sequence:06d}"
+
+
+def _petitioner_for(cleaned: dict[str, str]) -> Petitioner:
+    """Reuse the petitioner with the same ID number (refreshing contact details), else create one."""
+    id_index = crypto.blind_index(cleaned["id_number"])
+    phone_index = crypto.blind_index(cleaned["phone"])
+    existing = None
+    if id_index:
+        existing = Petitioner.objects.filter(id_number_index=id_index, kind=cleaned["kind"]).first()
+    if existing is not None:
+        changed = []
+        for name in ("phone", "address"):
+            if cleaned[name] and getattr(existing, name) != cleaned[name]:
+                setattr(existing, name, cleaned[name])
+                changed.append(name)
+        if "phone" in changed:
+            existing.phone_index = phone_index
+            changed.append("phone_index")
+        if changed:
+            existing.save(update_fields=[*changed, "updated_at"])
+        return existing
+    return Petitioner.objects.create(
+        kind=cleaned["kind"], name=cleaned["name"], id_number=cleaned["id_number"],
+        phone=cleaned["phone"], address=cleaned["address"],
+        id_number_index=id_index, phone_index=phone_index,
+    )
+
+
+def petition_register(
+    *, data: PetitionInput, actor: User, idempotency_key: str | None = None
+) -> tuple[Petition, bool]:
+    """Register a petition; returns (petition, created). A repeated idempotency key returns the first one."""
+    require_role(actor, REGISTER_ROLES, action="登记信访事项")
+    if actor.org_id is None:
+        raise ValidationError({"registering_org": ["当前用户未分配所属机构，不能登记"]})
+    key = (idempotency_key or "").strip()[:64] or None
+    if key:
+        existing = Petition.objects.filter(registered_by=actor, idempotency_key=key).first()
+        if existing is not None:
+            return existing, False
+    try:
+        return _register(data=data, actor=actor, idempotency_key=key), True
+    except IntegrityError:
+        # Two submits with one key raced: the loser's transaction rolled back; return the winner.
+        if key:
+            existing = Petition.objects.filter(registered_by=actor, idempotency_key=key).first()
+            if existing is not None:
+                return existing, False
+        raise
+
+
+@transaction.atomic
+def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) -> Petition:
+    petitioners, person_times, is_group_visit = _validate(data)
+    checked_files = []
+    errors: dict[str, list[str]] = {}
+    for upload in data.attachments:
+        try:
+            checked_files.append((upload, check_upload(name=upload.name, data=upload.data)))
+        except ValidationError as error:
+            errors.setdefault("attachments", []).extend(error.messages)
+    category = _lookup(Category, data.category_id, "category", "问题分类不存在或已停用", errors, is_active=True)
+    if data.category_id is None:
+        errors["category"] = ["请选择问题分类"]
+    locality = _lookup(Org, data.locality_id, "locality", "问题属地不存在", errors)
+    if data.locality_id is None:
+        errors["locality"] = ["请选择问题属地"]
+    complained_org = _lookup(Org, data.complained_org_id, "complained_org", "被反映单位不存在", errors)
+    topics = list(HotTopic.objects.filter(code__in=data.hot_topic_codes, is_active=True))
+    unknown = set(data.hot_topic_codes) - {topic.code for topic in topics}
+    if unknown:
+        errors["hot_topic_codes"] = [f"热点领域不存在：{'、'.join(sorted(unknown))}"]
+    if errors:
+        raise ValidationError(errors)
+
+    office = actor.org
+    year = timezone.localtime(data.received_at).year
+    sequence = _next_sequence(org=office, year=year)
+    petition = Petition(
+        number=format_number(org=office, year=year, sequence=sequence),
+        registering_org=office, year=year, sequence=sequence, registered_by=actor,
+        channel=data.channel, received_at=data.received_at,
+        source_reference=data.source_reference.strip(), summary=data.summary.strip(),
+        content=data.content.strip(), demands=data.demands.strip(), category=category,
+        petition_type=data.petition_type, locality=locality, complained_org=complained_org,
+        amount_involved=data.amount_involved, litigation_related=data.litigation_related,
+        urgency=data.urgency, person_times=person_times, is_group_visit=is_group_visit,
+        idempotency_key=idempotency_key,
+    )
+    petition.full_clean(exclude=["hot_topics"])
+    petition.save()
+    petition.hot_topics.set(topics)
+    for position, (raw, cleaned) in enumerate(zip(data.petitioners, petitioners)):
+        PetitionParty.objects.create(
+            petition=petition, petitioner=_petitioner_for(cleaned), position=position,
+            is_representative=is_group_visit or raw.is_representative,
+        )
+    for upload, checked in checked_files:
+        _store_attachment(petition=petition, upload=upload, checked=checked, actor=actor)
+    now = timezone.now()
+    PetitionEvent.objects.create(
+        petition=petition, kind=PetitionEvent.Kind.REGISTERED, actor=actor, actor_org=office,
+        occurred_at=now, data={"channel": data.channel, "person_times": person_times,
+                               "is_group_visit": is_group_visit, "attachments": len(checked_files)},
+    )
+    audit_record(actor=actor, action="petition.register", target=petition,
+                 data={"number": petition.number, "channel": data.channel, "person_times": person_times})
+    return petition
+
+
+def _store_attachment(*, petition: Petition, upload: UploadInput, checked, actor: User) -> Attachment:
+    attachment = Attachment(
+        petition=petition, original_name=upload.name[:200], content_type=checked.content_type,
+        size=checked.size, sha256=checked.sha256, uploaded_by=actor,
+    )
+    attachment.file.save(upload.name, ContentFile(upload.data), save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(*, petition: Petition, upload: UploadInput, actor: User) -> Attachment:
+    """Add one checked file to a registered petition."""
+    require_role(actor, REGISTER_ROLES + (Role.HANDLER,), action="上传附件")
+    checked = check_upload(name=upload.name, data=upload.data)
+    attachment = _store_attachment(petition=petition, upload=upload, checked=checked, actor=actor)
+    PetitionEvent.objects.create(
+        petition=petition, kind=PetitionEvent.Kind.ATTACHMENT_ADDED, actor=actor, actor_org=actor.org,
+        occurred_at=timezone.now(), data={"name": attachment.original_name, "sha256": checked.sha256},
+    )
+    audit_record(actor=actor, action="petition.attachment_add", target=petition,
+                 data={"attachment": attachment.pk, "sha256": checked.sha256})
+    return attachment
+
+
+@transaction.atomic
+def petitioner_reveal(*, petition: Petition, petitioner: Petitioner, actor: User, reason: str) -> Petitioner:
+    """Show one petitioner's full personal data: allowed with a stated reason, and always logged."""
+    if not petitions_visible_to(user=actor).filter(pk=petition.pk).exists():
+        raise PermissionDenied("无权查看该信访事项")
+    if not reason.strip():
+        raise ValidationError({"reason": ["查看完整个人信息须填写事由"]})
+    if not PetitionParty.objects.filter(petition=petition, petitioner=petitioner).exists():
+        raise ValidationError({"petitioner": ["该信访人不属于此信访事项"]})
+    PetitionEvent.objects.create(
+        petition=petition, kind=PetitionEvent.Kind.PERSONAL_DATA_VIEWED, actor=actor, actor_org=actor.org,
+        occurred_at=timezone.now(), note=reason.strip()[:200], data={"petitioner": petitioner.pk},
+    )
+    audit_record(actor=actor, action="petitioner.reveal", target=petitioner,
+                 data={"petition": petition.number, "reason": reason.strip()[:200]})
+    return petitioner

@@ -1,0 +1,18 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from xinfang.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.xinfang_login, name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("petitions/", views.petition_list, name="petition-list"),
+    path("petitions/new/", views.petition_register_view, name="petition-register"),
+    path("petitions/lookup/", views.identity_lookup, name="identity-lookup"),
+    path("petitions/<int:petition_id>/", views.petition_detail, name="petition-detail"),
+    path("petitions/<int:petition_id>/petitioners/<int:petitioner_id>/reveal/",
+         views.petitioner_reveal_view, name="petitioner-reveal"),
+    path("petitions/<int:petition_id>/attachments/<int:attachment_id>/",
+         views.attachment_download, name="attachment-download"),
+]

@@ -1,0 +1,188 @@
+"""Staff pages: thin views that parse input, call a service or selector, and render."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from xinfang.orgs.models import Role
+from xinfang.petitions.models import Attachment, Petition, Petitioner
+from xinfang.petitions.selectors import (
+    PetitionFilters,
+    petition_get_for_user,
+    petitions_filter,
+    petitions_of_identity,
+    petitions_page,
+    petitions_visible_to,
+)
+from xinfang.petitions.services import (
+    REGISTER_ROLES,
+    PetitionerInput,
+    PetitionInput,
+    UploadInput,
+    petition_register,
+    petitioner_reveal,
+)
+from xinfang.petitions.validators import validate_id_number
+from xinfang.web.forms import PetitionerFormSet, PetitionFilterForm, PetitionForm, RevealForm
+
+PAGE_SIZE = 30
+
+
+class XinfangLoginView(LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+xinfang_login = login_not_required(XinfangLoginView.as_view())
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("petition-list")
+
+
+def petition_list(request: HttpRequest) -> HttpResponse:
+    form = PetitionFilterForm(request.GET or None)
+    filters = PetitionFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        group = data["group_visit"]
+        filters = PetitionFilters(
+            text=data["q"], channel=data["channel"], petition_type=data["petition_type"],
+            category_id=data["category"].pk if data["category"] else None,
+            group_visit=None if group == "" else group == "1",
+            received_from=data["received_from"], received_to=data["received_to"],
+        )
+    queryset = petitions_filter(queryset=petitions_visible_to(user=request.user), filters=filters)
+    try:
+        page = petitions_page(queryset=queryset, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+    except (ValueError, OverflowError):
+        page = petitions_page(queryset=queryset, cursor=None, size=PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(request, "web/petition_list.html", {
+        "form": form, "page": page, "base_query": query.urlencode(),
+        "is_first_page": not request.GET.get("cursor"),
+        "can_register": request.user.is_superuser or request.user.has_role(*REGISTER_ROLES),
+    })
+
+
+def _apply_errors(error: ValidationError, form: PetitionForm, formset) -> None:
+    """Put the service's field errors on the form fields or petitioner rows they name."""
+    field_map = {"category_id": "category", "locality_id": "locality", "complained_org_id": "complained_org",
+                 "hot_topic_codes": "hot_topics"}
+    for key, messages_ in error.message_dict.items():
+        if key.startswith("petitioners."):
+            _, index, field = key.split(".", 2)
+            # Rows were compacted (blank ones skipped), so map back to the row the clerk filled in.
+            row = formset.filled_rows[int(index)]
+            for message in messages_:
+                formset.forms[row].add_error(field, message)
+            continue
+        name = field_map.get(key, key)
+        for message in messages_:
+            form.add_error(name if name in form.fields else None, message)
+
+
+@require_http_methods(["GET", "POST"])
+def petition_register_view(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_superuser or request.user.has_role(*REGISTER_ROLES)):
+        raise Http404
+    if request.method == "POST":
+        form = PetitionForm(request.POST, request.FILES, user=request.user)
+        formset = PetitionerFormSet(request.POST, prefix="petitioners")
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            formset.filled_rows = [i for i, f in enumerate(formset.forms) if f.has_changed() and not f.is_blank()]
+            petitioners = [
+                PetitionerInput(**{k: formset.forms[i].cleaned_data[k] for k in (
+                    "kind", "name", "id_number", "phone", "address", "is_representative")})
+                for i in formset.filled_rows
+            ]
+            uploads = [UploadInput(name=f.name, data=f.read()) for f in data["attachments"]]
+            petition_input = PetitionInput(
+                channel=data["channel"], received_at=data["received_at"], summary=data["summary"],
+                content=data["content"], demands=data["demands"], category_id=data["category"].pk,
+                petition_type=data["petition_type"], locality_id=data["locality"].pk,
+                complained_org_id=data["complained_org"].pk if data["complained_org"] else None,
+                amount_involved=data["amount_involved"],
+                hot_topic_codes=[topic.code for topic in data["hot_topics"]],
+                litigation_related=data["litigation_related"], urgency=data["urgency"],
+                person_times=data["person_times"], source_reference=data["source_reference"],
+                petitioners=petitioners, attachments=uploads,
+            )
+            try:
+                petition, created = petition_register(
+                    data=petition_input, actor=request.user, idempotency_key=data["idempotency_key"]
+                )
+            except ValidationError as error:
+                _apply_errors(error, form, formset)
+            else:
+                if created:
+                    messages.success(request, f"已登记：{petition.number}（{petition.person_times}人次）")
+                else:
+                    messages.info(request, f"该信访事项已登记过（{petition.number}），未重复登记")
+                return redirect("petition-detail", petition_id=petition.pk)
+        messages.error(request, "登记未保存：请按提示修改标红的项目")
+    else:
+        form = PetitionForm(user=request.user, initial={"idempotency_key": uuid.uuid4().hex})
+        formset = PetitionerFormSet(prefix="petitioners")
+    return render(request, "web/petition_register.html", {"form": form, "formset": formset})
+
+
+def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
+    try:
+        petition = petition_get_for_user(user=request.user, petition_id=petition_id)
+    except Petition.DoesNotExist:
+        raise Http404 from None
+    events = petition.events.select_related("actor", "actor_org").order_by("occurred_at", "id")
+    return render(request, "web/petition_detail.html", {
+        "petition": petition, "events": events, "reveal_form": RevealForm(),
+    })
+
+
+def identity_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: earlier petitions of the ID number or phone just typed (exact match), or why it is invalid."""
+    id_number = next((v for k, v in request.GET.items() if k.endswith("id_number") and v.strip()), "")
+    phone = next((v for k, v in request.GET.items() if k.endswith("phone") and v.strip()), "")
+    problem = ""
+    if id_number:
+        try:
+            validate_id_number(id_number)
+        except ValidationError as error:
+            problem = error.messages[0]
+            id_number = ""
+    petitions = petitions_of_identity(user=request.user, id_number=id_number, phone=phone)
+    return render(request, "web/partials/identity_lookup.html", {
+        "petitions": petitions, "problem": problem, "searched": bool(id_number or phone),
+    })
+
+
+@require_POST
+def petitioner_reveal_view(request: HttpRequest, petition_id: int, petitioner_id: int) -> HttpResponse:
+    try:
+        petition = petition_get_for_user(user=request.user, petition_id=petition_id)
+    except Petition.DoesNotExist:
+        raise Http404 from None
+    petitioner = get_object_or_404(Petitioner, pk=petitioner_id, parties__petition=petition)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return render(request, "web/partials/reveal.html", {"petition": petition, "petitioner": petitioner,
+                                                            "form": form, "revealed": False})
+    petitioner_reveal(petition=petition, petitioner=petitioner, actor=request.user, reason=form.cleaned_data["reason"])
+    return render(request, "web/partials/reveal.html", {"petition": petition, "petitioner": petitioner,
+                                                        "revealed": True})
+
+
+def attachment_download(request: HttpRequest, petition_id: int, attachment_id: int) -> FileResponse:
+    if not petitions_visible_to(user=request.user).filter(pk=petition_id).exists():
+        raise Http404
+    attachment = get_object_or_404(Attachment, pk=attachment_id, petition_id=petition_id)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    return response

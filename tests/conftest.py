@@ -1,0 +1,81 @@
+"""Shared fixtures: a small district built through the real services."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from xinfang.orgs.models import Org, Role, User
+from xinfang.orgs.services import org_create, user_create
+from xinfang.petitions.models import Category, Channel, PetitionType
+from xinfang.petitions.services import PetitionerInput, PetitionInput
+
+# Valid resident ID numbers (GB 11643 check digits), fictional people.
+ID_ZHANG = "11010519491231002X"
+ID_LI = "440524188001010014"
+ID_WANG = "500112199003077715"
+ID_ZHAO = "500112198511203618"
+
+
+@dataclass
+class District:
+    county: Org
+    office: Org
+    township_a: Org
+    township_b: Org
+    village_a1: Org
+    department: Org
+    clerk: User
+    township_a_user: User
+    township_b_user: User
+    department_user: User
+
+
+@pytest.fixture
+def district(db) -> District:
+    county = org_create(name="清溪区人民政府", kind=Org.Kind.GOVERNMENT, level=Org.Level.COUNTY, region_code="500199")
+    office = org_create(name="清溪区信访办", kind=Org.Kind.PETITION_OFFICE, level=Org.Level.COUNTY,
+                        parent=county, number_prefix="QXXF")
+    township_a = org_create(name="青石镇", kind=Org.Kind.TOWNSHIP, level=Org.Level.TOWNSHIP, parent=county,
+                            region_code="500199101")
+    township_b = org_create(name="白沙镇", kind=Org.Kind.TOWNSHIP, level=Org.Level.TOWNSHIP, parent=county,
+                            region_code="500199102")
+    village_a1 = org_create(name="青石镇桃源村", kind=Org.Kind.VILLAGE, level=Org.Level.VILLAGE, parent=township_a,
+                            region_code="500199101201")
+    department = org_create(name="清溪区人力社保局", kind=Org.Kind.DEPARTMENT, level=Org.Level.COUNTY, parent=county)
+    return District(
+        county=county, office=office, township_a=township_a, township_b=township_b, village_a1=village_a1,
+        department=department,
+        clerk=user_create(username="clerk", password="pw-clerk-123", org=office, roles=[Role.INTAKE_CLERK],
+                          full_name="登记员甲"),
+        township_a_user=user_create(username="qingshi", password="pw-123456", org=township_a,
+                                    roles=[Role.HANDLER]),
+        township_b_user=user_create(username="baisha", password="pw-123456", org=township_b,
+                                    roles=[Role.HANDLER]),
+        department_user=user_create(username="renshe", password="pw-123456", org=department,
+                                    roles=[Role.HANDLER]),
+    )
+
+
+@pytest.fixture
+def category(db) -> Category:
+    return Category.objects.get(code="0301")  # 劳动社保 / 欠薪讨薪, shipped by the data migration
+
+
+def petition_input(*, locality: Org, category: Category, **overrides) -> PetitionInput:
+    """A valid registration; override what a test is about."""
+    values = dict(
+        channel=Channel.LETTER,
+        received_at=timezone.make_aware(datetime(2026, 3, 2, 9, 30)),
+        summary="反映某建筑公司拖欠农民工工资",
+        content="本人在青石镇某工地务工，工程结束后公司拖欠工资三个月未付。",
+        demands="请求督促公司支付拖欠工资。",
+        category_id=category.pk,
+        petition_type=PetitionType.GRIEVANCE,
+        locality_id=locality.pk,
+        petitioners=[PetitionerInput(name="张小三", id_number=ID_ZHANG, phone="13812345678",
+                                     address="清溪区青石镇桃源村3组")],
+    )
+    values.update(overrides)
+    return PetitionInput(**values)
