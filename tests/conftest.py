@@ -8,14 +8,15 @@ from django.utils import timezone
 
 from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.services import org_create, user_create
-from xinfang.petitions.models import Category, Channel, PetitionType
+from xinfang.petitions.models import Category, Channel, HotTopic, PetitionType
+from xinfang.petitions.reference_data import load_reference_data
 from xinfang.petitions.services import PetitionerInput, PetitionInput
 
 # Valid resident ID numbers (GB 11643 check digits), fictional people.
 ID_ZHANG = "11010519491231002X"
-ID_LI = "440524188001010014"
-ID_WANG = "500112199003077715"
-ID_ZHAO = "500112198511203618"
+ID_LI = "440524198001010013"
+ID_WANG = "500112199003077717"
+ID_ZHAO = "500112198511203615"
 
 
 @dataclass
@@ -60,7 +61,9 @@ def district(db) -> District:
 
 @pytest.fixture
 def category(db) -> Category:
-    return Category.objects.get(code="0301")  # 劳动社保 / 欠薪讨薪, shipped by the data migration
+    # Shipped by a data migration; reloaded because transactional tests flush the tables.
+    load_reference_data(Category, HotTopic)
+    return Category.objects.get(code="0301")  # 劳动社保 / 欠薪讨薪
 
 
 def petition_input(*, locality: Org, category: Category, **overrides) -> PetitionInput:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from xinfang.api.schemas import ErrorOut, PetitionIn, PetitionOut, PetitionPage
@@ -136,7 +137,7 @@ def petition_create(request: HttpRequest, payload: PetitionIn):
         data=data, actor=request.user, idempotency_key=request.headers.get("Idempotency-Key")
     )
     petition = petition_get_for_user(user=request.user, petition_id=petition.pk)
-    return (201 if created else 200), _petition_out(petition)
+    return Status(201 if created else 200, _petition_out(petition))
 
 
 @api.get("/petitions/{number}", response={200: PetitionOut, 404: ErrorOut}, summary="Get a petition by number")

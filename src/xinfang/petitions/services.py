@@ -106,6 +106,20 @@ def _clean_petitioner(raw: PetitionerInput, *, index: int, channel: str) -> dict
     return cleaned
 
 
+def petitioners_clean(*, petitioners: list[PetitionerInput], channel: str) -> list[dict[str, str]]:
+    """Validate and normalise every petitioner; one ValidationError names all bad fields."""
+    cleaned: list[dict[str, str]] = []
+    errors: dict[str, list[str]] = {}
+    for index, raw in enumerate(petitioners):
+        try:
+            cleaned.append(_clean_petitioner(raw, index=index, channel=channel))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 def _validate(data: PetitionInput) -> tuple[list[dict[str, str]], int, bool]:
     """Check the whole registration; raise one ValidationError naming every bad field."""
     errors: dict[str, list[str]] = {}
@@ -128,12 +142,11 @@ def _validate(data: PetitionInput) -> tuple[list[dict[str, str]], int, bool]:
     if data.amount_involved is not None and data.amount_involved < 0:
         errors["amount_involved"] = ["涉及金额不能为负数"]
 
-    petitioners: list[dict[str, str]] = []
-    for index, raw in enumerate(data.petitioners):
-        try:
-            petitioners.append(_clean_petitioner(raw, index=index, channel=data.channel))
-        except ValidationError as error:
-            errors.update(error.message_dict)
+    try:
+        petitioners = petitioners_clean(petitioners=data.petitioners, channel=data.channel)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        petitioners = []
     # Anonymous letters of accusation are lawful (Art 23: no notice when name or address is unknown).
     if not data.petitioners and data.petition_type != PetitionType.ACCUSATION:
         errors["petitioners"] = ["请至少登记一名信访人"]
@@ -222,12 +235,8 @@ def petition_register(
     if actor.org_id is None:
         raise ValidationError({"registering_org": ["当前用户未分配所属机构，不能登记"]})
     key = (idempotency_key or "").strip()[:64] or None
-    if key:
-        existing = Petition.objects.filter(registered_by=actor, idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
     try:
-        return _register(data=data, actor=actor, idempotency_key=key), True
+        return _register(data=data, actor=actor, idempotency_key=key)
     except IntegrityError:
         # Two submits with one key raced: the loser's transaction rolled back; return the winner.
         if key:
@@ -238,7 +247,11 @@ def petition_register(
 
 
 @transaction.atomic
-def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) -> Petition:
+def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) -> tuple[Petition, bool]:
+    if idempotency_key:
+        existing = Petition.objects.filter(registered_by=actor, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
     petitioners, person_times, is_group_visit = _validate(data)
     checked_files = []
     errors: dict[str, list[str]] = {}
@@ -275,7 +288,8 @@ def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) 
         urgency=data.urgency, person_times=person_times, is_group_visit=is_group_visit,
         idempotency_key=idempotency_key,
     )
-    petition.full_clean(exclude=["hot_topics"])
+    # Constraints are the database's job (a racing duplicate key must surface as IntegrityError).
+    petition.full_clean(exclude=["hot_topics"], validate_unique=False, validate_constraints=False)
     petition.save()
     petition.hot_topics.set(topics)
     for position, (raw, cleaned) in enumerate(zip(data.petitioners, petitioners)):
@@ -293,7 +307,7 @@ def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) 
     )
     audit_record(actor=actor, action="petition.register", target=petition,
                  data={"number": petition.number, "channel": data.channel, "person_times": person_times})
-    return petition
+    return petition, True
 
 
 def _store_attachment(*, petition: Petition, upload: UploadInput, checked, actor: User) -> Attachment:

@@ -10,7 +10,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xinfang.orgs.models import Role
 from xinfang.petitions.models import Attachment, Petition, Petitioner
 from xinfang.petitions.selectors import (
     PetitionFilters,
@@ -27,6 +26,7 @@ from xinfang.petitions.services import (
     UploadInput,
     petition_register,
     petitioner_reveal,
+    petitioners_clean,
 )
 from xinfang.petitions.validators import validate_id_number
 from xinfang.web.forms import PetitionerFormSet, PetitionFilterForm, PetitionForm, RevealForm
@@ -89,6 +89,13 @@ def _apply_errors(error: ValidationError, form: PetitionForm, formset) -> None:
             form.add_error(name if name in form.fields else None, message)
 
 
+def _petitioner_inputs(formset) -> list[PetitionerInput]:
+    """Filled rows only; remember which row each came from, to put errors back on it."""
+    formset.filled_rows = [i for i, f in enumerate(formset.forms) if f.has_changed() and not f.is_blank()]
+    fields = ("kind", "name", "id_number", "phone", "address", "is_representative")
+    return [PetitionerInput(**{k: formset.forms[i].cleaned_data[k] for k in fields}) for i in formset.filled_rows]
+
+
 @require_http_methods(["GET", "POST"])
 def petition_register_view(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_superuser or request.user.has_role(*REGISTER_ROLES)):
@@ -96,14 +103,16 @@ def petition_register_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PetitionForm(request.POST, request.FILES, user=request.user)
         formset = PetitionerFormSet(request.POST, prefix="petitioners")
-        if form.is_valid() and formset.is_valid():
+        form_valid, formset_valid = form.is_valid(), formset.is_valid()
+        petitioners = _petitioner_inputs(formset) if formset_valid else []
+        if not form_valid and formset_valid:
+            # Show the petitioners' problems (ID numbers, phones) together with the form's own.
+            try:
+                petitioners_clean(petitioners=petitioners, channel=request.POST.get("channel", ""))
+            except ValidationError as error:
+                _apply_errors(error, form, formset)
+        if form_valid and formset_valid:
             data = form.cleaned_data
-            formset.filled_rows = [i for i, f in enumerate(formset.forms) if f.has_changed() and not f.is_blank()]
-            petitioners = [
-                PetitionerInput(**{k: formset.forms[i].cleaned_data[k] for k in (
-                    "kind", "name", "id_number", "phone", "address", "is_representative")})
-                for i in formset.filled_rows
-            ]
             uploads = [UploadInput(name=f.name, data=f.read()) for f in data["attachments"]]
             petition_input = PetitionInput(
                 channel=data["channel"], received_at=data["received_at"], summary=data["summary"],

@@ -13,3 +13,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: concurrency tests and the live server need real
+    # SQLite locking (WAL + busy timeout), as in production on a single machine.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="xinfang-test-db-")) / "test.sqlite3")}  # noqa: F405
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="xinfang-test-static-"))
