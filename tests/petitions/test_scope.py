@@ -63,3 +63,14 @@ def test_revealing_personal_data_is_logged_and_refused_outside_scope(district, c
     assert petition.events.filter(kind="personal_data_viewed", note="电话回访核实身份").exists()
     with pytest.raises(PermissionDenied):
         petitioner_reveal(petition=petition, petitioner=petitioner, actor=district.township_b_user, reason="好奇")
+
+
+def test_a_petition_office_sees_its_whole_jurisdiction_including_matters_registered_elsewhere(district, category):
+    # given: a township's own intake desk registers a matter of its own township
+    township_clerk = user_create(username="qingshi-clerk", password="pw-123456", org=district.township_a,
+                                 roles=[Role.INTAKE_CLERK])
+    petition, _ = petition_register(data=petition_input(locality=district.township_a, category=category),
+                                    actor=township_clerk)
+    # then: the county petition office sees it; the other township does not
+    assert petition.number in visible_numbers(district.clerk)
+    assert petition.number not in visible_numbers(district.township_b_user)

@@ -1,4 +1,4 @@
-"""Reads over the organisation tree."""
+"""Reads over the organisation tree, and the data scope that follows from it."""
 
 from django.db.models import QuerySet
 
@@ -10,15 +10,38 @@ def org_subtree(*, org: Org) -> QuerySet[Org]:
     return Org.objects.filter(path__startswith=org.path)
 
 
-def org_subtree_ids(*, org: Org) -> list[int]:
-    """Ids of the subtree; a county has hundreds of orgs, so an id list beats a join per row."""
-    return list(org_subtree(org=org).values_list("id", flat=True))
+def org_jurisdiction(*, org: Org) -> Org:
+    """The nearest government at or above `org` (the org itself if there is none)."""
+    ancestors = {ancestor.pk: ancestor for ancestor in Org.objects.filter(pk__in=org.ancestor_ids)}
+    for pk in reversed(org.ancestor_ids):
+        if ancestors[pk].kind == Org.Kind.GOVERNMENT:
+            return ancestors[pk]
+    return org
+
+
+def user_scope_root(*, user: User) -> Org | None:
+    """The top of the subtree whose data the user sees.
+
+    A petition office works for the whole level of government it belongs to (it registers, forwards and
+    supervises every matter of that jurisdiction), so its scope is the jurisdiction; any other org sees
+    its own subtree.
+    """
+    if user.org is None:
+        return None
+    if user.org.kind == Org.Kind.PETITION_OFFICE:
+        return org_jurisdiction(org=user.org)
+    return user.org
 
 
 def user_scope_org_ids(*, user: User) -> list[int] | None:
-    """Org ids whose data the user may see, or None for everything (superusers)."""
+    """Org ids whose data the user may see, or None for everything (superusers).
+
+    An id list rather than a join: a county has hundreds of orgs, and the list keeps each petition
+    query on its own indexes.
+    """
     if user.is_superuser:
         return None
-    if user.org_id is None:
+    root = user_scope_root(user=user)
+    if root is None:
         return []
-    return org_subtree_ids(org=user.org)
+    return list(org_subtree(org=root).values_list("id", flat=True))

@@ -4,20 +4,15 @@ from django import forms
 from django.utils import timezone
 
 from xinfang.orgs.models import Org, User
+from xinfang.orgs.selectors import org_jurisdiction, org_subtree
 from xinfang.petitions.models import Category, Channel, HotTopic, Petitioner, PetitionType, Urgency
 
 
 def jurisdiction_orgs(user: User):
-    """Orgs of the user's jurisdiction: the subtree of the nearest government above the user's org."""
+    """Active orgs of the user's jurisdiction: where localities and complained-about units are chosen from."""
     if user.org is None:
         return Org.objects.none()
-    ancestors = {org.pk: org for org in Org.objects.filter(pk__in=user.org.ancestor_ids)}
-    root = user.org
-    for pk in reversed(user.org.ancestor_ids):
-        if ancestors[pk].kind == Org.Kind.GOVERNMENT:
-            root = ancestors[pk]
-            break
-    return Org.objects.filter(path__startswith=root.path, is_active=True)
+    return org_subtree(org=org_jurisdiction(org=user.org)).filter(is_active=True)
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

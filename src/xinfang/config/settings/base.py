@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "xinfang.audit",
     "xinfang.petitions",
     "xinfang.api",
+    "xinfang.demo",
     "xinfang.web",
 ]
 
