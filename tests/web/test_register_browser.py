@@ -60,7 +60,7 @@ def test_clerk_registers_group_visit_of_seven_with_three_representatives(
 
         # ... with 3 representatives; rows 2 and 3 appear through the add button
         _fill_representative(page, 0, *REPRESENTATIVES[0])
-        lookup = page.locator("#earlier-petitions")
+        lookup = page.locator("#earlier-0")
         expect(lookup).to_contain_text("此人以往信访事项（1件）")
         expect(lookup).to_contain_text(earlier.number)
         add = page.get_by_role("button", name="＋ 添加信访人/代表")
@@ -68,7 +68,9 @@ def test_clerk_registers_group_visit_of_seven_with_three_representatives(
             expect(page.locator(f".petitioner-row[data-row='{row}']")).to_be_hidden()
             add.click()
             _fill_representative(page, row, name, id_number)
-        expect(lookup).to_contain_text("未查到此人以往的信访事项")  # 王五一 petitions for the first time
+        # Each row keeps its own result: 张小三's history stays while 王五一 is found to be new.
+        expect(lookup).to_contain_text(earlier.number)
+        expect(page.locator("#earlier-2")).to_contain_text("未查到此人以往的信访事项")
         expect(page.locator(".petitioner-row[data-row='3']")).to_be_hidden()
 
         page.get_by_label("问题分类").select_option(label="劳动社保 / 欠薪讨薪")
