@@ -292,7 +292,7 @@ def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) 
     petition.full_clean(exclude=["hot_topics"], validate_unique=False, validate_constraints=False)
     petition.save()
     petition.hot_topics.set(topics)
-    for position, (raw, cleaned) in enumerate(zip(data.petitioners, petitioners)):
+    for position, (raw, cleaned) in enumerate(zip(data.petitioners, petitioners, strict=True)):
         PetitionParty.objects.create(
             petition=petition, petitioner=_petitioner_for(cleaned), position=position,
             is_representative=is_group_visit or raw.is_representative,
