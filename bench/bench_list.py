@@ -1,0 +1,182 @@
+"""Benchmark the case list, search, detail page and API on a large generated database.
+
+    .venv/bin/python bench/bench_list.py --db var/bench.sqlite3 --petitions 1000000
+
+Seeds the database (a separate SQLite file) up to --petitions if it holds fewer, then times each
+request --repeat times through django.test.Client (a session for the UI, a Bearer token for the API)
+and prints median, p95 and the SQL queries per request. docs/PERFORMANCE.md records the figures.
+"""
+
+import argparse
+import html
+import math
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+SLOW_MS = 300
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default="var/bench.sqlite3", help="SQLite file to seed and measure")
+    parser.add_argument("--petitions", type=int, default=100_000, help="seed up to this many petitions")
+    parser.add_argument("--seed", type=int, default=20251024)
+    parser.add_argument("--repeat", type=int, default=20, help="timed requests per case")
+    parser.add_argument("--explain", action="store_true", help="print the query plan of every case's slowest query")
+    parser.add_argument("--analyze", action="store_true",
+                        help="run ANALYZE first, so SQLite's planner has statistics (kept in the file)")
+    return parser.parse_args()
+
+
+def setup_django(db: Path) -> None:
+    # Before django.setup(): settings read DATABASE_URL once.
+    db.parent.mkdir(parents=True, exist_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    # Static files and uploads of the benchmark stay next to its database, apart from the real ones.
+    os.environ["XINFANG_DATA_DIR"] = str(db.parent / f"{db.stem}-data")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.config.settings.local")
+    import django
+
+    django.setup()
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: with 20 samples, p95 is the 19th smallest."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def main() -> int:
+    args = parse_args()
+    db = Path(args.db).resolve()
+    setup_django(db)
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from xinfang.api.services import api_token_create
+    from xinfang.demo.district import district_build
+    from xinfang.demo.generator import generate_petitions
+    from xinfang.petitions.models import Channel, Petition, Petitioner
+    from xinfang.petitions.selectors import encode_cursor
+
+    print(f"database: {db}")
+    print(f"machine: {platform.platform()}, {os.cpu_count()} × {cpu_model()}, Python {platform.python_version()}, "
+          f"SQLite {connection.Database.sqlite_version}")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages render as in production
+    district = district_build()
+    have = Petition.objects.count()
+    if have < args.petitions:
+        missing = args.petitions - have
+        print(f"seeding {missing:,} petitions (have {have:,}) …", flush=True)
+        started = time.perf_counter()
+
+        def progress(done: int) -> None:
+            if done % 100_000 < 5_000 or done == missing:
+                elapsed = time.perf_counter() - started
+                print(f"  {done:>10,}  {elapsed:7.1f} s  {done / elapsed:8,.0f}/s", flush=True)
+
+        result = generate_petitions(n=missing, seed=args.seed + have, district=district, progress=progress)
+        print(f"seeded {result.petitions:,} petitions, {result.petitioners:,} petitioners, {result.parties:,} "
+              f"parties, {result.events:,} events, {result.hot_topic_links:,} hot-topic links in "
+              f"{result.elapsed:.1f} s ({result.petitions / result.elapsed:,.0f} petitions/s)")
+    total = Petition.objects.count()
+    print(f"petitions: {total:,}; database file {db.stat().st_size / 2**20:,.0f} MiB")
+    if args.analyze:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"ANALYZE took {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'")
+        print(f"planner statistics (sqlite_stat1): {'yes' if cursor.fetchone()[0] else 'no'}")
+    clerk = district.users["clerk"]
+    token = api_token_create(user=clerk, name="bench")
+    ui = Client(SERVER_NAME="localhost")
+    ui.force_login(clerk)
+    api = Client(SERVER_NAME="localhost", headers={"authorization": f"Bearer {token}"})
+
+    # Cases that need data from the database: a deep cursor, a known ID number, a group visit.
+    url = "/petitions/"
+    for _ in range(50):
+        match = re.search(r'href="\?([^"]*cursor=[^"]+)"', ui.get(url).content.decode())
+        url = "/petitions/?" + html.unescape(match.group(1))
+    deep_page = url
+    middle = Petition.objects.order_by("-received_at", "-id")[total // 2]
+    known_petitioner = (Petitioner.objects.filter(kind=Petitioner.Kind.PERSON).exclude(id_number_index="")
+                         .order_by("-id").first())
+    group_visit = Petition.objects.filter(channel=Channel.VISIT, is_group_visit=True).order_by("-id").first()
+
+    cases = [
+        ("UI list, first page", ui, "/petitions/"),
+        ("UI list, page 51 (50 × next)", ui, deep_page),
+        ("UI list, cursor in the middle", ui, f"/petitions/?cursor={encode_cursor(middle)}"),
+        ("UI list, group visits", ui, "/petitions/?channel=visit&group_visit=1"),
+        ("UI search, ID number", ui, f"/petitions/?q={known_petitioner.id_number}"),
+        ("UI search, common word 拖欠", ui, "/petitions/?q=拖欠"),
+        ("UI search, rare word 宽带", ui, "/petitions/?q=宽带"),
+        ("UI search, word not found", ui, "/petitions/?q=无此关键词"),
+        ("UI detail (group visit)", ui, f"/petitions/{group_visit.pk}/"),
+        ("API list", api, "/api/v1/petitions"),
+        ("API list, channel=letter", api, "/api/v1/petitions?channel=letter"),
+    ]
+    for username, label in (("handler", "township handler"), ("leader", "district leader")):
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(district.users[username])
+        cases.append((f"UI list, first page ({label})", client, "/petitions/"))
+
+    rows = []
+    for name, client, path in cases:
+        response = client.get(path)
+        if response.status_code != 200:
+            print(f"{name}: HTTP {response.status_code} for {path}", file=sys.stderr)
+            return 1
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        # Copy now: the next request clears the connection's query log that captured_queries reads.
+        queries = list(captured.captured_queries)
+        timings = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+        slowest = max(queries, key=lambda query: float(query["time"]))
+        rows.append((name, statistics.median(timings), percentile(timings, 0.95), len(queries), slowest))
+        print(f"  {name:<40} median {statistics.median(timings):8.1f} ms", flush=True)
+
+    print()
+    print("| request | median ms | p95 ms | SQL queries |")
+    print("|---|---:|---:|---:|")
+    for name, median, p95, queries, _ in rows:
+        flag = " ⚠" if median > SLOW_MS else ""
+        print(f"| {name}{flag} | {median:,.1f} | {p95:,.1f} | {queries} |")
+    for name, median, _, _, slowest in rows:
+        if median > SLOW_MS or args.explain:
+            print(f"\n{name}: slowest query {float(slowest['time']) * 1000:,.0f} ms\n  {slowest['sql'][:600]}")
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN QUERY PLAN " + slowest["sql"])
+                for row in cursor.fetchall():
+                    print("   ", row[-1])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
