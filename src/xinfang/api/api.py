@@ -180,7 +180,7 @@ def petition_list(request: HttpRequest, params: Query[PetitionListQuery]):
     )
     queryset = petitions_filter(queryset=petitions_visible_to(user=request.user), filters=filters)
     try:
-        page = petitions_page(queryset=queryset, cursor=params.cursor, size=params.limit)
+        page = petitions_page(queryset=queryset, cursor=params.cursor, size=params.limit, with_parties=False)
     except (ValueError, OverflowError):
         raise ValidationError({"cursor": ["malformed cursor"]}) from None
     items = [

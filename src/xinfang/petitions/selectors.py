@@ -110,8 +110,13 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     return datetime.fromtimestamp(float(stamp), tz=UTC), int(pk)
 
 
-def petitions_page(*, queryset: QuerySet[Petition], cursor: str | None, size: int = 20) -> Page:
-    """Keyset pagination, newest first: cost does not grow with how far the reader pages."""
+def petitions_page(
+    *, queryset: QuerySet[Petition], cursor: str | None, size: int = 20, with_parties: bool = True
+) -> Page:
+    """Keyset pagination, newest first: cost does not grow with how far the reader pages.
+
+    `with_parties` loads (and decrypts) the petitioners of the page, for lists that show them.
+    """
     queryset = queryset.order_by("-received_at", "-id")
     if cursor:
         received_at, pk = decode_cursor(cursor)
@@ -120,10 +125,10 @@ def petitions_page(*, queryset: QuerySet[Petition], cursor: str | None, size: in
         queryset = queryset.filter(
             Q(received_at__lte=received_at) & (Q(received_at__lt=received_at) | Q(id__lt=pk))
         )
-    rows = list(
-        queryset.select_related("category__parent", "locality", "registering_org")
-        .prefetch_related("parties__petitioner")[: size + 1]
-    )
+    queryset = queryset.select_related("category__parent", "locality", "registering_org")
+    if with_parties:
+        queryset = queryset.prefetch_related("parties__petitioner")
+    rows = list(queryset[: size + 1])
     next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
     return Page(rows=rows[:size], next_cursor=next_cursor)
 
