@@ -20,6 +20,8 @@ from xinfang.petitions.selectors import (
     petitions_visible_to,
 )
 from xinfang.petitions.services import PetitionerInput, PetitionInput, petition_register
+from xinfang.workflow.exceptions import StaleVersion
+from xinfang.workflow.services import actions_allowed, petition_act
 
 
 class BearerToken(HttpBearer):
@@ -91,6 +93,9 @@ def _petition_out(petition: Petition) -> dict:
         "person_times": petition.person_times,
         "is_group_visit": petition.is_group_visit,
         "status": petition.status,
+        "handling_org": _org_ref(petition.handling_org),
+        "outcome": petition.outcome,
+        "version": petition.version,
         "petitioners": [
             {
                 "kind": party.petitioner.kind,
@@ -193,3 +198,42 @@ def petition_list(request: HttpRequest, params: Query[PetitionListQuery]):
         for p in page.rows
     ]
     return {"items": items, "next_cursor": page.next_cursor}
+
+
+class ActionIn(Schema):
+    values: dict = {}
+    acted_on: date | None = None
+    expected_version: int | None = None
+
+
+class ActionOut(Schema):
+    action: str
+    label: str
+    article: str
+    fields: list[str]
+    optional_fields: list[str]
+
+
+@api.get("/petitions/{petition_id}/actions", response={200: list[ActionOut], 404: ErrorOut},
+         summary="The procedural actions this user may take on the petition now")
+def petition_actions(request: HttpRequest, petition_id: int):
+    petition = petition_get_for_user(user=request.user, petition_id=petition_id)
+    return [{"action": rule.action, "label": rule.label, "article": rule.article, "fields": list(rule.fields),
+             "optional_fields": list(rule.optional_fields)}
+            for rule in actions_allowed(petition=petition, actor=request.user)]
+
+
+@api.post("/petitions/{petition_id}/actions/{action}",
+          response={200: PetitionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+          summary="Apply a rule of the procedure (forward, accept, reply, deliver, request_review, …)",
+          description="Refused with 422 naming the rule and its article when the rules do not allow it; "
+          "409 when `expected_version` is stale (someone acted on the petition since it was read).")
+def petition_action(request: HttpRequest, petition_id: int, action: str, payload: ActionIn):
+    petition_act(petition_id=petition_id, action=action, actor=request.user, values=payload.values,
+                 acted_on=payload.acted_on, expected_version=payload.expected_version)
+    return _petition_out(petition_get_for_user(user=request.user, petition_id=petition_id))
+
+
+@api.exception_handler(StaleVersion)
+def _stale(request, exc: StaleVersion):
+    return api.create_response(request, {"detail": exc.messages[0]}, status=409)

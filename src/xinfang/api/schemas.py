@@ -68,6 +68,9 @@ class PetitionOut(Schema):
     person_times: int
     is_group_visit: bool
     status: str
+    handling_org: OrgRef | None
+    outcome: str
+    version: int = Field(description="send as expected_version with an action to guard against lost updates")
     petitioners: list[PetitionerOut]
 
 

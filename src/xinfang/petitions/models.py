@@ -118,8 +118,23 @@ class Urgency(models.TextChoices):
 
 
 class PetitionStatus(models.TextChoices):
-    # Later states (forwarded, accepted, …) come with the procedure's rules table.
+    """States of the procedure; only workflow.services.petition_act moves a petition between them."""
+
     REGISTERED = "registered", "已登记"
+    FORWARDED = "forwarded", "已转送"
+    ASSIGNED = "assigned", "已交办"
+    OBJECTED = "objected", "责任单位退回待定"
+    ACCEPTED = "accepted", "办理中"
+    IN_HEARING = "in_hearing", "听证中"
+    REJECTED = "rejected", "不予受理"
+    REDIRECTED = "redirected", "已导入法定途径"
+    REPLIED = "replied", "已出具意见"
+    DELIVERED = "delivered", "已送达"
+    CLOSED = "closed", "已办结"
+    UNDER_REVIEW = "under_review", "复查中"
+    REVIEWED = "reviewed", "已复查"
+    UNDER_RE_REVIEW = "under_re_review", "复核中"
+    FINAL = "final", "已终结"
 
 
 class Petition(models.Model):
@@ -159,6 +174,16 @@ class Petition(models.Model):
     person_times = models.PositiveIntegerField("人次")
     is_group_visit = models.BooleanField("集体访", default=False)
     status = models.CharField("状态", max_length=20, choices=PetitionStatus.choices, default=PetitionStatus.REGISTERED)
+    # The organ with authority the matter was forwarded or assigned to (责任单位).
+    handling_org = models.ForeignKey(
+        Org, verbose_name="责任单位", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="handled_petitions",
+    )
+    # Decision outcome (支持/不予支持/属实/采纳 …) and legal pathway, set by the rules that decide them.
+    outcome = models.CharField("处理结果", max_length=30, blank=True)
+    legal_pathway = models.CharField("法定途径", max_length=30, blank=True)
+    # Optimistic lock: each action names the version it saw; a stale one is refused, never lost.
+    version = models.PositiveIntegerField(default=1)
     # A retried submit (double click, API retry) with the same key returns the first petition.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -190,6 +215,7 @@ class Petition(models.Model):
             models.Index(fields=["channel", "-received_at"], name="petition_channel_idx"),
             models.Index(fields=["category", "-received_at"], name="petition_category_idx"),
             models.Index(fields=["status", "-received_at"], name="petition_status_idx"),
+            models.Index(fields=["handling_org", "-received_at", "-id"], name="petition_handling_recent_idx"),
         ]
 
     def __str__(self) -> str:
@@ -258,12 +284,15 @@ class PetitionEvent(models.Model):
     """The case history: one append-only row per thing that happened to a petition."""
 
     class Kind(models.TextChoices):
+        # Intake's own events; the procedure's actions (forward, accept, …) use their rule's code.
         REGISTERED = "registered", "登记"
         ATTACHMENT_ADDED = "attachment_added", "上传附件"
         PERSONAL_DATA_VIEWED = "personal_data_viewed", "查看完整个人信息"
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField("事件", max_length=30, choices=Kind.choices)
+    kind = models.CharField("事件", max_length=30)
+    # The Chinese name at the time of the event, so history reads the same if labels change later.
+    title = models.CharField("名称", max_length=50, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_org = models.ForeignKey(Org, null=True, on_delete=models.PROTECT, related_name="+")
     occurred_at = models.DateTimeField("时间")
@@ -278,3 +307,9 @@ class PetitionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.kind}"
+
+    @property
+    def label(self) -> str:
+        if self.title:
+            return self.title
+        return self.Kind(self.kind).label if self.kind in self.Kind.values else self.kind

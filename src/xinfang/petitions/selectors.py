@@ -14,12 +14,14 @@ from xinfang.petitions.validators import normalize_id_number, normalize_phone
 
 
 def petitions_visible_to(*, user: User) -> QuerySet[Petition]:
-    """Petitions registered in, or located in, the user's subtree; never an accusation against the user's own org."""
+    """Petitions registered in, located in or sent to the user's subtree; never an accusation against the user's own org."""
     queryset = Petition.objects.all()
     scope = user_scope_org_ids(user=user)
     if scope is None:
         return queryset
-    queryset = queryset.filter(Q(registering_org_id__in=scope) | Q(locality_id__in=scope))
+    queryset = queryset.filter(
+        Q(registering_org_id__in=scope) | Q(locality_id__in=scope) | Q(handling_org_id__in=scope)
+    )
     if user.org_id is not None:
         # Art 30 ¶3: an accusation never reaches the accused unit, whatever its scope,
         # nor any unit inside it.
@@ -33,7 +35,8 @@ def petition_get_for_user(*, user: User, petition_id: int) -> Petition:
     """Fetch one petition the user may see; missing and forbidden are the same 404."""
     return (
         petitions_visible_to(user=user)
-        .select_related("registering_org", "registered_by", "category__parent", "locality", "complained_org")
+        .select_related("registering_org", "registered_by", "category__parent", "locality", "complained_org",
+                        "handling_org")
         .prefetch_related("hot_topics", "parties__petitioner", "attachments")
         .get(pk=petition_id)
     )

@@ -29,6 +29,7 @@ from xinfang.petitions.models import (
     Urgency,
 )
 from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.petitions.signals import petition_registered
 from xinfang.petitions.validators import validate_id_number, validate_phone, validate_uscc
 
 REGISTER_ROLES = (Role.INTAKE_CLERK, Role.REVIEWER, Role.ADMINISTRATOR)
@@ -307,6 +308,7 @@ def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) 
     )
     audit_record(actor=actor, action="petition.register", target=petition,
                  data={"number": petition.number, "channel": data.channel, "person_times": person_times})
+    petition_registered.send(sender=Petition, petition=petition)
     return petition, True
 
 

@@ -5,9 +5,11 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinfang.petitions.models import Attachment, Petition, Petitioner
@@ -29,6 +31,10 @@ from xinfang.petitions.services import (
     petitioners_clean,
 )
 from xinfang.petitions.validators import validate_id_number
+from xinfang.web.action_forms import action_form_class, form_values
+from xinfang.workflow.clocks import clock_state
+from xinfang.workflow.rules import RULES_BY_ACTION
+from xinfang.workflow.services import actions_allowed, petition_act
 from xinfang.web.forms import PetitionerFormSet, PetitionFilterForm, PetitionForm, RevealForm
 
 PAGE_SIZE = 30
@@ -144,15 +150,57 @@ def petition_register_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/petition_register.html", {"form": form, "formset": formset})
 
 
-def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
+def _visible_petition(request: HttpRequest, petition_id: int) -> Petition:
     try:
-        petition = petition_get_for_user(user=request.user, petition_id=petition_id)
+        return petition_get_for_user(user=request.user, petition_id=petition_id)
     except Petition.DoesNotExist:
         raise Http404 from None
+
+
+def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
+    petition = _visible_petition(request, petition_id)
     events = petition.events.select_related("actor", "actor_org").order_by("occurred_at", "id")
+    today = timezone.localdate()
+    clocks = [clock_state(clock=clock, today=today)
+              for clock in petition.clocks.select_related("org").order_by("started_on", "id")]
     return render(request, "web/petition_detail.html", {
-        "petition": petition, "events": events, "reveal_form": RevealForm(),
+        "petition": petition, "events": events, "reveal_form": RevealForm(), "clocks": clocks,
+        "actions": actions_allowed(petition=petition, actor=request.user),
+        "notices": petition.notices.order_by("issued_at", "id"),
     })
+
+
+@require_http_methods(["GET", "POST"])
+def petition_action(request: HttpRequest, petition_id: int, action: str) -> HttpResponse:
+    """htmx: the form of one procedural action (GET), or applying it (POST)."""
+    petition = _visible_petition(request, petition_id)
+    rule = RULES_BY_ACTION.get(action)
+    if rule is None:
+        raise Http404
+    form_class = action_form_class(rule=rule, petition=petition, user=request.user)
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                petition_act(petition_id=petition.pk, action=action, actor=request.user,
+                             values=form_values(form.cleaned_data),
+                             expected_version=form.cleaned_data["expected_version"],
+                             acted_on=form.cleaned_data["acted_on"])
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                for key, messages_ in (error.message_dict.items() if hasattr(error, "error_dict")
+                                       else [(None, error.messages)]):
+                    for message in messages_:
+                        form.add_error(key if key in form.fields else None, message)
+            else:
+                messages.success(request, f"已{rule.label}（{rule.article}）")
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("petition-detail", args=[petition.pk])
+                return response
+    else:
+        form = form_class(initial={"expected_version": petition.version})
+    return render(request, "web/partials/action_form.html", {"petition": petition, "rule": rule, "form": form})
 
 
 def identity_lookup(request: HttpRequest) -> HttpResponse:

@@ -28,7 +28,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "xinfang.orgs",
     "xinfang.audit",
+    "xinfang.calendars",
     "xinfang.petitions",
+    "xinfang.workflow",
     "xinfang.api",
     "xinfang.demo",
     "xinfang.web",
@@ -131,6 +133,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Practice: a visit by this many persons or more is a 集体访 (RULES.md: configurable).
 XINFANG_GROUP_VISIT_THRESHOLD = env.int("XINFANG_GROUP_VISIT_THRESHOLD", 5)
+# Local policy (TOML) layered over the statutory clocks of workflow/default_policy.toml.
+XINFANG_POLICY_FILE = env.str("XINFANG_POLICY_FILE", "")
 # Art 20: at most five representatives speak for a group.
 XINFANG_MAX_REPRESENTATIVES = 5
 

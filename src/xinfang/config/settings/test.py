@@ -19,3 +19,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # SQLite locking (WAL + busy timeout), as in production on a single machine.
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="xinfang-test-db-")) / "test.sqlite3")}  # noqa: F405
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="xinfang-test-static-"))
+XINFANG_POLICY_FILE = ""  # the shipped defaults: tests and docs/RULES.md assume them

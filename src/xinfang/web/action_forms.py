@@ -1,0 +1,55 @@
+"""A form for any rule of the procedure, built from the fields the rule requires."""
+
+from django import forms
+
+from xinfang.orgs.models import Org, User
+from xinfang.orgs.selectors import org_jurisdiction, org_subtree
+from xinfang.petitions.models import Petition
+from xinfang.workflow.fields import FIELDS
+from xinfang.workflow.rules import Rule
+
+
+def _org_choices(*, name: str, petition: Petition, user: User):
+    if name == "reviewing_org":
+        # One level above the organ that handled (or reviewed): its ancestors.
+        base = petition.handling_org or user.org
+        return Org.objects.filter(pk__in=base.ancestor_ids).exclude(pk=base.pk)
+    orgs = org_subtree(org=org_jurisdiction(org=user.org)).filter(is_active=True) if user.org else Org.objects.none()
+    if name == "pathway_org":
+        return orgs.filter(kind=Org.Kind.POLITICAL_LEGAL)
+    return orgs.exclude(kind=Org.Kind.PETITION_OFFICE)
+
+
+def action_form_class(*, rule: Rule, petition: Petition, user: User) -> type[forms.Form]:
+    fields: dict[str, forms.Field] = {
+        "acted_on": forms.DateField(label="办理日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                    help_text="默认今天；补录时填写实际办理日期"),
+        "expected_version": forms.IntegerField(widget=forms.HiddenInput),
+    }
+    for name in rule.fields + rule.optional_fields:
+        spec = FIELDS[name]
+        required = name in rule.fields
+        if spec.widget == "org":
+            field = forms.ModelChoiceField(label=spec.label, required=required, empty_label="请选择",
+                                           queryset=_org_choices(name=name, petition=petition, user=user))
+        elif spec.widget == "select":
+            field = forms.ChoiceField(label=spec.label, required=required,
+                                      choices=[("", "请选择"), *spec.choices.choices])
+        elif spec.widget == "number":
+            field = forms.IntegerField(label=spec.label, required=required, min_value=1)
+        elif spec.widget == "textarea":
+            field = forms.CharField(label=spec.label, required=required, widget=forms.Textarea(attrs={"rows": 3}))
+        else:
+            field = forms.CharField(label=spec.label, required=required)
+        fields[name] = field
+    return type(f"{rule.action.title()}Form", (forms.Form,), fields)
+
+
+def form_values(cleaned: dict) -> dict:
+    """The rule's values from a valid form: orgs by id, empty optional fields left out."""
+    values = {}
+    for name, value in cleaned.items():
+        if name in ("acted_on", "expected_version") or value in (None, ""):
+            continue
+        values[name] = value.pk if isinstance(value, Org) else value
+    return values

@@ -1,0 +1,120 @@
+"""Rule-specific checks, named in the rules table. Each raises RuleViolation with the rule's article."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from xinfang.orgs.models import Org, User
+from xinfang.petitions.models import Petition, PetitionStatus, PetitionType
+from xinfang.workflow.choices import LITIGATION_PATHWAYS, OUTCOMES_BY_TYPE, Outcome
+from xinfang.workflow.exceptions import RuleViolation
+from xinfang.workflow.models import Clock, Evaluation
+from xinfang.workflow.policy import current_policy
+
+
+@dataclass
+class ActionContext:
+    petition: Petition
+    rule: Any  # rules.Rule (not imported: rules import models, checks are imported by services)
+    actor: User
+    values: dict[str, Any]
+    acted_on: date
+    running: dict[str, Clock]  # running clocks by kind, locked with the petition
+
+    def refuse(self, message: str, field: str | None = None) -> None:
+        text = f"{message}（{self.rule.label}，{self.rule.article}）"
+        raise RuleViolation({field: [text]} if field else text)
+
+
+def destination_allowed(ctx: ActionContext) -> None:
+    org: Org = ctx.values["handling_org"]
+    petition = ctx.petition
+    if org.kind == Org.Kind.PETITION_OFFICE:
+        ctx.refuse("应转送或交办给有权处理的机关，而不是信访部门", "handling_org")
+    # Art 30 ¶3: an accusation never goes to the accused unit or a unit inside it.
+    if petition.petition_type == PetitionType.ACCUSATION and petition.complained_org_id in org.ancestor_ids:
+        ctx.refuse("检举控告类事项不得转送、交办给被检举控告的单位", "handling_org")
+    # Art 22 ¶2 (诉访分离): litigation-related matters go to the political-legal organs.
+    if petition.litigation_related and org.kind != Org.Kind.POLITICAL_LEGAL:
+        ctx.refuse("涉法涉诉事项应转送同级政法机关，或导入法定途径", "handling_org")
+
+
+def pathway_org_fits(ctx: ActionContext) -> None:
+    pathway = ctx.values["legal_pathway"]
+    org: Org | None = ctx.values.get("pathway_org")
+    if pathway in LITIGATION_PATHWAYS and (org is None or org.kind != Org.Kind.POLITICAL_LEGAL):
+        ctx.refuse("诉讼、检察、公安程序的事项应告知向政法机关提出，请选择受理的政法机关", "pathway_org")
+
+
+def same_matter_is_final(ctx: ActionContext) -> None:
+    number = ctx.values["same_matter_as"].upper()
+    earlier = Petition.objects.filter(number=number).first()
+    if earlier is None or earlier.pk == ctx.petition.pk:
+        ctx.refuse(f"未找到已终结的信访事项 {number}", "same_matter_as")
+    if earlier.status != PetitionStatus.FINAL:
+        ctx.refuse(f"{number} 尚未终结（当前：{earlier.get_status_display()}），应依程序处理", "same_matter_as")
+    ctx.values["same_matter_as"] = number
+
+
+def within_objection_window(ctx: ActionContext) -> None:
+    clock = ctx.running.get(Clock.Kind.OBJECTION)
+    if clock is None or ctx.acted_on > clock.statutory_due:
+        ctx.refuse("已超过5个工作日的异议期限，应予受理或依程序处理")
+
+
+def extension_within_limit(ctx: ActionContext) -> None:
+    clock = ctx.running.get(Clock.Kind.HANDLING)
+    limit = current_policy().clocks[Clock.Kind.HANDLING].max_extension_days
+    if clock is None:
+        ctx.refuse("办理期限未在计算中，无法延期")
+    if clock.extended_days + ctx.values["days"] > limit:
+        ctx.refuse(f"延长期限累计不得超过{limit}日（已延长{clock.extended_days}日）", "days")
+
+
+def outcome_fits_type(ctx: ActionContext) -> None:
+    allowed = OUTCOMES_BY_TYPE[ctx.petition.petition_type]
+    if ctx.values["outcome"] not in allowed:
+        names = "、".join(Outcome(value).label for value in allowed)
+        ctx.refuse(f"{ctx.petition.get_petition_type_display()}事项的处理意见应为：{names}", "outcome")
+
+
+def report_back_running(ctx: ActionContext) -> None:
+    if Clock.Kind.REPORT_BACK not in ctx.running:
+        ctx.refuse("该事项不是交办事项，或办结报告已报送")
+
+
+def not_yet_evaluated(ctx: ActionContext) -> None:
+    if Evaluation.objects.filter(petition=ctx.petition).exists():
+        ctx.refuse("该事项已评价，不能重复评价")
+
+
+def within_window(ctx: ActionContext, kind: str) -> None:
+    clock = ctx.running.get(kind)
+    if clock is None or ctx.acted_on > clock.statutory_due:
+        due = f"（截止 {clock.statutory_due:%Y年%-m月%-d日}）" if clock else ""
+        ctx.refuse(f"已超过申请期限{due}，不予受理")
+
+
+def reviewing_org_is_above(ctx: ActionContext, of: str) -> None:
+    """The reviewing organ is one level above the organ that handled (or reviewed) the matter."""
+    org: Org = ctx.values["reviewing_org"]
+    if of == "handling":
+        below = ctx.petition.handling_org
+    else:
+        below = Clock.objects.filter(petition=ctx.petition, kind=Clock.Kind.REVIEW_DECISION).order_by("-id").first().org
+    if below is None or org.pk == below.pk or org.pk not in below.ancestor_ids:
+        ctx.refuse("复查（复核）机关应为原办理（复查）机关的上一级机关", "reviewing_org")
+
+
+def window_passed(ctx: ActionContext) -> None:
+    windows = [ctx.running[kind] for kind in (Clock.Kind.REVIEW_WINDOW, Clock.Kind.RE_REVIEW_WINDOW)
+               if kind in ctx.running]
+    if not windows or any(ctx.acted_on <= clock.statutory_due for clock in windows):
+        ctx.refuse("复查（复核）申请期尚未届满，不能终结")
+
+
+def run_check(name: str, ctx: ActionContext) -> None:
+    """Run a check named in the table; "name:arg" passes one argument."""
+    function_name, _, argument = name.partition(":")
+    function = globals()[function_name]
+    function(ctx, argument) if argument else function(ctx)

@@ -1,0 +1,108 @@
+"""The input fields rules require: label, how to parse, and the message when the value is bad."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from xinfang.orgs.models import Org
+from xinfang.workflow.choices import DeliveryMethod, LegalPathway, Outcome, RatedBy, Rating, RejectionReason, ReviewOutcome
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    label: str
+    parse: Callable[[Any], Any]
+    choices: type[models.TextChoices] | None = None
+    widget: str = "text"  # text | textarea | select | org | number
+
+
+def _text(limit: int) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value or "").strip()
+        if not text:
+            raise ValidationError("不能为空")
+        if len(text) > limit:
+            raise ValidationError(f"不超过{limit}字")
+        return text
+    return parse
+
+
+def _choice(choices: type[models.TextChoices]) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if value not in choices.values:
+            raise ValidationError(f"应为以下之一：{'、'.join(choices.labels)}")
+        return str(value)
+    return parse
+
+
+def _org(value: Any) -> Org:
+    try:
+        return Org.objects.get(pk=int(value), is_active=True)
+    except (TypeError, ValueError, Org.DoesNotExist):
+        raise ValidationError("机构不存在或已停用") from None
+
+
+def _days(value: Any) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("应为天数（整数）") from None
+    if days < 1:
+        raise ValidationError("至少1天")
+    return days
+
+
+FIELDS: dict[str, FieldSpec] = {
+    "handling_org": FieldSpec("责任单位", _org, widget="org"),
+    "pathway_org": FieldSpec("法定途径受理机关", _org, widget="org"),
+    "reviewing_org": FieldSpec("复查（复核）机关", _org, widget="org"),
+    "report_days": FieldSpec("办结报告期限（日）", _days, widget="number"),
+    "days": FieldSpec("延长天数", _days, widget="number"),
+    "reason": FieldSpec("理由", _text(1000), widget="textarea"),
+    "reasons": FieldSpec("事实和理由", _text(5000), widget="textarea"),
+    "rejection_reason": FieldSpec("不予受理理由", _choice(RejectionReason), RejectionReason, "select"),
+    "legal_pathway": FieldSpec("法定途径", _choice(LegalPathway), LegalPathway, "select"),
+    "same_matter_as": FieldSpec("已终结事项编号", _text(40)),
+    "outcome": FieldSpec("处理意见", _choice(Outcome), Outcome, "select"),
+    "facts": FieldSpec("查明的事实和理由", _text(5000), widget="textarea"),
+    "decision": FieldSpec("处理意见", _text(5000), widget="textarea"),
+    "legal_basis": FieldSpec("法律法规依据", _text(2000), widget="textarea"),
+    "agreement": FieldSpec("调解协议内容", _text(5000), widget="textarea"),
+    "delivery_method": FieldSpec("送达方式", _choice(DeliveryMethod), DeliveryMethod, "select"),
+    "report": FieldSpec("办结报告", _text(5000), widget="textarea"),
+    "rating": FieldSpec("评价", _choice(Rating), Rating, "select"),
+    "rated_by": FieldSpec("评价方式", _choice(RatedBy), RatedBy, "select"),
+    "comment": FieldSpec("评价意见", _text(1000), widget="textarea"),
+    "review_outcome": FieldSpec("复查（复核）结论", _choice(ReviewOutcome), ReviewOutcome, "select"),
+}
+
+
+def parse_values(*, required: tuple[str, ...], optional: tuple[str, ...], raw: dict[str, Any]) -> dict[str, Any]:
+    """Parse the rule's fields; one ValidationError names every missing or bad one."""
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name in required + optional:
+        given = raw.get(name)
+        if given in (None, ""):
+            if name in required:
+                errors[name] = [f"请填写{FIELDS[name].label}"]
+            continue
+        try:
+            values[name] = FIELDS[name].parse(given)
+        except ValidationError as error:
+            errors[name] = [f"{FIELDS[name].label}：{message}" for message in error.messages]
+    unknown = set(raw) - set(required) - set(optional)
+    if unknown:
+        errors["__all__"] = [f"此操作不接受这些字段：{', '.join(sorted(unknown))}"]
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def serialisable(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as stored in events and notices: orgs by id and name."""
+    return {key: ({"id": value.pk, "name": value.name} if isinstance(value, Org) else value)
+            for key, value in values.items()}

@@ -1,0 +1,119 @@
+"""Clocks (statutory deadlines with pauses and extensions) and the notices the procedure issues."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from xinfang.orgs.models import Org
+from xinfang.petitions.models import Petition
+
+
+class Clock(models.Model):
+    """One deadline of one petition: stored, so lists can sort and filter by due date."""
+
+    class Kind(models.TextChoices):
+        DISPOSITION = "disposition", "登记处理"
+        ACCEPTANCE = "acceptance", "受理告知"
+        OBJECTION = "objection", "异议期"
+        HANDLING = "handling", "办理期限"
+        REPORT_BACK = "report_back", "办结报告"
+        REVIEW_WINDOW = "review_window", "复查申请期"
+        REVIEW_DECISION = "review_decision", "复查期限"
+        RE_REVIEW_WINDOW = "re_review_window", "复核申请期"
+        RE_REVIEW_DECISION = "re_review_decision", "复核期限"
+        EVALUATION = "evaluation", "评价期"
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="clocks")
+    kind = models.CharField("期限", max_length=25, choices=Kind.choices)
+    # Whose calendar counts (regional rest days), and who must act before the due date.
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    started_on = models.DateField("起算日")
+    unit = models.CharField(max_length=15)
+    length = models.PositiveIntegerField("期限天数")
+    extended_days = models.PositiveIntegerField("延长天数", default=0)
+    paused_days = models.PositiveIntegerField("暂停天数", default=0)
+    paused_since = models.DateField("暂停起", null=True, blank=True)
+    statutory_due = models.DateField("法定截止日", db_index=True)
+    target_due = models.DateField("工作目标日", null=True, blank=True)
+    provisional = models.BooleanField("临时截止日", default=False)
+    explanation = models.TextField("计算说明", blank=True)
+    stopped_on = models.DateField("停止日", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "期限"
+        verbose_name_plural = "期限"
+        ordering = ["petition_id", "started_on", "id"]
+        constraints = [
+            # One running clock of a kind per petition (a stopped one stays as history).
+            models.UniqueConstraint(fields=["petition", "kind"], condition=Q(stopped_on__isnull=True),
+                                    name="clock_one_running_per_kind"),
+        ]
+        indexes = [models.Index(fields=["stopped_on", "statutory_due"], name="clock_running_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.kind} → {self.statutory_due}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.stopped_on is None
+
+    @property
+    def met(self) -> bool | None:
+        """Stopped in time (True), late (False), or still running (None)."""
+        if self.stopped_on is None:
+            return None
+        return self.stopped_on <= self.statutory_due
+
+
+class Notice(models.Model):
+    """A written notice or decision letter issued by a rule: numbered, stored with the case."""
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", "受理告知书"
+        REJECTION = "rejection", "不予受理告知书"
+        FORWARDING = "forwarding", "转送告知书"
+        REDIRECTION = "redirection", "告知书（导入法定途径）"
+        EXTENSION = "extension", "延期告知书"
+        DECISION = "decision", "信访处理意见书"
+        REVIEW = "review", "复查意见书"
+        RE_REVIEW = "re_review", "复核意见书"
+        NO_LONGER_ACCEPTED = "no_longer_accepted", "不再受理告知书"
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField("文书", max_length=25, choices=Kind.choices)
+    number = models.CharField("文号", max_length=60, unique=True)
+    issuing_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("出具时间")
+    # What the document says (request, facts, reasons, decision, legal basis …), as entered.
+    content = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "文书"
+        verbose_name_plural = "文书"
+        ordering = ["petition_id", "issued_at", "id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Evaluation(models.Model):
+    """A satisfaction rating of a matter's handling; who entered it is kept (staff entries reported apart)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="evaluations")
+    rating = models.CharField("评价", max_length=20)
+    rated_by = models.CharField("评价方式", max_length=20)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    rated_on = models.DateField("评价日期")
+    comment = models.TextField("意见", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "满意度评价"
+        verbose_name_plural = "满意度评价"
+        ordering = ["petition_id", "rated_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.rating}"

@@ -1,0 +1,166 @@
+"""The 《信访工作条例》 as one table of rules.
+
+Each rule says, next to its article: from which states an action may be taken, the state it leads to, the
+roles and the side (the registering office, the handling org, the reviewing org) that may take it, the
+fields it requires, the clocks it starts, stops, pauses or extends, and the notice it issues. Rule-specific
+checks and effects are small named functions below, so the table stays readable next to the law.
+`services.petition_act` applies any rule; nothing else changes a petition's status.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from xinfang.orgs.models import Role
+from xinfang.petitions.models import PetitionStatus as S
+from xinfang.workflow.models import Clock, Notice
+
+C = Clock.Kind
+
+
+class Side(StrEnum):
+    OFFICE = "office"  # the petition office that registered the matter (or the registering org itself)
+    HANDLER = "handler"  # the organ the matter was forwarded or assigned to (责任单位) and units inside it
+    REVIEWER = "reviewer"  # the organ reviewing (复查) or re-reviewing (复核)
+    ANY = "any"  # anyone in scope with the role (e.g. recording a review request received by post)
+
+
+@dataclass(frozen=True)
+class Start:
+    """Start a clock on the org named by `org` ("office", "handling" or "reviewing")."""
+
+    kind: str
+    org: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: str
+    label: str
+    article: str
+    sources: tuple[str, ...]
+    target: str | None  # None: the state does not change (or `effect` decides, as for objection_refuse)
+    roles: tuple[str, ...]
+    sides: tuple[Side, ...]
+    fields: tuple[str, ...] = ()
+    optional_fields: tuple[str, ...] = ()
+    starts: tuple[Start, ...] = ()
+    stops: tuple[str, ...] = ()
+    pauses: tuple[str, ...] = ()
+    resumes: tuple[str, ...] = ()
+    extends: str | None = None  # the clock an approved extension lengthens (by the `days` field)
+    notice: str | None = None
+    checks: tuple[str, ...] = ()  # names of functions in workflow.checks
+    effects: tuple[str, ...] = ()  # names of functions in workflow.effects
+    help: str = field(default="", compare=False)
+
+
+OFFICE_STAFF = (Role.INTAKE_CLERK, Role.REVIEWER)
+HANDLERS = (Role.HANDLER, Role.HANDLING_ORG_HEAD)
+HEADS = (Role.HANDLING_ORG_HEAD,)
+BEFORE_ACCEPTANCE = (S.REGISTERED, S.FORWARDED, S.ASSIGNED)
+
+RULES: tuple[Rule, ...] = (
+    # --- Disposition by the petition office (Art 22) ------------------------------------------
+    Rule("forward", "转送", "《信访工作条例》第二十二条", (S.REGISTERED,), S.FORWARDED,
+         OFFICE_STAFF, (Side.OFFICE,), fields=("handling_org",),
+         starts=(Start(C.ACCEPTANCE, "handling"), Start(C.OBJECTION, "handling")), stops=(C.DISPOSITION,),
+         notice=Notice.Kind.FORWARDING, checks=("destination_allowed",), effects=("set_handling_org",),
+         help="按属地管理、分级负责，谁主管、谁负责，转送有权处理的机关"),
+    Rule("assign", "交办", "《信访工作条例》第二十二条", (S.REGISTERED,), S.ASSIGNED,
+         (Role.REVIEWER,), (Side.OFFICE,), fields=("handling_org",), optional_fields=("report_days",),
+         starts=(Start(C.ACCEPTANCE, "handling"), Start(C.OBJECTION, "handling"), Start(C.REPORT_BACK, "handling")),
+         stops=(C.DISPOSITION,), notice=Notice.Kind.FORWARDING, checks=("destination_allowed",),
+         effects=("set_handling_org",), help="重要信访事项交办，并要求报送办结报告"),
+    Rule("reject", "不予受理", "《信访工作条例》第二十三条", BEFORE_ACCEPTANCE, S.REJECTED,
+         OFFICE_STAFF + HANDLERS, (Side.OFFICE, Side.HANDLER), fields=("rejection_reason",),
+         optional_fields=("reason",), stops=(C.DISPOSITION, C.ACCEPTANCE, C.OBJECTION, C.REPORT_BACK),
+         notice=Notice.Kind.REJECTION, help="书面告知不予受理及理由"),
+    Rule("redirect", "导入法定途径", "《信访工作条例》第二十二条第二款、第三十一条", BEFORE_ACCEPTANCE, S.REDIRECTED,
+         OFFICE_STAFF + HANDLERS, (Side.OFFICE, Side.HANDLER), fields=("legal_pathway",),
+         optional_fields=("pathway_org", "reason"),
+         stops=(C.DISPOSITION, C.ACCEPTANCE, C.OBJECTION, C.REPORT_BACK), notice=Notice.Kind.REDIRECTION,
+         checks=("pathway_org_fits",), effects=("set_legal_pathway",),
+         help="依法分类处理：涉法涉诉事项导入诉讼等法定途径，告知信访人向有关机关提出"),
+    Rule("refuse_repeat", "不再受理", "《信访工作条例》第三十六条第三款", (S.REGISTERED,), S.REJECTED,
+         OFFICE_STAFF, (Side.OFFICE,), fields=("same_matter_as",), stops=(C.DISPOSITION,),
+         notice=Notice.Kind.NO_LONGER_ACCEPTED, checks=("same_matter_is_final",),
+         help="已复核终结的事项以同一事实和理由再次提出，不再受理"),
+    # --- Objection to a forwarded matter (Art 23 ¶3) -----------------------------------------
+    Rule("object", "退回（提出异议）", "《信访工作条例》第二十三条第三款", (S.FORWARDED, S.ASSIGNED), S.OBJECTED,
+         HANDLERS, (Side.HANDLER,), fields=("reason",), stops=(C.OBJECTION,),
+         checks=("within_objection_window",), help="不属于本机关职权范围的，5个工作日内向转送机关提出异议并说明理由"),
+    Rule("objection_agree", "同意退回", "《信访工作条例》第二十三条第三款", (S.OBJECTED,), S.REGISTERED,
+         (Role.REVIEWER,), (Side.OFFICE,), stops=(C.ACCEPTANCE, C.REPORT_BACK),
+         starts=(Start(C.DISPOSITION, "office"),), effects=("clear_handling_org",),
+         help="转送机关核实同意后收回，重新处理"),
+    Rule("objection_refuse", "不同意退回", "《信访工作条例》第二十三条第三款", (S.OBJECTED,), None,
+         (Role.REVIEWER,), (Side.OFFICE,), fields=("reason",), effects=("restore_sent_state",),
+         help="转送机关不同意的，责任单位应当受理"),
+    # --- Acceptance and handling (Arts 23, 29–34) ---------------------------------------------
+    Rule("accept", "受理", "《信访工作条例》第二十三条", (S.FORWARDED, S.ASSIGNED), S.ACCEPTED,
+         HANDLERS, (Side.HANDLER,), starts=(Start(C.HANDLING, "handling"),),
+         stops=(C.ACCEPTANCE, C.OBJECTION), notice=Notice.Kind.ACCEPTANCE, help="书面告知信访人受理"),
+    Rule("fast_track", "简易办理", "地方工作规范（简易办理）", (S.ACCEPTED,), None,
+         HEADS, (Side.HANDLER,), effects=("fast_track_target",), help="事实清楚、争议不大的简单事项按简易程序快办"),
+    Rule("extend", "延期", "《信访工作条例》第三十四条", (S.ACCEPTED, S.IN_HEARING), None,
+         HEADS, (Side.HANDLER,), fields=("days", "reason"), extends=C.HANDLING,
+         notice=Notice.Kind.EXTENSION, checks=("extension_within_limit",),
+         help="情况复杂的，经本机关负责人批准可适当延长，延长期限不得超过30日，并告知信访人延期理由"),
+    Rule("hearing_start", "举行听证", "《信访工作条例》第三十一条第（六）项", (S.ACCEPTED,), S.IN_HEARING,
+         HEADS, (Side.HANDLER,), optional_fields=("reason",), pauses=(C.HANDLING,),
+         help="听证所需时间不计入办理期限"),
+    Rule("hearing_end", "听证结束", "《信访工作条例》第三十一条第（六）项", (S.IN_HEARING,), S.ACCEPTED,
+         HEADS, (Side.HANDLER,), optional_fields=("reason",), resumes=(C.HANDLING,)),
+    Rule("mediate", "调解达成协议", "《信访工作条例》第三十三条", (S.ACCEPTED,), S.REPLIED,
+         HEADS, (Side.HANDLER,), fields=("agreement",), stops=(C.HANDLING,), notice=Notice.Kind.DECISION,
+         effects=("set_mediated",), help="经双方当事人同意调解达成协议的，制作调解协议书"),
+    Rule("reply", "出具信访处理意见书", "《信访工作条例》第三十二条", (S.ACCEPTED,), S.REPLIED,
+         HEADS, (Side.HANDLER,), fields=("outcome", "facts", "decision", "legal_basis"),
+         stops=(C.HANDLING,), notice=Notice.Kind.DECISION, checks=("outcome_fits_type",),
+         effects=("set_outcome",), help="载明信访人请求、事实和理由、处理意见及其法律法规依据"),
+    Rule("deliver", "送达", "《信访工作条例》第三十五条", (S.REPLIED,), S.DELIVERED,
+         HANDLERS, (Side.HANDLER,), fields=("delivery_method",),
+         starts=(Start(C.REVIEW_WINDOW, "handling"), Start(C.EVALUATION, "handling")),
+         help="送达之日起，信访人可在30日内请求复查"),
+    Rule("report_back", "报送办结报告", "《信访工作条例》第二十二条", (S.REPLIED, S.DELIVERED, S.CLOSED), None,
+         HEADS, (Side.HANDLER,), fields=("report",), stops=(C.REPORT_BACK,),
+         checks=("report_back_running",), help="交办事项办结后向交办机关报送办结报告"),
+    Rule("evaluate", "满意度评价", "信访事项满意度评价规定（实践）", (S.DELIVERED, S.CLOSED), None,
+         OFFICE_STAFF + HANDLERS, (Side.OFFICE, Side.HANDLER), fields=("rating", "rated_by"),
+         optional_fields=("comment",), stops=(C.EVALUATION,), checks=("not_yet_evaluated",),
+         effects=("record_evaluation",), help="信访人对办理情况评价：满意、基本满意、不满意"),
+    Rule("close", "办结", "《信访工作条例》第三十四条", (S.DELIVERED,), S.CLOSED,
+         HEADS, (Side.HANDLER,), help="处理意见已送达，办理程序完成"),
+    # --- Review and re-review (Arts 35–36) -----------------------------------------------------
+    Rule("request_review", "复查申请", "《信访工作条例》第三十五条", (S.DELIVERED, S.CLOSED), S.UNDER_REVIEW,
+         OFFICE_STAFF + HANDLERS + HEADS, (Side.ANY,), fields=("reviewing_org",),
+         stops=(C.REVIEW_WINDOW, C.EVALUATION), starts=(Start(C.REVIEW_DECISION, "reviewing"),),
+         checks=("within_window:review_window", "reviewing_org_is_above:handling"),
+         help="收到书面答复之日起30日内请求原办理机关的上一级机关复查"),
+    Rule("decide_review", "出具复查意见", "《信访工作条例》第三十五条", (S.UNDER_REVIEW,), S.REVIEWED,
+         HEADS + (Role.REVIEWER,), (Side.REVIEWER,), fields=("review_outcome", "reasons"),
+         stops=(C.REVIEW_DECISION,), starts=(Start(C.RE_REVIEW_WINDOW, "reviewing"),),
+         notice=Notice.Kind.REVIEW,
+         help="自收到复查请求之日起30日内提出复查意见，书面答复信访人"),
+    Rule("request_re_review", "复核申请", "《信访工作条例》第三十六条", (S.REVIEWED,), S.UNDER_RE_REVIEW,
+         OFFICE_STAFF + HANDLERS + HEADS, (Side.ANY,), fields=("reviewing_org",),
+         stops=(C.RE_REVIEW_WINDOW,), starts=(Start(C.RE_REVIEW_DECISION, "reviewing"),),
+         checks=("within_window:re_review_window", "reviewing_org_is_above:reviewing"),
+         help="收到复查意见之日起30日内向复查机关的上一级机关请求复核"),
+    Rule("decide_re_review", "出具复核意见", "《信访工作条例》第三十六条", (S.UNDER_RE_REVIEW,), S.FINAL,
+         HEADS + (Role.REVIEWER,), (Side.REVIEWER,), fields=("review_outcome", "reasons"),
+         stops=(C.RE_REVIEW_DECISION,), notice=Notice.Kind.RE_REVIEW,
+         help="复核意见为终结意见；以同一事实和理由再次提出的，不再受理"),
+    Rule("finalize", "终结（期满未申请）", "《信访工作条例》第三十六条（实践）", (S.DELIVERED, S.CLOSED, S.REVIEWED),
+         S.FINAL, (Role.REVIEWER,) + HEADS, (Side.OFFICE, Side.HANDLER, Side.REVIEWER),
+         stops=(C.REVIEW_WINDOW, C.RE_REVIEW_WINDOW, C.EVALUATION), checks=("window_passed",),
+         help="复查或复核申请期届满未提出的，信访事项终结"),
+)
+
+RULES_BY_ACTION: dict[str, Rule] = {rule.action: rule for rule in RULES}
+
+
+def rules_from(status: str) -> list[Rule]:
+    return [rule for rule in RULES if status in rule.sources]
+
+

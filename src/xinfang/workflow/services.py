@@ -1,0 +1,163 @@
+"""Applying the rules table: one generic service, one transaction per action."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.audit.services import audit_record
+from xinfang.orgs.models import Org, User
+from xinfang.orgs.selectors import user_scope_org_ids
+from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus
+from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.workflow.checks import ActionContext, run_check
+from xinfang.workflow.clocks import clock_extend, clock_pause, clock_resume, clock_start, clock_stop
+from xinfang.workflow.effects import run_effect
+from xinfang.workflow.exceptions import ActionNotPermitted, RuleViolation, StaleVersion
+from xinfang.workflow.fields import parse_values, serialisable
+from xinfang.workflow.models import Clock, Notice
+from xinfang.workflow.rules import RULES_BY_ACTION, Rule, Side, rules_from
+
+NOTICE_CODES = {
+    Notice.Kind.ACCEPTANCE: "SL", Notice.Kind.REJECTION: "BSL", Notice.Kind.FORWARDING: "ZS",
+    Notice.Kind.REDIRECTION: "DR", Notice.Kind.EXTENSION: "YQ", Notice.Kind.DECISION: "YJ",
+    Notice.Kind.REVIEW: "FC", Notice.Kind.RE_REVIEW: "FH", Notice.Kind.NO_LONGER_ACCEPTED: "BZSL",
+}
+
+
+def _running_clocks(petition: Petition) -> dict[str, Clock]:
+    return {clock.kind: clock for clock in
+            Clock.objects.select_for_update().filter(petition=petition, stopped_on__isnull=True).select_related("org")}
+
+
+def _on_side(*, side: Side, petition: Petition, actor: User, running: dict[str, Clock]) -> bool:
+    org = actor.org
+    if org is None:
+        return False
+    if side == Side.OFFICE:
+        if org.pk == petition.registering_org_id:
+            return True
+        scope = user_scope_org_ids(user=actor) or []
+        return org.kind == Org.Kind.PETITION_OFFICE and petition.registering_org_id in scope
+    if side == Side.HANDLER:
+        return petition.handling_org_id is not None and petition.handling_org_id in org.ancestor_ids
+    if side == Side.REVIEWER:
+        deciding = running.get(Clock.Kind.REVIEW_DECISION) or running.get(Clock.Kind.RE_REVIEW_DECISION)
+        return deciding is not None and deciding.org_id in org.ancestor_ids
+    return True  # Side.ANY: scope is checked when the petition is fetched
+
+
+def rule_permits(*, rule: Rule, petition: Petition, actor: User, running: dict[str, Clock]) -> bool:
+    """Whether the actor's role and side allow the rule (state aside)."""
+    if actor.is_superuser:
+        return True
+    if not actor.has_role(*rule.roles):
+        return False
+    return any(_on_side(side=side, petition=petition, actor=actor, running=running) for side in rule.sides)
+
+
+def actions_allowed(*, petition: Petition, actor: User) -> list[Rule]:
+    """The rules this user may apply to this petition now (for the case page and the API)."""
+    running = {clock.kind: clock for clock in petition.clocks.filter(stopped_on__isnull=True).select_related("org")}
+    return [rule for rule in rules_from(petition.status)
+            if rule_permits(rule=rule, petition=petition, actor=actor, running=running)]
+
+
+def _org_for(start_org: str, *, petition: Petition, values: dict[str, Any], running: dict[str, Clock]) -> Org:
+    if start_org == "office":
+        return petition.registering_org
+    if start_org == "handling":
+        return petition.handling_org
+    return values["reviewing_org"] if "reviewing_org" in values else next(
+        clock.org for kind, clock in running.items()
+        if kind in (Clock.Kind.REVIEW_DECISION, Clock.Kind.RE_REVIEW_DECISION))
+
+
+def _issue_notice(*, rule: Rule, petition: Petition, actor: User, values: dict[str, Any]) -> Notice:
+    count = Notice.objects.filter(petition=petition, kind=rule.notice).count()
+    return Notice.objects.create(
+        petition=petition, kind=rule.notice, number=f"{petition.number}-{NOTICE_CODES[rule.notice]}{count + 1}",
+        issuing_org=actor.org, issued_by=actor, issued_at=timezone.now(),
+        content={"summary": petition.summary, "demands": petition.demands, "article": rule.article,
+                 **serialisable(values)},
+    )
+
+
+@transaction.atomic
+def petition_act(
+    *,
+    petition_id: int,
+    action: str,
+    actor: User,
+    values: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    acted_on: date | None = None,
+) -> Petition:
+    """Apply one rule of the table to a petition: check, change state and clocks, issue the notice, record."""
+    try:
+        petition = petitions_visible_to(user=actor).select_for_update().get(pk=petition_id)
+    except Petition.DoesNotExist:
+        raise
+    if expected_version is not None and expected_version != petition.version:
+        raise StaleVersion("该信访事项已被他人办理（数据已更新），请刷新后重新操作")
+    rule = RULES_BY_ACTION.get(action)
+    if rule is None:
+        raise RuleViolation(f"没有名为 {action!r} 的办理操作")
+    if petition.status not in rule.sources:
+        allowed = "、".join(PetitionStatus(state).label for state in rule.sources)
+        raise RuleViolation(
+            f"“{rule.label}”只能在“{allowed}”状态下进行，当前状态为“{petition.get_status_display()}”（{rule.article}）"
+        )
+    running = _running_clocks(petition)
+    if not rule_permits(rule=rule, petition=petition, actor=actor, running=running):
+        raise ActionNotPermitted(f"您的角色或单位不能对该事项进行“{rule.label}”（{rule.article}）")
+    today = timezone.localdate()
+    acted_on = acted_on or today
+    if acted_on > today:
+        raise ValidationError({"acted_on": ["办理日期不能晚于今天"]})
+    if acted_on < timezone.localtime(petition.received_at).date():
+        raise ValidationError({"acted_on": ["办理日期不能早于收到日期"]})
+    values = parse_values(required=rule.fields, optional=rule.optional_fields, raw=values or {})
+    context = ActionContext(petition=petition, rule=rule, actor=actor, values=values, acted_on=acted_on,
+                            running=running)
+    for check in rule.checks:
+        run_check(check, context)
+
+    previous_status = petition.status
+    before = dict(running)  # the reviewing org of a decision is read from its clock, stopped below
+    for kind in rule.stops:
+        if kind in running:
+            clock_stop(clock=running.pop(kind), stopped_on=acted_on)
+    for kind in rule.pauses:
+        if kind in running:
+            clock_pause(clock=running[kind], paused_on=acted_on)
+    for kind in rule.resumes:
+        if kind in running:
+            clock_resume(clock=running[kind], resumed_on=acted_on)
+    if rule.extends and rule.extends in running:
+        clock_extend(clock=running[rule.extends], days=values["days"])
+    if rule.target is not None:
+        petition.status = rule.target
+    for effect in rule.effects:
+        run_effect(effect, context)
+    for start in rule.starts:
+        org = _org_for(start.org, petition=petition, values=values, running=before)
+        length = values.get("report_days") if start.kind == Clock.Kind.REPORT_BACK else None
+        running[start.kind] = clock_start(petition=petition, kind=start.kind, org=org, started_on=acted_on,
+                                          length=length)
+    petition.version += 1
+    petition.save(update_fields=["status", "handling_org", "outcome", "legal_pathway", "version", "updated_at"])
+
+    notice = _issue_notice(rule=rule, petition=petition, actor=actor, values=values) if rule.notice else None
+    stored = serialisable(values)
+    PetitionEvent.objects.create(
+        petition=petition, kind=rule.action, title=rule.label, actor=actor, actor_org=actor.org,
+        occurred_at=timezone.now(), note=str(values.get("reason") or values.get("decision") or "")[:500],
+        data={"from": previous_status, "to": petition.status, "article": rule.article,
+              "acted_on": acted_on.isoformat(), "values": stored, "notice": notice.number if notice else None},
+    )
+    audit_record(actor=actor, action=f"petition.{rule.action}", target=petition,
+                 data={"from": previous_status, "to": petition.status, "values": stored})
+    return petition

@@ -1,0 +1,53 @@
+"""The procedure through the case page (htmx forms) and the API."""
+
+import pytest
+
+from xinfang.api.services import api_token_create
+from xinfang.petitions.models import PetitionStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_case_page_offers_only_allowed_actions_and_applies_one(client, registered, district, actors):
+    client.force_login(actors.reviewer)
+    page = client.get(f"/petitions/{registered.pk}/").content.decode()
+    buttons = page.split('class="action-buttons"')[1].split("</div>")[0]
+    assert "/actions/forward/" in buttons and "/actions/accept/" not in buttons
+    form = client.get(f"/petitions/{registered.pk}/actions/forward/").content.decode()
+    assert "第二十二条" in form and "责任单位" in form
+    response = client.post(f"/petitions/{registered.pk}/actions/forward/",
+                           {"handling_org": district.township_a.pk, "expected_version": registered.version})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"/petitions/{registered.pk}/"
+    registered.refresh_from_db()
+    assert registered.status == PetitionStatus.FORWARDED
+    detail = client.get(f"/petitions/{registered.pk}/").content.decode()
+    assert "受理告知" in detail and "为什么" in detail and "转送告知书" in detail
+
+
+def test_a_stale_form_is_refused_on_the_page(client, registered, district, actors):
+    client.force_login(actors.reviewer)
+    stale = registered.version
+    client.post(f"/petitions/{registered.pk}/actions/forward/",
+                {"handling_org": district.township_a.pk, "expected_version": stale})
+    response = client.post(f"/petitions/{registered.pk}/actions/reject/",
+                           {"rejection_reason": "not_a_petition", "expected_version": stale})
+    assert response.status_code == 200
+    assert "已被他人办理" in response.content.decode()
+
+
+def test_the_api_lists_and_applies_actions_with_precise_errors(client, registered, district, actors):
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=actors.reviewer)}"}
+    listed = client.get(f"/api/v1/petitions/{registered.pk}/actions", **auth).json()
+    assert {item["action"] for item in listed} >= {"forward", "assign", "reject", "redirect", "refuse_repeat"}
+    wrong_state = client.post(f"/api/v1/petitions/{registered.pk}/actions/accept", {"values": {}},
+                              content_type="application/json", **auth)
+    assert wrong_state.status_code == 422 and "第二十三条" in str(wrong_state.json())
+    done = client.post(f"/api/v1/petitions/{registered.pk}/actions/forward",
+                       {"values": {"handling_org": district.township_a.pk}, "expected_version": 1},
+                       content_type="application/json", **auth)
+    assert done.status_code == 200 and done.json()["status"] == "forwarded" and done.json()["version"] == 2
+    stale = client.post(f"/api/v1/petitions/{registered.pk}/actions/reject",
+                        {"values": {"rejection_reason": "not_a_petition"}, "expected_version": 1},
+                        content_type="application/json", **auth)
+    assert stale.status_code == 409
