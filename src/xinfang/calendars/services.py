@@ -51,8 +51,9 @@ def check_calendar_scope(*, actor: User | None, org: Org) -> None:
 def holiday_schedule_load(*, text: str, actor: User | None, replace_official: bool = False) -> HolidaySchedule:
     """Load a year's schedule from the text of a TOML file; it replaces that year's current version.
 
-    Raises `workdays.ScheduleFileError` (message unchanged from the parser) for an invalid file and
-    `ValidationError` for a year the official package already covers unless `replace_official`.
+    Raises `workdays.ScheduleFileError` (message unchanged from the parser) for an invalid file,
+    `ValidationError` for a year the official package already covers (unless `replace_official`) or for
+    the shipped format example, and `PermissionDenied` for an actor who is not an administrator.
     After commit, `signals.schedule_loaded` is sent so provisional deadlines are recomputed.
     """
     if actor is not None:
