@@ -51,3 +51,14 @@ def test_the_api_lists_and_applies_actions_with_precise_errors(client, registere
                         {"values": {"rejection_reason": "not_a_petition"}, "expected_version": 1},
                         content_type="application/json", **auth)
     assert stale.status_code == 409
+
+
+def test_the_case_page_corrects_the_last_action(client, registered, district, actors):
+    client.force_login(actors.reviewer)
+    client.post(f"/petitions/{registered.pk}/actions/forward/",
+                {"handling_org": district.township_b.pk, "expected_version": registered.version})
+    page = client.get(f"/petitions/{registered.pk}/").content.decode()
+    assert "更正上一步：转送" in page
+    client.post(f"/petitions/{registered.pk}/correct/", {"reason": "转送单位选错", "expected_version": 2})
+    registered.refresh_from_db()
+    assert registered.status == PetitionStatus.REGISTERED

@@ -12,6 +12,7 @@ urlpatterns = [
     path("petitions/lookup/", views.identity_lookup, name="identity-lookup"),
     path("petitions/<int:petition_id>/", views.petition_detail, name="petition-detail"),
     path("petitions/<int:petition_id>/actions/<slug:action>/", views.petition_action, name="petition-action"),
+    path("petitions/<int:petition_id>/correct/", views.petition_correct_view, name="petition-correct"),
     path("petitions/<int:petition_id>/petitioners/<int:petitioner_id>/reveal/",
          views.petitioner_reveal_view, name="petitioner-reveal"),
     path("petitions/<int:petition_id>/attachments/<int:attachment_id>/",

@@ -34,7 +34,13 @@ from xinfang.petitions.validators import validate_id_number
 from xinfang.web.action_forms import action_form_class, form_values
 from xinfang.workflow.clocks import clock_state
 from xinfang.workflow.rules import RULES_BY_ACTION
-from xinfang.workflow.services import actions_allowed, petition_act
+from xinfang.workflow.services import (
+    CORRECTOR_ROLES,
+    actions_allowed,
+    last_correctable_event,
+    petition_act,
+    petition_correct,
+)
 from xinfang.web.forms import PetitionerFormSet, PetitionFilterForm, PetitionForm, RevealForm
 
 PAGE_SIZE = 30
@@ -162,12 +168,28 @@ def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
     events = petition.events.select_related("actor", "actor_org").order_by("occurred_at", "id")
     today = timezone.localdate()
     clocks = [clock_state(clock=clock, today=today)
-              for clock in petition.clocks.select_related("org").order_by("started_on", "id")]
+              for clock in petition.clocks.filter(voided=False).select_related("org").order_by("started_on", "id")]
+    user = request.user
+    correctable = (last_correctable_event(petition=petition)
+                   if user.is_superuser or user.has_role(*CORRECTOR_ROLES) else None)
     return render(request, "web/petition_detail.html", {
         "petition": petition, "events": events, "reveal_form": RevealForm(), "clocks": clocks,
         "actions": actions_allowed(petition=petition, actor=request.user),
-        "notices": petition.notices.order_by("issued_at", "id"),
+        "notices": petition.notices.order_by("issued_at", "id"), "correctable": correctable,
     })
+
+
+@require_POST
+def petition_correct_view(request: HttpRequest, petition_id: int) -> HttpResponse:
+    petition = _visible_petition(request, petition_id)
+    try:
+        petition_correct(petition_id=petition.pk, actor=request.user, reason=request.POST.get("reason", ""),
+                         expected_version=int(request.POST.get("expected_version") or 0) or None)
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, "未能更正：" + "；".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, "已更正上一步办理操作")
+    return redirect("petition-detail", petition_id=petition.pk)
 
 
 @require_http_methods(["GET", "POST"])

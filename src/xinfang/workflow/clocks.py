@@ -78,11 +78,16 @@ def clock_set_target(*, clock: Clock, kind_of_target: str) -> None:
         clock.save(update_fields=["target_due", "updated_at"])
 
 
+def clock_recompute_one(*, clock: Clock) -> None:
+    _compute(clock, policy=current_policy())
+    clock.save()
+
+
 def clocks_recompute() -> int:
     """Recompute running provisional clocks (e.g. once a year's holiday schedule is loaded); return how many."""
     policy = current_policy()
     count = 0
-    for clock in Clock.objects.filter(stopped_on__isnull=True, provisional=True).select_related("org"):
+    for clock in Clock.objects.filter(stopped_on__isnull=True, provisional=True, voided=False).select_related("org"):
         _compute(clock, policy=policy)
         clock.save()
         count += 1

@@ -38,6 +38,8 @@ class Clock(models.Model):
     provisional = models.BooleanField("临时截止日", default=False)
     explanation = models.TextField("计算说明", blank=True)
     stopped_on = models.DateField("停止日", null=True, blank=True)
+    # Started by an action that was later corrected: kept for the record, counted nowhere.
+    voided = models.BooleanField("已撤销", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -89,6 +91,8 @@ class Notice(models.Model):
     issued_at = models.DateTimeField("出具时间")
     # What the document says (request, facts, reasons, decision, legal basis …), as entered.
     content = models.JSONField(default=dict)
+    # Issued by an action that was later corrected: kept, marked, never reissued under the same number.
+    voided = models.BooleanField("已撤销", default=False)
 
     class Meta:
         verbose_name = "文书"

@@ -8,12 +8,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.audit.services import audit_record
-from xinfang.orgs.models import Org, User
+from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.workflow.checks import ActionContext, run_check
-from xinfang.workflow.clocks import clock_extend, clock_pause, clock_resume, clock_start, clock_stop
+from xinfang.workflow.clocks import (
+    clock_extend,
+    clock_pause,
+    clock_recompute_one,
+    clock_resume,
+    clock_start,
+    clock_stop,
+)
 from xinfang.workflow.effects import run_effect
 from xinfang.workflow.exceptions import ActionNotPermitted, RuleViolation, StaleVersion
 from xinfang.workflow.fields import parse_values, serialisable
@@ -25,6 +32,19 @@ NOTICE_CODES = {
     Notice.Kind.REDIRECTION: "DR", Notice.Kind.EXTENSION: "YQ", Notice.Kind.DECISION: "YJ",
     Notice.Kind.REVIEW: "FC", Notice.Kind.RE_REVIEW: "FH", Notice.Kind.NO_LONGER_ACCEPTED: "BZSL",
 }
+
+
+CORRECTABLE_FIELDS = ("status", "handling_org_id", "outcome", "legal_pathway")
+CLOCK_STATE_FIELDS = ("stopped_on", "paused_since", "paused_days", "extended_days")
+
+
+def _field_value(petition: Petition, name: str) -> Any:
+    return getattr(petition, name)
+
+
+def _clock_snapshot(clock: Clock) -> dict[str, Any]:
+    state = {name: getattr(clock, name) for name in CLOCK_STATE_FIELDS}
+    return {"id": clock.pk, **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in state.items()}}
 
 
 def _running_clocks(petition: Petition) -> dict[str, Clock]:
@@ -127,6 +147,9 @@ def petition_act(
 
     previous_status = petition.status
     before = dict(running)  # the reviewing org of a decision is read from its clock, stopped below
+    # What a correction needs to undo this action: the petition's fields and every touched clock.
+    snapshot = {"petition": {name: _field_value(petition, name) for name in CORRECTABLE_FIELDS},
+                "clocks": [_clock_snapshot(clock) for clock in running.values()]}
     for kind in rule.stops:
         if kind in running:
             clock_stop(clock=running.pop(kind), stopped_on=acted_on)
@@ -142,11 +165,13 @@ def petition_act(
         petition.status = rule.target
     for effect in rule.effects:
         run_effect(effect, context)
+    started = []
     for start in rule.starts:
         org = _org_for(start.org, petition=petition, values=values, running=before)
         length = values.get("report_days") if start.kind == Clock.Kind.REPORT_BACK else None
         running[start.kind] = clock_start(petition=petition, kind=start.kind, org=org, started_on=acted_on,
                                           length=length)
+        started.append(running[start.kind].pk)
     petition.version += 1
     petition.save(update_fields=["status", "handling_org", "outcome", "legal_pathway", "version", "updated_at"])
 
@@ -156,8 +181,71 @@ def petition_act(
         petition=petition, kind=rule.action, title=rule.label, actor=actor, actor_org=actor.org,
         occurred_at=timezone.now(), note=str(values.get("reason") or values.get("decision") or "")[:500],
         data={"from": previous_status, "to": petition.status, "article": rule.article,
-              "acted_on": acted_on.isoformat(), "values": stored, "notice": notice.number if notice else None},
+              "acted_on": acted_on.isoformat(), "values": stored, "notice": notice.number if notice else None,
+              "before": snapshot, "clocks_started": started},
     )
     audit_record(actor=actor, action=f"petition.{rule.action}", target=petition,
                  data={"from": previous_status, "to": petition.status, "values": stored})
+    return petition
+
+
+CORRECTOR_ROLES = (Role.REVIEWER, Role.HANDLING_ORG_HEAD, Role.ADMINISTRATOR)
+
+
+def last_correctable_event(*, petition: Petition) -> PetitionEvent | None:
+    """The newest procedural action on the petition that no correction has undone yet."""
+    corrected = set()
+    for event in petition.events.filter(kind="correct").order_by("id"):
+        corrected.add(event.data.get("corrects"))
+    for event in petition.events.filter(kind__in=list(RULES_BY_ACTION)).order_by("-occurred_at", "-id"):
+        if event.pk not in corrected:
+            return event
+    return None
+
+
+@transaction.atomic
+def petition_correct(
+    *, petition_id: int, actor: User, reason: str, expected_version: int | None = None
+) -> Petition:
+    """Undo the last action by a new, audited correcting event: state, fields and clocks as they were.
+
+    History is never edited: the mistaken event stays; clocks it started and the notice it issued are
+    marked void, clocks it stopped, paused or extended are put back and recomputed.
+    """
+    petition = petitions_visible_to(user=actor).select_for_update().get(pk=petition_id)
+    if expected_version is not None and expected_version != petition.version:
+        raise StaleVersion("该信访事项已被他人办理（数据已更新），请刷新后重新操作")
+    if not (actor.is_superuser or actor.has_role(*CORRECTOR_ROLES)):
+        raise ActionNotPermitted("更正办理操作需要信访部门审核员、责任单位负责人或系统管理员角色")
+    if not reason.strip():
+        raise ValidationError({"reason": ["请填写更正理由"]})
+    event = last_correctable_event(petition=petition)
+    if event is None or "before" not in event.data:
+        raise RuleViolation("没有可以更正的办理操作")
+    if not actor.is_superuser and event.actor_org_id != actor.org_id and not actor.has_role(Role.REVIEWER):
+        raise ActionNotPermitted("只能更正本单位的办理操作")
+    before = event.data["before"]
+    for name, value in before["petition"].items():
+        setattr(petition, name, value)
+    today = timezone.localdate()
+    for clock in Clock.objects.select_for_update().filter(pk__in=event.data.get("clocks_started", [])):
+        clock.voided = True
+        clock.stopped_on = clock.stopped_on or today
+        clock.save(update_fields=["voided", "stopped_on", "updated_at"])
+    for state in before["clocks"]:
+        clock = Clock.objects.select_for_update().get(pk=state["id"])
+        for name in CLOCK_STATE_FIELDS:
+            value = state[name]
+            setattr(clock, name, date.fromisoformat(value) if name in ("stopped_on", "paused_since") and value else value)
+        clock_recompute_one(clock=clock)
+    Notice.objects.filter(petition=petition, number=event.data.get("notice")).update(voided=True)
+    petition.version += 1
+    petition.save(update_fields=["status", "handling_org", "outcome", "legal_pathway", "version", "updated_at"])
+    PetitionEvent.objects.create(
+        petition=petition, kind="correct", title=f"更正（撤销“{event.title}”）", actor=actor, actor_org=actor.org,
+        occurred_at=timezone.now(), note=reason.strip()[:500],
+        data={"corrects": event.pk, "corrected_action": event.kind, "restored_status": petition.status},
+    )
+    audit_record(actor=actor, action="petition.correct", target=petition,
+                 data={"corrects": event.pk, "action": event.kind, "reason": reason.strip()[:500]})
     return petition
