@@ -78,11 +78,6 @@ def outcome_fits_type(ctx: ActionContext) -> None:
         ctx.refuse(f"{ctx.petition.get_petition_type_display()}事项的处理意见应为：{names}", "outcome")
 
 
-def report_back_running(ctx: ActionContext) -> None:
-    if Clock.Kind.REPORT_BACK not in ctx.running:
-        ctx.refuse("该事项不是交办事项，或办结报告已报送")
-
-
 def not_yet_evaluated(ctx: ActionContext) -> None:
     if Evaluation.objects.filter(petition=ctx.petition).exists():
         ctx.refuse("该事项已评价，不能重复评价")

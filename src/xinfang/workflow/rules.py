@@ -48,6 +48,7 @@ class Rule:
     pauses: tuple[str, ...] = ()
     resumes: tuple[str, ...] = ()
     extends: str | None = None  # the clock an approved extension lengthens (by the `days` field)
+    needs_clock: str | None = None  # offered only while this clock runs (e.g. a report-back is due)
     notice: str | None = None
     checks: tuple[str, ...] = ()  # names of functions in workflow.checks
     effects: tuple[str, ...] = ()  # names of functions in workflow.effects
@@ -87,7 +88,7 @@ RULES: tuple[Rule, ...] = (
          help="已复核终结的事项以同一事实和理由再次提出，不再受理"),
     # --- Objection to a forwarded matter (Art 23 ¶3) -----------------------------------------
     Rule("object", "退回（提出异议）", "《信访工作条例》第二十三条第三款", (S.FORWARDED, S.ASSIGNED), S.OBJECTED,
-         HANDLERS, (Side.HANDLER,), fields=("reason",), stops=(C.OBJECTION,),
+         HANDLERS, (Side.HANDLER,), fields=("reason",), stops=(C.OBJECTION,), needs_clock=C.OBJECTION,
          checks=("within_objection_window",), help="不属于本机关职权范围的，5个工作日内向转送机关提出异议并说明理由"),
     Rule("objection_agree", "同意退回", "《信访工作条例》第二十三条第三款", (S.OBJECTED,), S.REGISTERED,
          (Role.REVIEWER,), (Side.OFFICE,), stops=(C.ACCEPTANCE, C.REPORT_BACK),
@@ -103,7 +104,7 @@ RULES: tuple[Rule, ...] = (
     Rule("fast_track", "简易办理", "地方工作规范（简易办理）", (S.ACCEPTED,), None,
          HEADS, (Side.HANDLER,), effects=("fast_track_target",), help="事实清楚、争议不大的简单事项按简易程序快办"),
     Rule("extend", "延期", "《信访工作条例》第三十四条", (S.ACCEPTED, S.IN_HEARING), None,
-         HEADS, (Side.HANDLER,), fields=("days", "reason"), extends=C.HANDLING,
+         HEADS, (Side.HANDLER,), fields=("days", "reason"), extends=C.HANDLING, needs_clock=C.HANDLING,
          notice=Notice.Kind.EXTENSION, checks=("extension_within_limit",),
          help="情况复杂的，经本机关负责人批准可适当延长，延长期限不得超过30日，并告知信访人延期理由"),
     Rule("hearing_start", "举行听证", "《信访工作条例》第三十一条第（六）项", (S.ACCEPTED,), S.IN_HEARING,
@@ -123,8 +124,8 @@ RULES: tuple[Rule, ...] = (
          starts=(Start(C.REVIEW_WINDOW, "handling"), Start(C.EVALUATION, "handling")),
          help="送达之日起，信访人可在30日内请求复查"),
     Rule("report_back", "报送办结报告", "《信访工作条例》第二十二条", (S.REPLIED, S.DELIVERED, S.CLOSED), None,
-         HEADS, (Side.HANDLER,), fields=("report",), stops=(C.REPORT_BACK,),
-         checks=("report_back_running",), help="交办事项办结后向交办机关报送办结报告"),
+         HEADS, (Side.HANDLER,), fields=("report",), stops=(C.REPORT_BACK,), needs_clock=C.REPORT_BACK,
+         help="交办事项办结后向交办机关报送办结报告"),
     Rule("evaluate", "满意度评价", "信访事项满意度评价规定（实践）", (S.DELIVERED, S.CLOSED), None,
          OFFICE_STAFF + HANDLERS, (Side.OFFICE, Side.HANDLER), fields=("rating", "rated_by"),
          optional_fields=("comment",), stops=(C.EVALUATION,), checks=("not_yet_evaluated",),

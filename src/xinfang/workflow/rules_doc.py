@@ -50,7 +50,8 @@ def rules_markdown() -> str:
             "、".join(fields) or "—",
             "；".join(clocks) or "—",
             Notice.Kind(rule.notice).label if rule.notice else "—",
-            "、".join(f"`{check}`" for check in rule.checks) or "—",
+            "、".join([f"`{check}`" for check in rule.checks]
+                     + ([f"需{_clock(rule.needs_clock)}计算中"] if rule.needs_clock else [])) or "—",
         ]) + " |")
     policy = current_policy()
     lines += ["", "## Clocks (statutory defaults and local targets, `workflow/default_policy.toml`)", "",

@@ -82,7 +82,8 @@ def actions_allowed(*, petition: Petition, actor: User) -> list[Rule]:
     """The rules this user may apply to this petition now (for the case page and the API)."""
     running = {clock.kind: clock for clock in petition.clocks.filter(stopped_on__isnull=True).select_related("org")}
     return [rule for rule in rules_from(petition.status)
-            if rule_permits(rule=rule, petition=petition, actor=actor, running=running)]
+            if (rule.needs_clock is None or rule.needs_clock in running)
+            and rule_permits(rule=rule, petition=petition, actor=actor, running=running)]
 
 
 def _org_for(start_org: str, *, petition: Petition, values: dict[str, Any], running: dict[str, Clock]) -> Org:
@@ -142,6 +143,9 @@ def petition_act(
     values = parse_values(required=rule.fields, optional=rule.optional_fields, raw=values or {})
     context = ActionContext(petition=petition, rule=rule, actor=actor, values=values, acted_on=acted_on,
                             running=running)
+    if rule.needs_clock and rule.needs_clock not in running:
+        clock_label = Clock.Kind(rule.needs_clock).label
+        raise RuleViolation(f"“{rule.label}”需要{clock_label}正在计算中，该事项当前没有（{rule.article}）")
     for check in rule.checks:
         run_check(check, context)
 
