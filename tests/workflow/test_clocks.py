@@ -35,7 +35,8 @@ def test_a_period_ending_in_the_spring_festival_moves_to_the_first_working_day_a
     assert "顺延" in clock.explanation
 
 
-def test_a_deadline_in_a_year_without_a_schedule_is_provisional_and_recomputed_when_loaded(district, category):
+def test_a_deadline_in_a_year_without_a_schedule_is_provisional_and_recomputed_when_loaded(
+        district, category, django_capture_on_commit_callbacks):
     # given: accepted on 2026-11-05, 60 days of handling end in January 2027, not yet scheduled
     from tests.workflow.test_procedure import act
 
@@ -47,10 +48,17 @@ def test_a_deadline_in_a_year_without_a_schedule_is_provisional_and_recomputed_w
     handling = Clock.objects.get(petition=clock.petition, kind=Clock.Kind.HANDLING)
     assert (handling.statutory_due, handling.provisional) == (date(2027, 1, 4), True)
     assert "2027年节假日安排尚未载入" in handling.explanation
-    # when nothing has been loaded, recomputing keeps it provisional
-    assert clocks_recompute() == 1
+    # when nothing has been loaded, recomputing changes nothing
+    assert clocks_recompute() == 0
+    # when the 2027 schedule is loaded, the deadline is recomputed on commit and no longer provisional
+    from xinfang.calendars.services import holiday_schedule_load
+
+    schedule = """year = 2027\nsource = "test"\n[[holidays]]\nname = "元旦"\nstart = 2027-01-01\nend = 2027-01-04\n"""
+    admin = user_create(username="admin2", password="pw-123456", org=district.office, roles=[Role.ADMINISTRATOR])
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_schedule_load(text=schedule, actor=admin)
     handling.refresh_from_db()
-    assert handling.provisional is True
+    assert (handling.statutory_due, handling.provisional) == (date(2027, 1, 5), False)
 
 
 def test_warning_levels_follow_the_policy_thresholds(district, category):
@@ -59,3 +67,18 @@ def test_warning_levels_follow_the_policy_thresholds(district, category):
     assert clock_state(clock=clock, today=date(2026, 3, 14)).level == Level.APPROACHING
     assert clock_state(clock=clock, today=date(2026, 3, 18)).level == Level.OVERDUE
     assert clock_state(clock=clock, today=date(2026, 4, 17)).level == Level.SERIOUSLY_OVERDUE
+
+
+def test_a_regional_rest_day_added_later_moves_the_open_deadlines_of_that_region_only(
+        district, category, django_capture_on_commit_callbacks):
+    from xinfang.calendars.models import OrgCalendarDay
+    from xinfang.calendars.services import org_calendar_day_set
+
+    in_a = register_on(district, category, date(2026, 3, 2))  # due Tuesday 2026-03-17, office's clock
+    admin = user_create(username="admin3", password="pw-123456", org=district.office, roles=[Role.ADMINISTRATOR])
+    with django_capture_on_commit_callbacks(execute=True):
+        org_calendar_day_set(org=district.county, day=date(2026, 3, 17), kind=OrgCalendarDay.Kind.REST,
+                             name="地方节日", actor=admin)
+    in_a.refresh_from_db()
+    assert in_a.statutory_due == date(2026, 3, 18)
+    assert "03-17 为休息日，顺延" in in_a.explanation

@@ -83,15 +83,29 @@ def clock_recompute_one(*, clock: Clock) -> None:
     clock.save()
 
 
-def clocks_recompute() -> int:
-    """Recompute running provisional clocks (e.g. once a year's holiday schedule is loaded); return how many."""
+def clocks_recompute(*, provisional_only: bool = True, org_path: str | None = None, day: date | None = None) -> int:
+    """Recompute running clocks; return how many changed their statutory due date.
+
+    After a year's schedule is loaded: the provisional ones. After an org's own rest day or workday
+    changed: those of the org's subtree whose period runs across that day.
+    """
     policy = current_policy()
-    count = 0
-    for clock in Clock.objects.filter(stopped_on__isnull=True, provisional=True, voided=False).select_related("org"):
+    clocks = Clock.objects.filter(stopped_on__isnull=True, voided=False).select_related("org")
+    if provisional_only:
+        clocks = clocks.filter(provisional=True)
+    if org_path is not None:
+        clocks = clocks.filter(org__path__startswith=org_path)
+    if day is not None:
+        clocks = clocks.filter(started_on__lt=day)
+    changed = 0
+    for clock in clocks:
+        due = clock.statutory_due
         _compute(clock, policy=policy)
+        if day is not None and due < day and clock.statutory_due == due:
+            continue  # the period ended before the changed day: nothing moved
         clock.save()
-        count += 1
-    return count
+        changed += clock.statutory_due != due
+    return changed
 
 
 class Level:
