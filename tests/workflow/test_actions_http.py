@@ -62,3 +62,12 @@ def test_the_case_page_corrects_the_last_action(client, registered, district, ac
     client.post(f"/petitions/{registered.pk}/correct/", {"reason": "转送单位选错", "expected_version": 2})
     registered.refresh_from_db()
     assert registered.status == PetitionStatus.REGISTERED
+
+
+def test_the_list_shows_the_nearest_deadline_and_filters_overdue_matters(client, registered, district, actors):
+    # registered on 2026-03-02: its 15-day disposition clock has long run out
+    client.force_login(actors.reviewer)
+    listing = client.get("/petitions/").content.decode()
+    assert "deadline-seriously_overdue" in listing and "登记处理 3月17日" in listing
+    assert registered.number in client.get("/petitions/", {"deadline": "overdue"}).content.decode()
+    assert registered.number not in client.get("/petitions/", {"deadline": "approaching"}).content.decode()

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import org_jurisdiction, org_subtree
+from xinfang.workflow.selectors import DEADLINE_FILTERS
 from xinfang.petitions.models import Category, Channel, HotTopic, Petitioner, PetitionType, Urgency
 
 
@@ -106,6 +107,7 @@ class PetitionFilterForm(forms.Form):
     category = forms.ModelChoiceField(
         label="问题分类", queryset=Category.objects.filter(parent__isnull=True), required=False, empty_label="全部分类"
     )
+    deadline = forms.ChoiceField(label="期限", choices=[("", "不限"), *DEADLINE_FILTERS.items()], required=False)
     group_visit = forms.ChoiceField(label="集体访", choices=[("", "不限"), ("1", "仅集体访"), ("0", "非集体访")], required=False)
     received_from = forms.DateField(label="收到日期起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     received_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -34,6 +34,7 @@ from xinfang.petitions.validators import validate_id_number
 from xinfang.web.action_forms import action_form_class, form_values
 from xinfang.workflow.clocks import clock_state
 from xinfang.workflow.rules import RULES_BY_ACTION
+from xinfang.workflow.selectors import petitions_by_deadline, with_running_clocks
 from xinfang.workflow.services import (
     CORRECTOR_ROLES,
     actions_allowed,
@@ -71,10 +72,17 @@ def petition_list(request: HttpRequest) -> HttpResponse:
             received_from=data["received_from"], received_to=data["received_to"],
         )
     queryset = petitions_filter(queryset=petitions_visible_to(user=request.user), filters=filters)
+    today = timezone.localdate()
+    if form.is_valid() and form.cleaned_data["deadline"]:
+        queryset = petitions_by_deadline(queryset=queryset, level=form.cleaned_data["deadline"], today=today)
+    queryset = with_running_clocks(queryset)
     try:
         page = petitions_page(queryset=queryset, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     except (ValueError, OverflowError):
         page = petitions_page(queryset=queryset, cursor=None, size=PAGE_SIZE)
+    for petition in page.rows:
+        nearest = petition.running_clocks[0] if petition.running_clocks else None
+        petition.nearest_deadline = clock_state(clock=nearest, today=today) if nearest else None
     query = request.GET.copy()
     query.pop("cursor", None)
     return render(request, "web/petition_list.html", {
