@@ -71,3 +71,10 @@ def test_the_list_shows_the_nearest_deadline_and_filters_overdue_matters(client,
     assert "deadline-seriously_overdue" in listing and "登记处理 3月17日" in listing
     assert registered.number in client.get("/petitions/", {"deadline": "overdue"}).content.decode()
     assert registered.number not in client.get("/petitions/", {"deadline": "approaching"}).content.decode()
+
+
+def test_the_api_filters_by_deadline_level(client, registered, actors):
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=actors.reviewer)}"}
+    overdue = client.get("/api/v1/petitions?deadline=overdue", **auth).json()
+    assert [item["number"] for item in overdue["items"]] == [registered.number]
+    assert client.get("/api/v1/petitions?deadline=soon", **auth).status_code == 422

@@ -4,7 +4,8 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer
@@ -21,6 +22,7 @@ from xinfang.petitions.selectors import (
 )
 from xinfang.petitions.services import PetitionerInput, PetitionInput, petition_register
 from xinfang.workflow.exceptions import StaleVersion
+from xinfang.workflow.selectors import DEADLINE_FILTERS, petitions_by_deadline
 from xinfang.workflow.services import actions_allowed, petition_act
 
 
@@ -165,6 +167,7 @@ class PetitionListQuery(Schema):
     received_from: date | None = None
     received_to: date | None = None
     q: str = ""
+    deadline: str = Field("", description="approaching | overdue | seriously_overdue (running statutory deadlines)")
     cursor: str | None = None
     limit: int = 50
 
@@ -184,6 +187,10 @@ def petition_list(request: HttpRequest, params: Query[PetitionListQuery]):
         received_from=params.received_from, received_to=params.received_to, text=params.q,
     )
     queryset = petitions_filter(queryset=petitions_visible_to(user=request.user), filters=filters)
+    if params.deadline:
+        if params.deadline not in DEADLINE_FILTERS:
+            raise ValidationError({"deadline": [f"deadline must be one of {', '.join(DEADLINE_FILTERS)}"]})
+        queryset = petitions_by_deadline(queryset=queryset, level=params.deadline, today=timezone.localdate())
     try:
         page = petitions_page(queryset=queryset, cursor=params.cursor, size=params.limit, with_parties=False)
     except (ValueError, OverflowError):
