@@ -82,3 +82,15 @@ def test_a_regional_rest_day_added_later_moves_the_open_deadlines_of_that_region
     in_a.refresh_from_db()
     assert in_a.statutory_due == date(2026, 3, 18)
     assert "03-17 为休息日，顺延" in in_a.explanation
+
+
+def test_a_petitioners_window_expires_rather_than_falls_overdue(registered, district, actors):
+    from tests.workflow.test_procedure import act, running
+
+    act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
+    act(registered, "accept", actors.handler, on=date(2026, 3, 5))
+    act(registered, "reply", actors.head, on=date(2026, 4, 1), outcome="explained", facts="f", decision="d",
+        legal_basis="b")
+    act(registered, "deliver", actors.handler, on=date(2026, 4, 3), delivery_method="post")
+    window = running(registered, Clock.Kind.REVIEW_WINDOW)
+    assert clock_state(clock=window, today=date(2026, 6, 1)).level == Level.EXPIRED

@@ -190,8 +190,10 @@ def district_build(*, password: str = DEMO_PASSWORD) -> DemoDistrict:
     orgs_by_key = {"office": office, "government": government, **departments,
                    **{township.slug: township.org for township in townships}}
     specs = list(CORE_ACCOUNTS)
-    specs += [AccountSpec(t.slug, f"{t.name}承办人", (Role.HANDLER,), t.slug) for t in TOWNSHIPS]
-    specs += [AccountSpec(d.slug, f"{d.short_name}承办人", (Role.HANDLER,), d.slug) for d in DEPARTMENTS]
+    # Each unit has one demo account that handles and signs off (a real unit has a handler and a head).
+    specs += [AccountSpec(t.slug, f"{t.name}承办人", (Role.HANDLER, Role.HANDLING_ORG_HEAD), t.slug) for t in TOWNSHIPS]
+    specs += [AccountSpec(d.slug, f"{d.short_name}承办人", (Role.HANDLER, Role.HANDLING_ORG_HEAD), d.slug)
+              for d in DEPARTMENTS]
     users: dict[str, User] = {}
     accounts: list[DemoAccount] = []
     for spec in specs:

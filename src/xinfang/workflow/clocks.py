@@ -108,15 +108,20 @@ def clocks_recompute(*, provisional_only: bool = True, org_path: str | None = No
     return changed
 
 
+# The petitioner's windows (to request a review, to rate): when they pass nobody is late, they expire.
+PETITIONER_WINDOWS = frozenset({Clock.Kind.REVIEW_WINDOW, Clock.Kind.RE_REVIEW_WINDOW, Clock.Kind.EVALUATION})
+
+
 class Level:
     ON_TIME = "on_time"
     APPROACHING = "approaching"
     OVERDUE = "overdue"
     SERIOUSLY_OVERDUE = "seriously_overdue"
+    EXPIRED = "expired"
 
 
 LEVEL_LABELS = {Level.ON_TIME: "正常", Level.APPROACHING: "临期", Level.OVERDUE: "超期",
-                Level.SERIOUSLY_OVERDUE: "严重超期"}
+                Level.SERIOUSLY_OVERDUE: "严重超期", Level.EXPIRED: "已届满"}
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,8 @@ def clock_state(*, clock: Clock, today: date) -> ClockState:
         level = Level.ON_TIME if clock.met else Level.OVERDUE
         return ClockState(clock, level, None, clock.met)
     remaining = (clock.statutory_due - today).days
+    if clock.kind in PETITIONER_WINDOWS:
+        return ClockState(clock, Level.EXPIRED if remaining < 0 else Level.ON_TIME, remaining, None)
     if remaining < -policy.seriously_overdue_days:
         level = Level.SERIOUSLY_OVERDUE
     elif remaining < 0:

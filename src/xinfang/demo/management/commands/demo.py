@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from xinfang.demo.district import DemoAccount, district_build
 from xinfang.demo.generator import generate_petitions
+from xinfang.demo.procedure import progress_petitions
 from xinfang.orgs.models import Role
 from xinfang.petitions.management.commands.optimize import database_analyze
 from xinfang.petitions.models import Petition
@@ -83,6 +84,10 @@ class Command(BaseCommand):
             result = generate_petitions(n=options["petitions"], seed=options["seed"], district=district)
             self.stdout.write(f"    {result.petitions:,} petitions, {result.petitioners:,} petitioners "
                               f"in {result.elapsed:.1f} s")
+            self.stdout.write("    办理程序 Carrying them through the procedure (about a minute) …")
+            counts = progress_petitions(district=district, seed=options["seed"])
+            self.stdout.write(f"    {sum(counts.values()):,} actions: "
+                              + ", ".join(f"{action} {count:,}" for action, count in counts.most_common(6)))
             database_analyze()  # planner statistics for the fresh data (see `xinfang optimize`)
         self.stdout.write("4/4 收集静态文件 Collecting static files …")
         call_command("collectstatic", interactive=False, verbosity=0)

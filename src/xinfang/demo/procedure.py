@@ -1,0 +1,145 @@
+"""Carry generated petitions through the procedure, so the demo shows states, clocks and letters.
+
+Every step goes through `workflow.services.petition_act` with the demo accounts and realistic dates
+(received + a few days to forward, weeks to handle, some late, some extended, some reviewed); a step
+whose date would be after `today` is not taken, so recent petitions are still in progress. About 6 ms an
+action on SQLite: meant for demo sizes (thousands), not for the million-row benchmark.
+"""
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinfang.demo.district import DemoDistrict
+from xinfang.orgs.models import Org, User
+from xinfang.petitions.models import Petition, PetitionStatus, PetitionType
+from xinfang.workflow.clocks import clock_start
+from xinfang.workflow.models import Clock
+from xinfang.workflow.services import petition_act
+
+# Which department handles a matter located at district level, by first-level category code.
+DEPARTMENT_BY_CATEGORY = {"01": "zhujian", "02": "guizi", "03": "renshe", "04": "nongye", "08": "minzheng",
+                          "09": "jiaowei", "10": "weijian", "13": "shengtai", "14": "shichang"}
+OUTCOMES = {
+    PetitionType.GRIEVANCE: (("supported", 30), ("partly_supported", 20), ("explained", 35), ("not_supported", 15)),
+    PetitionType.SUGGESTION: (("adopted", 30), ("partly_adopted", 30), ("not_adopted", 40)),
+    PetitionType.ACCUSATION: (("substantiated", 20), ("partly_substantiated", 25), ("unsubstantiated", 55)),
+}
+RATINGS = (("satisfied", 72), ("mostly_satisfied", 19), ("dissatisfied", 9))
+FACTS = "经调查核实，信访人反映的情况基本属实，相关单位已说明情况。"
+DECISIONS = {"supported": "支持信访人的合理诉求，责成相关单位限期解决。", "not_supported": "信访人的请求缺乏事实和法律依据，不予支持，并做好解释疏导。"}
+LEGAL_BASIS = "《信访工作条例》及相关法律法规"
+
+
+def _pick(rng: random.Random, weighted) -> str:
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+@dataclass
+class _Run:
+    district: DemoDistrict
+    rng: random.Random
+    today: date
+    counts: Counter
+
+    def user(self, username: str) -> User:
+        return self.district.users[username]
+
+    def handling_org(self, petition: Petition) -> tuple[Org, User]:
+        ancestors = set(petition.locality.ancestor_ids)
+        for township in self.district.townships:
+            if township.org.pk in ancestors:
+                return township.org, self.user(township.slug)
+        slug = DEPARTMENT_BY_CATEGORY.get(petition.category.code[:2], "renshe")
+        return self.district.departments[slug], self.user(slug)
+
+    def step(self, petition: Petition, action: str, actor: User, on: date, **values) -> bool:
+        """Take one action if its date has come; False once the story reaches today."""
+        if on > self.today:
+            return False
+        petition_act(petition_id=petition.pk, action=action, actor=actor, values=values, acted_on=on)
+        self.counts[action] += 1
+        return True
+
+
+def _story(run: _Run, petition: Petition) -> None:
+    rng, district = run.rng, run.district
+    received = timezone.localtime(petition.received_at).date()
+    reviewer, clerk = run.user("reviewer"), run.user("clerk")
+    # Bulk-generated petitions skipped registration's signal: start the office's clock as registration does.
+    clock_start(petition=petition, kind=Clock.Kind.DISPOSITION, org=petition.registering_org, started_on=received)
+    disposed = received + timedelta(days=rng.choice((0, 1, 1, 2, 3, 5)) if rng.random() > 0.03 else rng.randint(16, 25))
+    if petition.litigation_related:
+        run.step(petition, "redirect", reviewer, disposed, legal_pathway="litigation",
+                 pathway_org=district.departments["fayuan"].pk)
+        return
+    if rng.random() < 0.06:
+        run.step(petition, "reject", reviewer, disposed, rejection_reason=rng.choice(("not_a_petition", "legal_procedure")))
+        return
+    if petition.petition_type == PetitionType.ACCUSATION and petition.complained_org_id:
+        org, handler = district.departments["jiwei"], run.user("jiwei")
+    else:
+        org, handler = run.handling_org(petition)
+    assigned = rng.random() < 0.2
+    if assigned:
+        sent = run.step(petition, "assign", reviewer, disposed, handling_org=org.pk, report_days=60)
+    else:
+        sent = run.step(petition, "forward", reviewer, disposed, handling_org=org.pk)
+    if not sent:
+        return
+    accepted_on = disposed + timedelta(days=rng.randint(1, 6))
+    if not run.step(petition, "accept", handler, accepted_on):
+        return
+    late = rng.random() < 0.06
+    handled_days = rng.randint(61, 85) if late else rng.randint(12, 55)
+    if rng.random() < 0.05:
+        extension = rng.randint(15, 30)
+        if not run.step(petition, "extend", handler, accepted_on + timedelta(days=45), days=extension,
+                        reason="案情复杂，需进一步调查核实"):
+            return
+        handled_days = rng.randint(60, 60 + extension)
+    outcome = _pick(rng, OUTCOMES[petition.petition_type])
+    replied_on = accepted_on + timedelta(days=handled_days)
+    if not run.step(petition, "reply", handler, replied_on, outcome=outcome, facts=FACTS,
+                    decision=DECISIONS.get(outcome, "依据调查结果作出处理意见，并向信访人说明。"), legal_basis=LEGAL_BASIS):
+        return
+    delivered_on = replied_on + timedelta(days=rng.randint(1, 6))
+    if not run.step(petition, "deliver", handler, delivered_on, delivery_method=rng.choice(("in_person", "post"))):
+        return
+    if assigned:
+        run.step(petition, "report_back", handler, delivered_on + timedelta(days=rng.randint(1, 5)),
+                 report="已按要求办结并送达处理意见书。")
+    if rng.random() < 0.04:
+        reviewing = district.government
+        requested_on = delivered_on + timedelta(days=rng.randint(5, 25))
+        if run.step(petition, "request_review", reviewer, requested_on, reviewing_org=reviewing.pk):
+            run.step(petition, "decide_review", reviewer, requested_on + timedelta(days=rng.randint(10, 28)),
+                     review_outcome=_pick(rng, (("uphold", 80), ("modify", 12), ("revoke", 8))),
+                     reasons="原处理意见认定事实清楚，适用依据正确。")
+        return
+    if rng.random() < 0.8:
+        run.step(petition, "evaluate", clerk, delivered_on + timedelta(days=rng.randint(1, 25)),
+                 rating=_pick(rng, RATINGS), rated_by="petitioner" if rng.random() < 0.7 else "staff")
+    run.step(petition, "close", handler, delivered_on + timedelta(days=rng.randint(26, 35)))
+
+
+def progress_petitions(
+    *, district: DemoDistrict, seed: int, today: date | None = None, progress: Callable[[int], None] | None = None
+) -> Counter:
+    """Take every registered, clock-less petition of the demo office as far through the procedure as today allows."""
+    run = _Run(district=district, rng=random.Random(seed), today=today or timezone.localdate(), counts=Counter())
+    pending = (Petition.objects.filter(registering_org=district.office, status=PetitionStatus.REGISTERED,
+                                       clocks__isnull=True)
+               .select_related("locality", "category", "registering_org").order_by("received_at", "id"))
+    for done, petition in enumerate(pending.iterator(), start=1):
+        with transaction.atomic():  # one story per transaction: a failure leaves no half-told story
+            _story(run, petition)
+        if progress is not None and done % 500 == 0:
+            progress(done)
+    return run.counts
