@@ -17,4 +17,6 @@ urlpatterns = [
          views.petitioner_reveal_view, name="petitioner-reveal"),
     path("petitions/<int:petition_id>/attachments/<int:attachment_id>/",
          views.attachment_download, name="attachment-download"),
+    path("petitions/<int:petition_id>/notices/<int:notice_id>/<str:fmt>/",
+         views.notice_download, name="notice-download"),
 ]

@@ -273,3 +273,31 @@ def attachment_download(request: HttpRequest, petition_id: int, attachment_id: i
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
                             content_type=attachment.content_type)
     return response
+
+
+def notice_download(request: HttpRequest, petition_id: int, notice_id: int, fmt: str) -> HttpResponse:
+    """A notice as .docx or .pdf; it names the petitioner in full, so notice_export audits every download."""
+    # Imported here so this view stays one self-contained addition (docs/NOTICES.md).
+    from io import BytesIO
+
+    from xinfang.notices.documents import NoticeTemplateError
+    from xinfang.notices.services import NOTICE_FORMATS, notice_export
+    from xinfang.workflow.models import Notice
+
+    if fmt not in NOTICE_FORMATS:
+        raise Http404
+    petition = _visible_petition(request, petition_id)
+    try:
+        notice = petition.notices.select_related("issuing_org").get(pk=notice_id)
+    except Notice.DoesNotExist:
+        raise Http404 from None
+    try:
+        document = notice_export(notice=notice, actor=request.user, fmt=fmt)
+    except NoticeTemplateError as error:
+        messages.error(request, f"{error}。请联系管理员修正文书模板。")
+        return redirect("petition-detail", petition.pk)
+    if document is None:
+        messages.warning(request, "暂时无法生成PDF，请下载Word文档（.docx）。")
+        return redirect("petition-detail", petition.pk)
+    return FileResponse(BytesIO(document.content), as_attachment=True, filename=document.filename,
+                        content_type=document.content_type)

@@ -108,8 +108,10 @@ def clocks_recompute(*, provisional_only: bool = True, org_path: str | None = No
     return changed
 
 
-# The petitioner's windows (to request a review, to rate): when they pass nobody is late, they expire.
-PETITIONER_WINDOWS = frozenset({Clock.Kind.REVIEW_WINDOW, Clock.Kind.RE_REVIEW_WINDOW, Clock.Kind.EVALUATION})
+# Periods within which someone *may* act (the handling org may object; the petitioner may request a
+# review or rate): when they pass nobody is late, they expire.
+OPTIONAL_WINDOWS = frozenset({Clock.Kind.OBJECTION, Clock.Kind.REVIEW_WINDOW, Clock.Kind.RE_REVIEW_WINDOW,
+                              Clock.Kind.EVALUATION})
 
 
 class Level:
@@ -145,7 +147,7 @@ def clock_state(*, clock: Clock, today: date) -> ClockState:
         level = Level.ON_TIME if clock.met else Level.OVERDUE
         return ClockState(clock, level, None, clock.met)
     remaining = (clock.statutory_due - today).days
-    if clock.kind in PETITIONER_WINDOWS:
+    if clock.kind in OPTIONAL_WINDOWS:
         return ClockState(clock, Level.EXPIRED if remaining < 0 else Level.ON_TIME, remaining, None)
     if remaining < -policy.seriously_overdue_days:
         level = Level.SERIOUSLY_OVERDUE

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from xinfang.petitions.models import Petition
-from xinfang.workflow.clocks import PETITIONER_WINDOWS, Level
+from xinfang.workflow.clocks import OPTIONAL_WINDOWS, Level
 from xinfang.workflow.models import Clock
 from xinfang.workflow.policy import current_policy
 
@@ -20,7 +20,7 @@ def petitions_by_deadline(*, queryset: QuerySet[Petition], level: str, today: da
     """Petitions with a running statutory deadline at this warning level (thresholds from the policy)."""
     policy = current_policy()
     running = Clock.objects.filter(petition=OuterRef("pk"), stopped_on__isnull=True, voided=False).exclude(
-        kind__in=PETITIONER_WINDOWS)
+        kind__in=OPTIONAL_WINDOWS)
     if level == Level.APPROACHING:
         running = running.filter(statutory_due__gte=today,
                                  statutory_due__lte=today + timedelta(days=policy.approaching_days))
@@ -35,6 +35,6 @@ def petitions_by_deadline(*, queryset: QuerySet[Petition], level: str, today: da
 
 def with_running_clocks(queryset: QuerySet[Petition]) -> QuerySet[Petition]:
     """Prefetch each petition's running clocks (one query per page), nearest due first."""
-    clocks = (Clock.objects.filter(stopped_on__isnull=True, voided=False).exclude(kind__in=PETITIONER_WINDOWS)
+    clocks = (Clock.objects.filter(stopped_on__isnull=True, voided=False).exclude(kind__in=OPTIONAL_WINDOWS)
               .order_by("statutory_due"))
     return queryset.prefetch_related(Prefetch("clocks", queryset=clocks, to_attr="running_clocks"))

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "xinfang.calendars",
     "xinfang.petitions",
     "xinfang.workflow",
+    "xinfang.notices",
     "xinfang.api",
     "xinfang.demo",
     "xinfang.web",
@@ -135,6 +136,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 XINFANG_GROUP_VISIT_THRESHOLD = env.int("XINFANG_GROUP_VISIT_THRESHOLD", 5)
 # Local policy (TOML) layered over the statutory clocks of workflow/default_policy.toml.
 XINFANG_POLICY_FILE = env.str("XINFANG_POLICY_FILE", "")
+# Folder of an office's own notice templates (<kind>.docx), used instead of the shipped ones (docs/NOTICES.md).
+XINFANG_NOTICE_TEMPLATE_DIR = env.str("XINFANG_NOTICE_TEMPLATE_DIR", "")
 # Art 20: at most five representatives speak for a group.
 XINFANG_MAX_REPRESENTATIVES = 5
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.audit.services import audit_record
-from xinfang.workflow.clocks import PETITIONER_WINDOWS, clocks_recompute
+from xinfang.workflow.clocks import OPTIONAL_WINDOWS, clocks_recompute
 from xinfang.workflow.models import Clock
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             return
         today = timezone.localdate()
         overdue = (Clock.objects.filter(stopped_on__isnull=True, voided=False, statutory_due__lt=today)
-                   .exclude(kind__in=PETITIONER_WINDOWS)
+                   .exclude(kind__in=OPTIONAL_WINDOWS)
                    .select_related("petition", "org").order_by("statutory_due"))
         for clock in overdue:
             self.stdout.write(f"{clock.petition.number}\t{clock.get_kind_display()}\t{clock.org.name}\t"

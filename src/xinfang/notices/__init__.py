@@ -1,0 +1,1 @@
+"""Notices and decision letters as Word documents (docxtpl templates an office may replace) and PDF."""
