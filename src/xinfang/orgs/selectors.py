@@ -41,7 +41,11 @@ def user_scope_org_ids(*, user: User) -> list[int] | None:
     """
     if user.is_superuser:
         return None
+    # Cached on the user object, which lives for one request (or one command run): the tree does not
+    # change under a request, and every read and action of the request asks again.
+    cached = getattr(user, "_scope_org_ids", None)
+    if cached is not None:
+        return cached
     root = user_scope_root(user=user)
-    if root is None:
-        return []
-    return list(org_subtree(org=root).values_list("id", flat=True))
+    user._scope_org_ids = [] if root is None else list(org_subtree(org=root).values_list("id", flat=True))
+    return user._scope_org_ids
