@@ -192,3 +192,23 @@ def test_context_labels_dates_and_file_name(decided):
     assert set(CONTEXT_KEYS) <= set(context)
     assert chinese_date(date(2025, 10, 24)) == "2025年10月24日"
     assert notice_filename(notice=notice, fmt="docx") == f"信访处理意见书-{notice.number}.docx"
+
+
+def test_a_notice_voided_by_a_correction_says_so(decided):
+    notice = notice_of(decided, Notice.Kind.DECISION)
+    assert "本文书已撤销" not in text_of(render_notice_docx(notice=notice))
+    Notice.objects.filter(pk=notice.pk).update(voided=True)
+    text = text_of(render_notice_docx(notice=notice_of(decided, Notice.Kind.DECISION)))
+    assert "（本文书已撤销，仅供存档）" in text and notice.number in text
+
+
+def test_a_mediated_matter_gets_the_agreement_instead_of_findings(registered, district, actors):
+    act(registered, "forward", actors.reviewer, handling_org=district.township_a.pk)
+    act(registered, "accept", actors.handler)
+    act(registered, "mediate", actors.head, agreement="公司于2026年5月31日前一次性支付拖欠工资8.6万元")
+    text = text_of(render_notice_docx(notice=notice_of(registered, Notice.Kind.DECISION)))
+    assert "经调解，双方当事人自愿达成协议" in text and "《信访工作条例》第三十三条" in text
+    assert "二、调解协议\n公司于2026年5月31日前一次性支付拖欠工资8.6万元。\n" in text
+    assert "处理结论：调解达成协议。" in text
+    assert "查明的事实和理由" not in text and "法律法规依据" not in text
+    assert "30日内向清溪区人民政府请求复查" in text

@@ -52,7 +52,8 @@ def test_the_clerk_downloads_the_decision_letter_and_the_download_is_audited(cli
     text = "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
     assert decision.number in text and "部分支持" in text
     event = AuditEvent.objects.get(action="notice.download")
-    assert (event.actor_id, event.target_type, event.target_id) == (district.clerk.pk, "workflow.notice", str(decision.pk))
+    assert (event.actor_id, event.target_type, event.target_id) == (
+        district.clerk.pk, "workflow.notice", str(decision.pk))
     assert event.data == {"notice": decision.number, "format": "docx", "kind": "decision", "petition": decided.number}
 
 

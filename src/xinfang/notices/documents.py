@@ -120,9 +120,9 @@ def _last_event(events: list[PetitionEvent], kind: str, *, until: PetitionEvent 
 
 
 def _prior_notice(notice: Notice, kind: str) -> Notice | None:
-    earlier = (Notice.objects.filter(petition_id=notice.petition_id, kind=kind, issued_at__lte=notice.issued_at)
-               .exclude(pk=notice.pk).select_related("issuing_org").order_by("-issued_at", "-id"))
-    return next((n for n in earlier if not getattr(n, "voided", False)), None)
+    return (Notice.objects.filter(petition_id=notice.petition_id, kind=kind, issued_at__lte=notice.issued_at,
+                                  voided=False)
+            .exclude(pk=notice.pk).select_related("issuing_org").order_by("-issued_at", "-id").first())
 
 
 def _petitioners(petition: Petition) -> list[Petitioner]:
@@ -156,6 +156,9 @@ def notice_context(*, notice: Notice) -> dict[str, Any]:
     content = notice.content or {}
     events = list(petition.events.order_by("occurred_at", "id"))
     own = next((event for event in events if (event.data or {}).get("notice") == notice.number), None)
+    # Actions undone by a correction (workflow.services.petition_correct) say nothing about the matter.
+    corrected = {(event.data or {}).get("corrects") for event in events if event.kind == "correct"}
+    events = [event for event in events if event.pk not in corrected]
     names, you = _addressing(_petitioners(petition))
 
     context: dict[str, Any] = {key: "" for key in CONTEXT_KEYS}
@@ -181,7 +184,7 @@ def notice_context(*, notice: Notice) -> dict[str, Any]:
         issuing_org=_inline(notice.issuing_org.name),
         # The letter carries the date the action was taken (it may be entered a day later).
         issued_date=chinese_date(_event_date(own) or timezone.localtime(notice.issued_at).date()),
-        voided=bool(getattr(notice, "voided", False)),
+        voided=notice.voided,
         petitioner_name=names,
         you=you,
         received_date=chinese_date(received),
@@ -223,7 +226,7 @@ def notice_context(*, notice: Notice) -> dict[str, Any]:
             context["review_conclusion"] = f"{_label('review_outcome', outcome)}原{'处理' if first else '复查'}意见。"
         if first:
             # Art 36: re-review by the organ one level above the reviewing organ (the review clock's org).
-            clock = (Clock.objects.filter(petition_id=petition.pk, kind=Clock.Kind.REVIEW_DECISION)
+            clock = (Clock.objects.filter(petition_id=petition.pk, kind=Clock.Kind.REVIEW_DECISION, voided=False)
                      .select_related("org__parent").order_by("-started_on", "-id").first())
             context["re_review_org"] = _parent_name(clock.org if clock else None, "复查机关的上一级机关")
     return context
