@@ -207,3 +207,20 @@ def test_an_action_dated_in_the_future_is_refused(registered, district, actors):
     with pytest.raises(ValidationError):
         act(registered, "forward", actors.reviewer, on=timezone.localdate() + timedelta(days=1),
             handling_org=district.township_a.pk)
+
+
+def test_a_re_review_hearing_is_not_counted_in_the_re_review_period(registered, district, actors):
+    act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
+    act(registered, "accept", actors.handler, on=date(2026, 3, 5))
+    act(registered, "reply", actors.head, on=date(2026, 4, 1), outcome="not_supported", facts="f", decision="d",
+        legal_basis="b")
+    act(registered, "deliver", actors.handler, on=date(2026, 4, 3), delivery_method="post")
+    act(registered, "request_review", actors.county_head, on=date(2026, 4, 10), reviewing_org=district.county.pk)
+    act(registered, "decide_review", actors.county_head, on=date(2026, 4, 30), review_outcome="uphold", reasons="r")
+    act(registered, "request_re_review", actors.city_head, on=date(2026, 5, 11), reviewing_org=actors.city.pk)
+    assert running(registered, Clock.Kind.RE_REVIEW_DECISION).statutory_due == date(2026, 6, 10)
+    with pytest.raises(RuleViolation, match="尚未开始"):
+        act(registered, "re_review_hearing_end", actors.city_head, on=date(2026, 5, 12))
+    act(registered, "re_review_hearing_start", actors.city_head, on=date(2026, 5, 20))
+    act(registered, "re_review_hearing_end", actors.city_head, on=date(2026, 5, 27))
+    assert running(registered, Clock.Kind.RE_REVIEW_DECISION).statutory_due == date(2026, 6, 17)  # + 7 days

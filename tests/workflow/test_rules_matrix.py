@@ -37,6 +37,7 @@ PATHS = {
 NEEDS_MORE_THAN_A_STATE = {
     "finalize": "the review window must have passed",
     "report_back": "only for assigned matters (needs the report-back clock)",
+    "re_review_hearing_end": "a re-review hearing must have started",
 }
 
 

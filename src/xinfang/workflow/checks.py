@@ -101,6 +101,16 @@ def reviewing_org_is_above(ctx: ActionContext, of: str) -> None:
         ctx.refuse("复查（复核）机关应为原办理（复查）机关的上一级机关", "reviewing_org")
 
 
+def clock_paused(ctx: ActionContext, expected: str) -> None:
+    """A hearing starts only on a running clock and ends only a hearing that started."""
+    clock = ctx.running.get(Clock.Kind.RE_REVIEW_DECISION)
+    paused = clock is not None and clock.paused_since is not None
+    if expected == "yes" and not paused:
+        ctx.refuse("复核听证尚未开始")
+    if expected == "no" and paused:
+        ctx.refuse("复核听证已在进行中")
+
+
 def window_passed(ctx: ActionContext) -> None:
     windows = [ctx.running[kind] for kind in (Clock.Kind.REVIEW_WINDOW, Clock.Kind.RE_REVIEW_WINDOW)
                if kind in ctx.running]
