@@ -7,10 +7,11 @@ import pytest
 from django.utils import timezone
 
 from xinfang.orgs.models import Org, Role, User
-from xinfang.orgs.services import org_create, user_create
-from xinfang.petitions.models import Category, Channel, HotTopic, PetitionType
+from xinfang.orgs.services import org_create, org_save, user_create
+from xinfang.petitions.models import Category, Channel, HotTopic, Petition, PetitionType
 from xinfang.petitions.reference_data import load_reference_data
-from xinfang.petitions.services import PetitionerInput, PetitionInput
+from xinfang.petitions.services import PetitionerInput, PetitionInput, petition_register
+from xinfang.workflow.services import petition_act
 
 # Valid resident ID numbers (GB 11643 check digits), fictional people.
 ID_ZHANG = "11010519491231002X"
@@ -82,3 +83,55 @@ def petition_input(*, locality: Org, category: Category, **overrides) -> Petitio
     )
     values.update(overrides)
     return PetitionInput(**values)
+
+
+# --- the procedure: every side of it ------------------------------------------------------------
+# The office, a township (handler), the county above it (reviewer) and a city above the county
+# (re-reviewer), for the workflow, notices and browser tests.
+
+
+@dataclass
+class Actors:
+    clerk: User
+    reviewer: User
+    handler: User
+    head: User
+    county_head: User
+    city_head: User
+    other_township_head: User
+    city: Org
+
+
+@pytest.fixture
+def actors(district) -> Actors:
+    city = org_create(name="滨江市人民政府", kind=Org.Kind.GOVERNMENT, level=Org.Level.CITY, region_code="500100")
+    district.county.parent = city
+    org_save(org=district.county, actor=None)
+    for org in (district.office, district.township_a, district.township_b, district.village_a1, district.department):
+        org.refresh_from_db()
+    district.clerk.org.refresh_from_db()
+    return Actors(
+        clerk=district.clerk,
+        reviewer=user_create(username="reviewer", password="pw-123456", org=district.office, roles=[Role.REVIEWER]),
+        handler=district.township_a_user,
+        head=user_create(username="qingshi-head", password="pw-123456", org=district.township_a,
+                         roles=[Role.HANDLING_ORG_HEAD]),
+        county_head=user_create(username="county-head", password="pw-123456", org=district.county,
+                                roles=[Role.HANDLING_ORG_HEAD]),
+        city_head=user_create(username="city-head", password="pw-123456", org=city, roles=[Role.HANDLING_ORG_HEAD]),
+        other_township_head=user_create(username="baisha-head", password="pw-123456", org=district.township_b,
+                                        roles=[Role.HANDLING_ORG_HEAD]),
+        city=city,
+    )
+
+
+def act(petition: Petition, action: str, actor: User, on=None, **values) -> Petition:
+    """Apply one rule to a petition, as an official would on the case page."""
+    return petition_act(petition_id=petition.pk, action=action, actor=actor, values=values, acted_on=on)
+
+
+@pytest.fixture
+def registered(district, category, actors) -> Petition:
+    petition, _ = petition_register(data=petition_input(locality=district.township_a, category=category),
+                                    actor=district.clerk)
+    return petition

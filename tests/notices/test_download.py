@@ -12,7 +12,7 @@ from docx import Document
 
 from xinfang.audit.models import AuditEvent
 from xinfang.notices import documents
-from xinfang.notices.documents import docx_to_pdf, render_notice_docx, render_notice_pdf
+from xinfang.notices.documents import docx_to_pdf, render_notice_pdf
 from xinfang.workflow.models import Notice
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_the_decision_letter_as_pdf(decision):
     # Chinese text came through as text (fonts found), not as empty boxes.
     compact = "".join(text.split())
     assert "信访处理意见书" in compact and "部分支持" in compact
-    assert f"可以自收到本意见书之日起30日内向清溪区人民政府请求复查" in compact
+    assert "可以自收到本意见书之日起30日内向清溪区人民政府请求复查" in compact
 
 
 def test_the_word_file_and_the_pdf_are_rendered_from_the_same_document(decision, tmp_path, monkeypatch):

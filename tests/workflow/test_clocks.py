@@ -5,7 +5,8 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
-from tests.conftest import petition_input
+from tests.conftest import act, petition_input
+from tests.workflow.test_procedure import running
 from xinfang.orgs.models import Role
 from xinfang.orgs.services import user_create
 from xinfang.petitions.services import petition_register
@@ -38,8 +39,6 @@ def test_a_period_ending_in_the_spring_festival_moves_to_the_first_working_day_a
 def test_a_deadline_in_a_year_without_a_schedule_is_provisional_and_recomputed_when_loaded(
         district, category, django_capture_on_commit_callbacks):
     # given: accepted on 2026-11-05, 60 days of handling end in January 2027, not yet scheduled
-    from tests.workflow.test_procedure import act
-
     clock = register_on(district, category, date(2026, 11, 2))
     assert clock.provisional is False  # 11-17: inside 2026
     reviewer = user_create(username="rev", password="pw-123456", org=district.office, roles=[Role.REVIEWER])
@@ -85,8 +84,6 @@ def test_a_regional_rest_day_added_later_moves_the_open_deadlines_of_that_region
 
 
 def test_a_petitioners_window_expires_rather_than_falls_overdue(registered, district, actors):
-    from tests.workflow.test_procedure import act, running
-
     act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
     act(registered, "accept", actors.handler, on=date(2026, 3, 5))
     act(registered, "reply", actors.head, on=date(2026, 4, 1), outcome="explained", facts="f", decision="d",

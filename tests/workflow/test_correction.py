@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tests.workflow.test_procedure import act, running
+from tests.conftest import act
+from tests.workflow.test_procedure import running
 from xinfang.petitions.models import PetitionEvent, PetitionStatus
 from xinfang.workflow.exceptions import RuleViolation
 from xinfang.workflow.models import Clock, Notice

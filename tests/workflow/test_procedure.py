@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.conftest import petition_input
+from tests.conftest import act, petition_input
 from xinfang.audit.services import audit_verify
 from xinfang.petitions.models import Petition, PetitionStatus, PetitionType
 from xinfang.petitions.services import petition_register
@@ -18,10 +18,6 @@ from xinfang.workflow.services import actions_allowed, petition_act
 pytestmark = pytest.mark.django_db
 
 RECEIVED = date(2026, 3, 2)  # petition_input's received date
-
-
-def act(petition, action, actor, on=None, **values):
-    return petition_act(petition_id=petition.pk, action=action, actor=actor, values=values, acted_on=on)
 
 
 def running(petition, kind):
