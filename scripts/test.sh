@@ -143,6 +143,11 @@ run_suite() {
 }
 
 extra_args=("$@")
+
+# Lint first: a mistake ruff can see should not cost a full run to find.
+say "ruff check"
+if "$ROOT/.venv/bin/ruff" check src tests bench scripts; then lint="PASS"; else lint="FAIL"; failed=1; fi
+
 for backend in $backends; do
   case "$backend" in
     sqlite)
@@ -159,6 +164,7 @@ done
 
 total=$((SECONDS - started))
 say "summary"
+printf '  %-11s %s\n' "ruff" "$lint"
 for backend in $backends; do
   label=$([ "$backend" = sqlite ] && echo SQLite || echo "PostgreSQL")
   printf '  %-11s %s — %s (%ss)\n' "$label" "${verdict[$backend]}" "${summary[$backend]:-no pytest summary}" "${duration[$backend]}"
