@@ -117,10 +117,9 @@ def petition_act(
     acted_on: date | None = None,
 ) -> Petition:
     """Apply one rule of the table to a petition: check, change state and clocks, issue the notice, record."""
-    try:
-        petition = petitions_visible_to(user=actor).select_for_update().get(pk=petition_id)
-    except Petition.DoesNotExist:
-        raise
+    if actor.org_id is None:
+        raise ActionNotPermitted("当前用户未分配所属机构，不能办理信访事项")
+    petition = petitions_visible_to(user=actor).select_for_update().get(pk=petition_id)
     if expected_version is not None and expected_version != petition.version:
         raise StaleVersion("该信访事项已被他人办理（数据已更新），请刷新后重新操作")
     rule = RULES_BY_ACTION.get(action)
