@@ -10,6 +10,7 @@ urlpatterns = [
     path("petitions/", views.petition_list, name="petition-list"),
     path("petitions/new/", views.petition_register_view, name="petition-register"),
     path("petitions/lookup/", views.identity_lookup, name="identity-lookup"),
+    path("petitions/export/", views.petition_export_view, name="petition-export"),
     path("petitions/<int:petition_id>/", views.petition_detail, name="petition-detail"),
     path("petitions/<int:petition_id>/actions/<slug:action>/", views.petition_action, name="petition-action"),
     path("petitions/<int:petition_id>/correct/", views.petition_correct_view, name="petition-correct"),

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "xinfang.petitions",
     "xinfang.workflow",
     "xinfang.notices",
+    "xinfang.exchange",
     "xinfang.api",
     "xinfang.demo",
     "xinfang.web",
