@@ -1,0 +1,494 @@
+"""Import petitions with their history (docs/IMPORT.md): every row goes through the live services.
+
+A petition is registered with `petition_register` and its steps are replayed with `petition_act`, so an
+imported matter passes exactly the checks, clocks and notices a live one does. Imports register into the
+importing office: the actor's org is the registering org, whatever the record's 登记机构 says.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from xinfang.audit.services import audit_record
+from xinfang.exchange.format import (
+    COLUMNS,
+    EXAMPLE_MARK,
+    LIST_SEPARATOR,
+    MULTI_SEPARATOR,
+    YES,
+    Column,
+    org_codes,
+)
+from xinfang.exchange.models import ImportedRecord
+from xinfang.orgs.models import Org, User
+from xinfang.orgs.services import org_create
+from xinfang.petitions.models import Category, HotTopic, Petitioner
+from xinfang.petitions.services import PetitionerInput, PetitionInput, petition_register
+from xinfang.workflow.services import petition_act
+
+MODES = ("all_or_nothing", "good_rows")
+PROGRESS_EVERY = 1000
+HISTORY = "历史(JSON)"
+MASK = "*"
+# Step values that name orgs: exchanged as org codes, given to the rules as ids.
+ORG_VALUES = ("handling_org", "pathway_org", "reviewing_org")
+# Record keys → the Chinese header reported for them (the first column reading that key).
+HEADER_OF: dict[str, str] = {}
+for _column in COLUMNS:
+    if not _column.actions:
+        HEADER_OF.setdefault(_column.key.split(".")[0] if _column.kind == "multi" else _column.key, _column.header)
+HEADER_OF.update({"petitioners": "信访人姓名", "category_id": "问题分类", "locality_id": "问题属地",
+                  "complained_org_id": "被反映单位", "hot_topic_codes": "热点领域", "history": HISTORY})
+
+
+class ImportFileError(ValidationError):
+    """The file as a whole cannot be read (corrupt, not the format its name says); nothing was imported."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One refused row: its number in the file, the column (Chinese header) and the reason in Chinese."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 {self.column}：{self.message}"
+
+
+@dataclass
+class ImportReport:
+    mode: str
+    created: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    rolled_back: bool = False
+
+    @property
+    def failed(self) -> int:
+        return len({error.row for error in self.errors})
+
+
+class _RowFailure(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+# --- readers: each yields records (the JSON lines form) with their row number under "_row" ----------
+
+
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8-sig") as stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield {"_row": number, "_error": ("", f"不是有效的JSON：{error.msg}")}
+                continue
+            if not isinstance(record, dict):
+                yield {"_row": number, "_error": ("", "每行应为一个JSON对象")}
+                continue
+            yield {**record, "_row": number}
+
+
+def _choice_code(column: Column, value: str) -> str:
+    """A coded cell holds the label (what offices type) or the code; both are accepted."""
+    if column.choices is None or not value:
+        return value
+    for code, label in column.choices.choices:
+        if value in (code, str(label)):
+            return code
+    raise _RowFailure(column.header, f"“{value}”不是有效的{column.header}")
+
+
+def _bool(value: Any) -> bool:
+    return value is True or str(value).strip() in (YES, "1", "true", "True", "TRUE")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def row_to_record(*, cells: dict[str, Any]) -> dict[str, Any]:
+    """An Excel/CSV row (header → cell) as a record; raises _RowFailure naming the bad column."""
+    record: dict[str, Any] = {"type": "petition"}
+    people: dict[str, list[str]] = {}
+    steps_given = False
+    for column in COLUMNS:
+        raw = cells.get(column.header)
+        if column.actions:
+            steps_given = steps_given or _text(raw) != ""
+            continue
+        if column.kind == "multi":
+            people[column.key.split(".", 1)[1]] = _text(raw).split(MULTI_SEPARATOR) if _text(raw) else []
+            continue
+        if column.kind == "datetime" and isinstance(raw, datetime):
+            record[column.key] = raw  # an Excel date-time cell
+            continue
+        text = _text(raw)
+        if column.kind == "bool":
+            record[column.key] = _bool(text)
+        elif column.kind == "choice":
+            record[column.key] = _choice_code(column, text)
+        elif column.kind == "codes":
+            record[column.key] = [code.strip() for code in text.split(LIST_SEPARATOR) if code.strip()]
+        elif column.kind == "json":
+            try:
+                record[column.key] = json.loads(text) if text else []
+            except json.JSONDecodeError:
+                raise _RowFailure(column.header, "不是有效的JSON") from None
+        elif column.kind in ("org", "decimal") or column.key == "repeat_of":
+            record[column.key] = text or None
+        else:
+            record[column.key] = text
+    count = max((len(values) for values in people.values()), default=0)
+    kinds = {str(label): code for code, label in Petitioner.Kind.choices}
+    record["petitioners"] = [
+        {"kind": kinds.get(part(people, "kind", index), part(people, "kind", index) or Petitioner.Kind.PERSON),
+         "name": part(people, "name", index), "id_number": part(people, "id_number", index),
+         "phone": part(people, "phone", index), "address": part(people, "address", index),
+         "is_representative": _bool(part(people, "is_representative", index))}
+        for index in range(count)
+    ]
+    if steps_given and not record.get("history"):
+        raise _RowFailure(HISTORY, "暂不支持仅按步骤日期列导入办理过程，请填写历史(JSON)列")
+    return record
+
+
+def part(people: dict[str, list[str]], name: str, index: int) -> str:
+    values = people.get(name) or []
+    return values[index].strip() if index < len(values) else ""
+
+
+def _table_records(rows: Iterator[tuple[Any, ...]], *, first_row: int = 1) -> Iterator[dict[str, Any]]:
+    header = next(rows, None)
+    if header is None:
+        return
+    headers = [_text(cell) for cell in header]
+    missing = [column.header for column in COLUMNS if column.required and column.header not in headers]
+    if missing:
+        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}")
+    for number, values in enumerate(rows, start=first_row + 1):
+        if not any(_text(value) for value in values):
+            continue
+        cells = dict(zip(headers, values))
+        if _text(cells.get("来源系统")).startswith(EXAMPLE_MARK):
+            continue  # the template's example row
+        try:
+            yield {**row_to_record(cells=cells), "_row": number}
+        except _RowFailure as failure:
+            yield {"_row": number, "_error": (failure.column, failure.message)}
+
+
+def _read_csv(path: Path) -> Iterator[dict[str, Any]]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            yield from _table_records(iter(csv.reader(stream)))
+    except UnicodeDecodeError:
+        raise ImportFileError("CSV文件应为UTF-8编码") from None
+
+
+def _read_xlsx(path: Path) -> Iterator[dict[str, Any]]:
+    try:
+        # read_only streams the sheet's XML, so memory does not grow with the file.
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
+        raise ImportFileError(f"文件不是有效的Excel（.xlsx）文件，无法读取：{path.name}") from error
+    try:
+        sheet = workbook.worksheets[0]
+        yield from _table_records(sheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+READERS: dict[str, Callable[[Path], Iterator[dict[str, Any]]]] = {
+    "jsonl": _read_jsonl, "json": _read_jsonl, "csv": _read_csv, "xlsx": _read_xlsx}
+
+
+def read_file(*, path: Path) -> Iterator[dict[str, Any]]:
+    reader = READERS.get(path.suffix.lower().lstrip("."))
+    if reader is None:
+        raise ImportFileError(f"不支持的文件类型：{path.suffix or '（无扩展名）'}（可导入 xlsx、csv、jsonl）")
+    return reader(path)
+
+
+def file_sha256(*, path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- the import ---------------------------------------------------------------------------------
+
+
+class _Importer:
+    def __init__(self, *, actor: User, file_hash: str) -> None:
+        self.actor, self.file_hash = actor, file_hash
+        self._orgs: dict[str, Org] | None = None
+        self._categories: dict[str, Category] | None = None
+
+    @property
+    def orgs(self) -> dict[str, Org]:
+        if self._orgs is None:
+            orgs = list(Org.objects.all())
+            by_pk = {org.pk: org for org in orgs}
+            self._orgs = {code: by_pk[pk] for pk, code in org_codes(orgs=orgs).items()}
+        return self._orgs
+
+    @property
+    def categories(self) -> dict[str, Category]:
+        if self._categories is None:
+            self._categories = {category.code: category for category in Category.objects.all()}
+        return self._categories
+
+    def org(self, code: Any, key: str, *, required: bool = False) -> Org | None:
+        if code in (None, ""):
+            if required:
+                raise _RowFailure(HEADER_OF[key], "必填")
+            return None
+        org = self.orgs.get(str(code))
+        if org is None:
+            raise _RowFailure(HEADER_OF[key], f"未知的机构代码：{code}")
+        return org
+
+    # reference records (--full): create what is missing, parents first (the export's order)
+    def reference(self, record: dict[str, Any]) -> None:
+        kind, code = record["type"], record.get("code")
+        if kind == "org" and code not in self.orgs:
+            parent = self.orgs.get(record["parent"]) if record.get("parent") else None
+            if record.get("parent") and parent is None:
+                raise _RowFailure("机构", f"未知的上级机构代码：{record['parent']}")
+            org = org_create(name=record["name"], kind=record["kind"], level=record["level"], parent=parent,
+                             region_code=record.get("region_code") or "", short_name=record.get("short_name") or "",
+                             number_prefix=record.get("number_prefix") or "")
+            if record.get("is_active") is False:
+                org.is_active = False
+                org.save(update_fields=["is_active"])
+            self._orgs = None
+        elif kind == "category" and code not in self.categories:
+            parent = self.categories.get(record.get("parent")) if record.get("parent") else None
+            if record.get("parent") and parent is None:
+                raise _RowFailure("问题分类", f"未知的上级问题分类：{record['parent']}")
+            Category.objects.create(code=code, name=record["name"], parent=parent,
+                                    sort_order=record.get("sort_order") or 0, is_active=record.get("is_active", True))
+            self._categories = None
+        elif kind == "hot_topic" and not HotTopic.objects.filter(code=code).exists():
+            HotTopic.objects.create(code=code, name=record["name"], sort_order=record.get("sort_order") or 0,
+                                    is_active=record.get("is_active", True))
+
+    def petition(self, record: dict[str, Any]) -> bool:
+        """Register and replay one record; False if it was imported before (a no-op)."""
+        source, external = _text(record.get("source_system")), _text(record.get("external_id"))
+        if not source:
+            raise _RowFailure("来源系统", "必填")
+        if not external:
+            raise _RowFailure("外部编号", "必填")
+        if ImportedRecord.objects.filter(source_system=source, external_id=external).exists():
+            return False
+        data = self._input(record)
+        try:
+            petition, _ = petition_register(data=data, actor=self.actor)
+        except ValidationError as error:
+            raise _failure(error, prefix="") from None
+        for index, step in enumerate(record.get("history") or [], start=1):
+            self._replay(petition.pk, index, step)
+        petition.refresh_from_db()
+        for key in ("status", "outcome"):
+            expected = record.get(key)
+            if expected and getattr(petition, key) != expected:
+                raise _RowFailure(HEADER_OF[key], f"与办理历史推出的结果不一致：文件为“{expected}”，"
+                                                   f"按历史应为“{getattr(petition, key) or '（空）'}”")
+        ImportedRecord.objects.create(source_system=source, external_id=external, petition=petition,
+                                      file_sha256=self.file_hash)
+        return True
+
+    def _input(self, record: dict[str, Any]) -> PetitionInput:
+        people = record.get("petitioners") or []
+        for person in people:
+            for key, header in (("name", "信访人姓名"), ("id_number", "证件号码"), ("phone", "联系电话"),
+                                ("address", "住址")):
+                if MASK in _text(person.get(key)):
+                    raise _RowFailure(header, "个人信息已脱敏（含“*”），无法据此建立信访人身份；"
+                                              "请使用完整导出（--unmask）的文件")
+        category = self.categories.get(_text(record.get("category")))
+        if category is None:
+            raise _RowFailure("问题分类", f"未知的问题分类代码：{_text(record.get('category')) or '（空）'}")
+        amount = record.get("amount_involved")
+        try:
+            amount = None if amount in (None, "") else Decimal(str(amount))
+        except InvalidOperation:
+            raise _RowFailure("涉及金额（元）", f"不是有效的金额：{amount}") from None
+        person_times = record.get("person_times")
+        try:
+            person_times = None if person_times in (None, "") else int(person_times)
+        except (TypeError, ValueError):
+            raise _RowFailure("人次", f"应为整数：{person_times}") from None
+        self.org(record.get("registering_org"), "registering_org", required=True)  # must be known, see module doc
+        return PetitionInput(
+            channel=_text(record.get("channel")), received_at=_received_at(record.get("received_at")),
+            summary=_text(record.get("summary")), content=_text(record.get("content")),
+            category_id=category.pk, petition_type=_text(record.get("petition_type")),
+            locality_id=self.org(record.get("locality"), "locality", required=True).pk,
+            complained_org_id=getattr(self.org(record.get("complained_org"), "complained_org"), "pk", None),
+            petitioners=[PetitionerInput(
+                name=_text(person.get("name")), kind=_text(person.get("kind")) or Petitioner.Kind.PERSON,
+                id_number=_text(person.get("id_number")), phone=_text(person.get("phone")),
+                address=_text(person.get("address")), is_representative=bool(person.get("is_representative")))
+                for person in people],
+            person_times=person_times, demands=_text(record.get("demands")), amount_involved=amount,
+            hot_topic_codes=list(record.get("hot_topics") or []),
+            litigation_related=_bool(record.get("litigation_related")),
+            urgency=_text(record.get("urgency")) or "normal", source_reference=_text(record.get("source_reference")),
+        )
+
+    def _replay(self, petition_id: int, index: int, step: dict[str, Any]) -> None:
+        where = f"第{index}步（{step.get('action', '?')}）"
+        try:
+            acted_on = _date(step.get("acted_on"))
+        except ValueError:
+            raise _RowFailure(HISTORY, f"{where}：日期无效：{step.get('acted_on')}") from None
+        values = dict(step.get("values") or {})
+        for key in ORG_VALUES:
+            if values.get(key) not in (None, ""):
+                org = self.orgs.get(str(values[key]))
+                if org is None:
+                    raise _RowFailure(HISTORY, f"{where}：未知的机构代码：{values[key]}")
+                values[key] = org.pk
+        try:
+            petition_act(petition_id=petition_id, action=_text(step.get("action")), actor=self.actor,
+                         values=values, acted_on=acted_on)
+        except (ValidationError, PermissionDenied) as error:
+            failure = _failure(error, prefix=f"{where}：")
+            raise _RowFailure(HISTORY, failure.message) from None
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value).strip()[:10])
+
+
+def _received_at(value: Any) -> datetime:
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(_text(value))
+    except ValueError:
+        raise _RowFailure("收到时间", f"日期时间无效：{_text(value) or '（空）'}") from None
+    # A date-time without offset is Asia/Shanghai (the project's zone), as the format says.
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _failure(error: Exception, *, prefix: str) -> _RowFailure:
+    """The first refusal of a service as (column, message)."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        key, messages = next(iter(error.message_dict.items()))
+        column = HEADER_OF.get(key.split(".")[0], HEADER_OF.get(key, key))
+        return _RowFailure(column, prefix + "；".join(messages))
+    messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+    return _RowFailure("", prefix + "；".join(messages))
+
+
+def import_records(
+    *,
+    records: Iterable[dict[str, Any]],
+    actor: User,
+    mode: str = "all_or_nothing",
+    file_hash: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import records; all_or_nothing runs in one transaction rolled back if any row failed.
+
+    Each row has its own savepoint, so a bad row is undone alone and every row is still checked.
+    """
+    if mode not in MODES:
+        raise ValueError(mode)
+    if not actor.is_superuser or actor.org_id is None:
+        # Replayed steps are taken by many sides (office, handler, reviewer); only a superuser passes them all.
+        raise PermissionDenied("导入须由分配了所属机构的超级管理员执行")
+    report = ImportReport(mode=mode)
+    importer = _Importer(actor=actor, file_hash=file_hash)
+
+    def run() -> None:
+        for index, record in enumerate(records, start=1):
+            row = record.get("_row", index)
+            if progress and index % PROGRESS_EVERY == 0:
+                progress(index)
+            if "_error" in record:
+                report.errors.append(RowError(row, *record["_error"]))
+                continue
+            kind = record.get("type", "petition")
+            if kind == "meta":
+                continue
+            try:
+                with transaction.atomic():
+                    if kind == "petition":
+                        created = importer.petition(record)
+                        report.created += created
+                        report.skipped += not created
+                    elif kind in ("org", "category", "hot_topic"):
+                        importer.reference(record)
+                    else:
+                        raise _RowFailure("type", f"未知的记录类型：{kind}")
+            except _RowFailure as failure:
+                report.errors.append(RowError(row, failure.column, failure.message))
+            except (ValidationError, PermissionDenied) as error:
+                failure = _failure(error, prefix="")
+                report.errors.append(RowError(row, failure.column, failure.message))
+
+    if mode == "all_or_nothing":
+        with transaction.atomic():
+            run()
+            if report.errors:
+                transaction.set_rollback(True)
+                report.rolled_back = True
+                report.created = 0
+    else:
+        run()
+    return report
+
+
+def import_file(
+    *, path: Path, actor: User, mode: str = "all_or_nothing", progress: Callable[[int], None] | None = None,
+    channel: str = "cli",
+) -> ImportReport:
+    """Read, import and audit one file. A file that cannot be read raises ImportFileError, nothing changed."""
+    digest = file_sha256(path=path)
+    try:
+        report = import_records(records=read_file(path=path), actor=actor, mode=mode, file_hash=digest,
+                                progress=progress)
+    except ImportFileError:
+        raise
+    except (UnicodeDecodeError, csv.Error, io.UnsupportedOperation) as error:
+        raise ImportFileError(f"文件无法读取：{error}") from error
+    audit_record(actor=actor, action="exchange.import",
+                 data={"file": path.name, "sha256": digest, "mode": mode, "created": report.created,
+                       "skipped": report.skipped, "failed": report.failed, "rolled_back": report.rolled_back,
+                       "channel": channel})
+    return report
