@@ -20,4 +20,6 @@ urlpatterns = [
          views.attachment_download, name="attachment-download"),
     path("petitions/<int:petition_id>/notices/<int:notice_id>/<str:fmt>/",
          views.notice_download, name="notice-download"),
+    path("exchange/import/", views.import_view, name="import"),
+    path("exchange/import/template.xlsx", views.import_template_view, name="import-template"),
 ]

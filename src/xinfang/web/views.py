@@ -1,19 +1,26 @@
 """Staff pages: thin views that parse input, call a service or selector, and render."""
 
+import codecs
 import tempfile
 import uuid
+from pathlib import Path, PurePath
+
+import filetype
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xinfang.exchange.export import petitions_export
+from xinfang.exchange.export import petitions_export, write_template
+from xinfang.exchange.importer import MODES, ImportReport, import_file
 from xinfang.petitions.models import Attachment, Petition, Petitioner
 from xinfang.petitions.selectors import (
     PetitionFilters,
@@ -321,3 +328,122 @@ def petition_export_view(request: HttpRequest) -> FileResponse:
     filename = f"信访事项-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(stream, as_attachment=True, filename=filename,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# --- 导入 (docs/IMPORT.md, "上传页面"): upload a file, import it in the request, show the report ----------
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_EXTENSIONS = ("xlsx", "csv", "jsonl")
+# Larger than an attachment: a 100,000-row export is tens of MB. Django spools uploads over 5 MB to disk.
+IMPORT_MAX_BYTES = 200 * 1024 * 1024
+IMPORT_MODE_LABELS = {"all_or_nothing": "全部成功才导入", "good_rows": "只导入正确的行"}
+
+
+def _can_import(user) -> bool:
+    """As import_records requires: only a superuser with an org (the nav link shows on the same test)."""
+    return bool(user.is_authenticated and user.is_superuser and user.org_id)
+
+
+class _DryRunRollback(Exception):
+    """Raised at the end of a dry run to roll back everything the import wrote (its audit event too)."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("dry run")
+        self.report = report
+
+
+def _import_dry_run(*, path: Path, actor) -> ImportReport:
+    """Run the whole import (all_or_nothing) and roll it back: the counts of a real run, nothing written."""
+    try:
+        with transaction.atomic():
+            raise _DryRunRollback(import_file(path=path, actor=actor, mode="all_or_nothing", channel="web"))
+    except _DryRunRollback as done:
+        return done.report
+
+
+def _check_import_upload(upload) -> str:
+    """The upload's extension if its content matches it; ValidationError (Chinese) otherwise. Reads by chunks."""
+    name = upload.name or ""
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if extension not in IMPORT_EXTENSIONS:
+        raise ValidationError(f"不支持的文件类型：“{name}”（可导入 .xlsx、.csv、.jsonl 文件）")
+    if upload.size > IMPORT_MAX_BYTES:
+        raise ValidationError(f"文件“{name}”大小为 {upload.size / 1048576:.1f} MB，"
+                              f"超过上限 {IMPORT_MAX_BYTES / 1048576:.0f} MB；请分批导入或使用命令行 xinfang import")
+    if not upload.size:
+        raise ValidationError(f"文件“{name}”是空文件")
+    upload.seek(0)
+    head = upload.read(8192)
+    kind = filetype.guess(head)
+    if extension == "xlsx":
+        if kind is None or kind.mime != XLSX_TYPE:
+            found = kind.mime if kind else "未知内容"
+            raise ValidationError(f"文件“{name}”的实际内容（{found}）不是Excel（.xlsx）工作簿，已拒绝")
+        return extension
+    if kind is not None:
+        raise ValidationError(f"文件“{name}”的实际内容（{kind.mime}）不是文本文件，已拒绝")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    upload.seek(0)
+    try:
+        for chunk in upload.chunks():
+            if b"\x00" in chunk:
+                raise UnicodeDecodeError("utf-8", chunk, 0, 1, "NUL")
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise ValidationError(f"文件“{name}”不是UTF-8编码的文本，已拒绝（CSV请另存为“CSV UTF-8”）") from None
+    return extension
+
+
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form. POST: check the file by content, import it synchronously, render the report."""
+    if not _can_import(request.user):
+        raise Http404
+    context = {"modes": IMPORT_MODE_LABELS, "mode": "all_or_nothing", "dry_run": False,
+               "max_mb": IMPORT_MAX_BYTES // 1048576}
+    if request.method == "GET":
+        return render(request, "web/import_form.html", context)
+    mode = request.POST.get("mode", "all_or_nothing")
+    dry_run = request.POST.get("dry_run") == "1"
+    context.update(mode=mode if mode in MODES else "all_or_nothing", dry_run=dry_run)
+    upload = request.FILES.get("file")
+    try:
+        if mode not in MODES:
+            raise ValidationError("请选择导入方式")
+        if upload is None:
+            raise ValidationError("请选择要导入的文件")
+        extension = _check_import_upload(upload)
+        with tempfile.TemporaryDirectory(prefix="xinfang-import-") as folder:
+            # Keep the uploaded name (it goes into the audit event), made safe for the file system.
+            try:
+                stem = get_valid_filename(PurePath(upload.name).stem)
+            except SuspiciousFileOperation:
+                stem = "upload"
+            path = Path(folder) / f"{stem}.{extension}"
+            with open(path, "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            if dry_run:
+                report = _import_dry_run(path=path, actor=request.user)
+            else:
+                report = import_file(path=path, actor=request.user, mode=mode, channel="web")
+    except ValidationError as error:  # ImportFileError too: the file as a whole cannot be read
+        messages.error(request, "未导入任何数据：" + "；".join(error.messages))
+        return render(request, "web/import_form.html", context)
+    written = not dry_run and not report.rolled_back and report.created > 0
+    return render(request, "web/import_report.html", {
+        **context, "report": report, "file_name": upload.name, "written": written,
+        "mode_label": IMPORT_MODE_LABELS[report.mode],
+        "errors": sorted(report.errors, key=lambda error: error.row),
+    })
+
+
+def import_template_view(request: HttpRequest) -> FileResponse:
+    """The empty import template (headers, 代码表, one 示例 row) as an xlsx download."""
+    if not _can_import(request.user):
+        raise Http404
+    stream = tempfile.TemporaryFile()
+    write_template(out=stream)
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, filename="信访事项导入模板.xlsx", content_type=XLSX_TYPE)
