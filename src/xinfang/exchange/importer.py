@@ -175,8 +175,80 @@ def row_to_record(*, cells: dict[str, Any]) -> dict[str, Any]:
         for index in range(count)
     ]
     if steps_given and not record.get("history"):
-        raise _RowFailure(HISTORY, "暂不支持仅按步骤日期列导入办理过程，请填写历史(JSON)列")
+        record["history"] = history_from_step_columns(cells=cells, record=record)
     return record
+
+
+# Required step values that no step column carries: a hand-made sheet gets this text (the rules need one).
+NOT_GIVEN = "（按表格步骤列导入，原表未载明）"
+STEP_DEFAULTS: dict[str, dict[str, str]] = {
+    "reply": {"facts": NOT_GIVEN, "decision": NOT_GIVEN, "legal_basis": NOT_GIVEN},
+    "extend": {"reason": NOT_GIVEN},
+    "decide_review": {"reasons": NOT_GIVEN},
+    "decide_re_review": {"reasons": NOT_GIVEN},
+}
+# Step values taken from the row's registration columns: forward → 责任单位, reply → 处理结果, redirect → 法定途径.
+STEP_FROM_RECORD: dict[str, tuple[str, str]] = {
+    "forward": ("handling_org", "handling_org"), "reply": ("outcome", "outcome"),
+    "redirect": ("legal_pathway", "legal_pathway")}
+
+
+def history_from_step_columns(*, cells: dict[str, Any], record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The history of a row without 历史(JSON): one step per filled date column (docs/IMPORT.md).
+
+    A date column gives the first of its actions (转送 → forward, 不予受理 → reject, 答复 → reply); the
+    value columns after it fill that step; 延期天数 (no date column of its own) is an extension dated on
+    the 受理日期. Steps are replayed in date order, ties in procedure order (the order of COLUMNS). Each
+    step remembers its date column, so a refused step is reported under that column.
+    """
+    steps: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for column in COLUMNS:
+        if not column.actions:
+            continue
+        raw = cells.get(column.header)
+        text = _text(raw)
+        if column.key == "acted_on":
+            current = None
+            if not text:
+                continue
+            try:
+                acted_on = _date(raw).isoformat()
+            except ValueError:
+                raise _RowFailure(column.header, f"日期无效：{text}") from None
+            action = column.actions[0]
+            current = {"action": action, "acted_on": acted_on, "values": dict(STEP_DEFAULTS.get(action, {})),
+                       "_column": column.header}
+            if action in STEP_FROM_RECORD:
+                value_key, record_key = STEP_FROM_RECORD[action]
+                if record.get(record_key) not in (None, ""):
+                    current["values"][value_key] = record[record_key]
+            steps.append(current)
+            continue
+        if not text:
+            continue
+        value: Any = text
+        if column.kind == "choice":
+            value = _choice_code(column, text)
+        elif column.kind == "int":
+            try:
+                value = int(text)
+            except ValueError:
+                raise _RowFailure(column.header, f"应为整数：{text}") from None
+        if column.key == "days":  # 延期天数
+            accept = next((step for step in steps if step["action"] == "accept"), None)
+            if accept is None:
+                raise _RowFailure(column.header, "填写了延期天数，但没有受理日期")
+            steps.append({"action": "extend", "acted_on": accept["acted_on"],
+                          "values": {**STEP_DEFAULTS["extend"], "days": value}, "_column": column.header})
+            continue
+        if current is None or current["action"] not in column.actions:
+            raise _RowFailure(column.header, "填写了此列，但没有填写对应的日期列")
+        current["values"][column.key] = value
+    order = {action: index for index, action in enumerate(
+        action for column in COLUMNS if column.key == "acted_on" for action in column.actions[:1])}
+    order["extend"] = order["accept"]
+    return sorted(steps, key=lambda step: (step["acted_on"], order[step["action"]]))
 
 
 def part(people: dict[str, list[str]], name: str, index: int) -> str:
@@ -372,20 +444,20 @@ class _Importer:
         try:
             acted_on = _date(step.get("acted_on"))
         except ValueError:
-            raise _RowFailure(HISTORY, f"{where}：日期无效：{step.get('acted_on')}") from None
+            raise _RowFailure(step.get("_column", HISTORY), f"{where}：日期无效：{step.get('acted_on')}") from None
         values = dict(step.get("values") or {})
         for key in ORG_VALUES:
             if values.get(key) not in (None, ""):
                 org = self.orgs.get(str(values[key]))
                 if org is None:
-                    raise _RowFailure(HISTORY, f"{where}：未知的机构代码：{values[key]}")
+                    raise _RowFailure(step.get("_column", HISTORY), f"{where}：未知的机构代码：{values[key]}")
                 values[key] = org.pk
         try:
             petition_act(petition_id=petition_id, action=_text(step.get("action")), actor=self.actor,
                          values=values, acted_on=acted_on)
         except (ValidationError, PermissionDenied) as error:
             failure = _failure(error, prefix=f"{where}：")
-            raise _RowFailure(HISTORY, failure.message) from None
+            raise _RowFailure(step.get("_column", HISTORY), failure.message) from None
 
 
 def _date(value: Any) -> date:
@@ -487,8 +559,9 @@ def import_file(
         raise
     except (UnicodeDecodeError, csv.Error, io.UnsupportedOperation) as error:
         raise ImportFileError(f"文件无法读取：{error}") from error
-    audit_record(actor=actor, action="exchange.import",
-                 data={"file": path.name, "sha256": digest, "mode": mode, "created": report.created,
-                       "skipped": report.skipped, "failed": report.failed, "rolled_back": report.rolled_back,
-                       "channel": channel})
+    with transaction.atomic():  # audit_record needs a transaction; the command line runs in autocommit
+        audit_record(actor=actor, action="exchange.import",
+                     data={"file": path.name, "sha256": digest, "mode": mode, "created": report.created,
+                           "skipped": report.skipped, "failed": report.failed, "rolled_back": report.rolled_back,
+                           "channel": channel})
     return report
