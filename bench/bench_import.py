@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchenv import cpu_model, setup_django  # bench/ is on sys.path as the script's folder
+
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -41,24 +43,8 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def setup_django(db: Path) -> None:
-    # Before django.setup(): settings read DATABASE_URL once.
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ["XINFANG_DATA_DIR"] = str(db.parent / f"{db.stem}-data")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.config.settings.local")
-    import django
-
-    django.setup()
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def max_rss_mib() -> float:

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchenv import cpu_model, setup_django  # bench/ is on sys.path as the script's folder
+
 SLOW_MS = 300
 
 
@@ -33,26 +35,8 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def setup_django(db: Path) -> None:
-    # Before django.setup(): settings read DATABASE_URL once.
-    db.parent.mkdir(parents=True, exist_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    # Static files and uploads of the benchmark stay next to its database, apart from the real ones.
-    os.environ["XINFANG_DATA_DIR"] = str(db.parent / f"{db.stem}-data")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.config.settings.local")
-    import django
-
-    django.setup()
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -6,28 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.calendars.conftest import SCHEDULE_2027  # one fictional 2027 schedule for every calendar test
 from xinfang.workdays import ScheduleFileError, WorkCalendar, parse_schedule_file
 
 CALENDAR = WorkCalendar()
 
-SCHEDULE_2027 = """
-year = 2027
-source = "test schedule (fictional)"
-
-[[holidays]]
-name = "元旦"
-start = 2027-01-01
-end = 2027-01-03
-
-[[holidays]]
-name = "春节"
-start = 2027-02-05
-end = 2027-02-11
-
-[[workdays]]
-date = 2027-02-13
-name = "春节"
-"""
 
 
 def test_fifteen_working_days_from_a_letter_of_28_september_2025_skip_the_golden_week():
