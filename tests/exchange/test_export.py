@@ -2,7 +2,7 @@
 
 import csv
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.conftest import ID_ZHANG, act, petition_input
+from tests.conftest import ID_ZHANG, petition_input
 from xinfang.audit.models import AuditEvent
 from xinfang.exchange.export import export_queryset, petition_records
 from xinfang.exchange.format import HEADERS
@@ -21,16 +21,6 @@ from xinfang.petitions.services import petition_register
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def delivered(registered, district, actors):
-    act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
-    act(registered, "accept", actors.handler, on=date(2026, 3, 5))
-    act(registered, "reply", actors.head, on=date(2026, 4, 20), outcome="partly_supported",
-        facts="经查，拖欠工资属实。", decision="责令公司30日内支付。", legal_basis="《保障农民工工资支付条例》")
-    act(registered, "deliver", actors.handler, on=date(2026, 4, 22), delivery_method="in_person")
-    act(registered, "evaluate", actors.clerk, on=date(2026, 4, 25), rating="mostly_satisfied", rated_by="petitioner")
-    registered.refresh_from_db()
-    return registered
 
 
 def read_jsonl(path):

@@ -8,19 +8,16 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from tests.conftest import act
 from xinfang.exchange.export import export_queryset, petition_records, write_csv
 from xinfang.exchange.format import HEADERS
 from xinfang.exchange.importer import import_file
 from xinfang.exchange.models import ImportedRecord
-from xinfang.orgs.models import Role
-from xinfang.orgs.services import user_create
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import PetitionFilters
 
@@ -94,24 +91,6 @@ def test_an_import_killed_half_way_leaves_the_database_as_before(tmp_path):
 
 
 # --- rows with step columns only (no 历史(JSON)) ---------------------------------------------------
-
-
-@pytest.fixture
-def importer(district):
-    return user_create(username="importer", password="pw-123456", org=district.office,
-                       roles=[Role.ADMINISTRATOR], is_superuser=True)
-
-
-@pytest.fixture
-def delivered(registered, district, actors):
-    act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
-    act(registered, "accept", actors.handler, on=date(2026, 3, 5))
-    act(registered, "reply", actors.head, on=date(2026, 4, 20), outcome="partly_supported",
-        facts="经查，拖欠工资属实。", decision="责令公司30日内支付。", legal_basis="《保障农民工工资支付条例》")
-    act(registered, "deliver", actors.handler, on=date(2026, 4, 22), delivery_method="in_person")
-    act(registered, "evaluate", actors.clerk, on=date(2026, 4, 25), rating="mostly_satisfied", rated_by="petitioner")
-    registered.refresh_from_db()
-    return registered
 
 
 def exported_record() -> dict:
