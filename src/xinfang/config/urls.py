@@ -25,5 +25,7 @@ api_patterns, api_app_name, api_namespace = api.urls
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((_exempt_from_login_redirect(api_patterns), api_app_name), namespace=api_namespace)),
+    path("matching/", include("xinfang.matching.urls")),
+    path("stats/", include("xinfang.stats.urls")),
     path("", include("xinfang.web.urls")),
 ]

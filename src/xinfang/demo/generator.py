@@ -29,6 +29,7 @@ from xinfang.demo.content import Template
 from xinfang.demo.district import DISTRICT_NAME, DISTRICT_REGION_CODE, DemoDistrict, district_build
 from xinfang.orgs.models import Org, User
 from xinfang.petitions import crypto
+from xinfang.petitions.validators import normalize_name
 from xinfang.petitions.models import (
     Category,
     Channel,
@@ -367,7 +368,9 @@ class _Generator:
         )
 
     def _new_petitioner(self, **fields) -> Petitioner:
-        petitioner = Petitioner(id=self.next_petitioner_id, **fields)
+        petitioner = Petitioner(
+            id=self.next_petitioner_id, name_index=crypto.blind_index(normalize_name(fields["name"])), **fields
+        )
         self.next_petitioner_id += 1
         return petitioner
 

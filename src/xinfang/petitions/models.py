@@ -63,6 +63,8 @@ class Petitioner(models.Model):
     # HMAC blind indexes: equality look-ups without decrypting every row.
     id_number_index = models.CharField(max_length=32, blank=True, db_index=True)
     phone_index = models.CharField(max_length=32, blank=True, db_index=True)
+    # Blind index of the normalised name: finds the same person when the ID number is missing.
+    name_index = models.CharField(max_length=32, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -173,6 +175,14 @@ class Petition(models.Model):
     urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     person_times = models.PositiveIntegerField("人次")
     is_group_visit = models.BooleanField("集体访", default=False)
+    # 初件/重件: empty for a first petition; a repeat petition points at its matter's first petition.
+    # Maintained by the matching app (links are audited and can be undone there).
+    first_petition = models.ForeignKey(
+        "self", verbose_name="初件", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="repeat_petitions",
+    )
+    # 越级: raised above the level with authority with no petition at the lower level (matching app).
+    is_skip_level = models.BooleanField("越级", default=False)
     status = models.CharField("状态", max_length=20, choices=PetitionStatus.choices, default=PetitionStatus.REGISTERED)
     # The organ with authority the matter was forwarded or assigned to (责任单位).
     handling_org = models.ForeignKey(

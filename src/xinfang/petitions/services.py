@@ -30,7 +30,7 @@ from xinfang.petitions.models import (
 )
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.petitions.signals import petition_registered
-from xinfang.petitions.validators import validate_id_number, validate_phone, validate_uscc
+from xinfang.petitions.validators import normalize_name, validate_id_number, validate_phone, validate_uscc
 
 REGISTER_ROLES = (Role.INTAKE_CLERK, Role.REVIEWER, Role.ADMINISTRATOR)
 # A clerk's clock may run a little ahead of the server's; beyond this, "received" is in the future.
@@ -225,6 +225,7 @@ def _petitioner_for(cleaned: dict[str, str]) -> Petitioner:
         kind=cleaned["kind"], name=cleaned["name"], id_number=cleaned["id_number"],
         phone=cleaned["phone"], address=cleaned["address"],
         id_number_index=id_index, phone_index=phone_index,
+        name_index=crypto.blind_index(normalize_name(cleaned["name"])),
     )
 
 

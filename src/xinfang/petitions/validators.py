@@ -1,6 +1,7 @@
 """Validation and normalisation of identity numbers and phone numbers."""
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -69,6 +70,12 @@ def normalize_phone(value: str) -> str:
     elif phone.startswith("0086"):
         phone = phone[4:]
     return phone
+
+
+def normalize_name(value: str) -> str:
+    """A name as compared for identity: full-width folded (NFKC), spaces and the middle dot dropped."""
+    folded = unicodedata.normalize("NFKC", value)
+    return re.sub(r"[\s·•.]", "", folded).upper()
 
 
 def validate_phone(value: str) -> str:

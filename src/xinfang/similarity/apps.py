@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SimilarityConfig(AppConfig):
+    name = "xinfang.similarity"
+    verbose_name = "相似内容索引"
