@@ -70,6 +70,7 @@ npm_stamp="node_modules/.xinfang-lock.sha256"
 npm_needed() {
   [ "$force" -eq 1 ] && return 0
   [ -f node_modules/htmx.org/dist/htmx.min.js ] || return 0
+  [ -f node_modules/echarts/dist/echarts.min.js ] || return 0
   [ "$(cat "$npm_stamp" 2>/dev/null)" = "$(sha256sum package-lock.json | cut -d' ' -f1)" ] || return 0
   return 1
 }

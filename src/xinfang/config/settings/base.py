@@ -116,7 +116,16 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 # Third-party browser assets come from npm packages that scripts/setup.sh installs;
 # they are served by the app itself (no CDN on a government intranet).
 NODE_MODULES = env.path("XINFANG_NODE_MODULES", PROJECT_ROOT / "node_modules")
-STATICFILES_DIRS = [("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+]
+# Single files from bigger npm packages (xinfang.web.staticfinders): {static path: path in node_modules}.
+VENDOR_FILES = {"vendor/echarts/echarts.min.js": "echarts/dist/echarts.min.js"}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "xinfang.web.staticfinders.VendorFileFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
