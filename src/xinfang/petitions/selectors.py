@@ -10,7 +10,7 @@ from xinfang.orgs.models import User
 from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.petitions import crypto
 from xinfang.petitions.models import Petition, PetitionParty, PetitionType, Petitioner
-from xinfang.petitions.validators import normalize_id_number, normalize_phone
+from xinfang.petitions.validators import normalize_id_number, normalize_name, normalize_phone
 
 
 def petitions_visible_to(*, user: User) -> QuerySet[Petition]:
@@ -92,8 +92,12 @@ def petitions_filter(*, queryset: QuerySet[Petition], filters: PetitionFilters) 
         if petitioner_ids is not None:
             queryset = queryset.filter(parties__petitioner_id__in=petitioner_ids)
         else:
-            # Number or words of the summary. Names are encrypted, so they are found by ID or phone.
-            queryset = queryset.filter(Q(number=text.upper()) | Q(summary__contains=text))
+            # Number, a petitioner's full name (encrypted, so matched exactly through its blind index),
+            # or words of the summary.
+            named = PetitionParty.objects.filter(
+                petitioner__name_index=crypto.blind_index(normalize_name(text))
+            ).values("petition_id")
+            queryset = queryset.filter(Q(number=text.upper()) | Q(summary__contains=text) | Q(pk__in=named))
     return queryset
 
 
