@@ -1,0 +1,549 @@
+"""The statistical indicators (统计指标), each declared once, computed by the database, drillable to its cases.
+
+An indicator counts petitions (件), or sums their persons (人次), over one *source* of rows: the petitions
+themselves (dated by receipt), their clocks (dated by the step's settlement, start or stop), their evaluations
+(dated by the rating); review outcomes are read from the decision notices. One declaration gives both
+
+- the drill-down list: `petitions(q)` — the petitions behind the figure, a queryset of `Petition`;
+- the figure: a conditional aggregate (`Count(..., filter=Q(...))`) evaluated with every other figure of the
+  same source in one grouped query, so a full indicator set is a handful of queries, not one per figure.
+
+Both are built from the same `Q` conditions, so the list's count equals the figure by construction (and the
+tests check it on every indicator). Rates are a numerator and a denominator count; a zero denominator gives
+no value ("—"), never 0% or 100%. docs/STATISTICS.md lists every key with its definition and period rule.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from xinfang.petitions.models import ONLINE_CHANNELS, Channel, Petition
+from xinfang.workflow.choices import Rating, ReviewOutcome
+from xinfang.workflow.clocks import OPTIONAL_WINDOWS
+from xinfang.workflow.models import Clock, Evaluation, Notice
+
+K = Clock.Kind
+SATISFIED = (Rating.SATISFIED, Rating.MOSTLY_SATISFIED)
+# The steps that decide whether a matter is taken up: the office's disposition (转送/交办/不予受理/导入法定途径,
+# Art 22) and the handling org's acceptance decision (受理/不予受理, Art 23). Both are 15-day clocks.
+ACCEPTANCE_STEPS = (K.DISPOSITION, K.ACCEPTANCE)
+DUE_CLOCKS = tuple(kind for kind in K.values if kind not in OPTIONAL_WINDOWS)
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    """What is counted: an inclusive date range, and the petitions in play (scope and filters, any date)."""
+
+    start: date
+    end: date
+    petitions: QuerySet[Petition]
+    today: date
+
+    @property
+    def as_of(self) -> date:
+        """The day a state ("overdue at …") is read on: the period's last day, or today for a running period."""
+        return min(self.end, self.today)
+
+    def received_range(self) -> tuple[datetime, datetime]:
+        tz = timezone.get_current_timezone()
+        return datetime.combine(self.start, time.min, tz), datetime.combine(self.end + timedelta(days=1), time.min, tz)
+
+    def shifted(self, start: date, end: date) -> "StatsQuery":
+        return StatsQuery(start=start, end=end, petitions=self.petitions, today=self.today)
+
+
+# --- sources: where a figure's rows come from and which petition each row belongs to -------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    model: type
+    petition_path: str  # from a row to its petition ("" for petitions themselves)
+    where: Callable[[StatsQuery], Q]  # rows that any indicator of this source may count (narrows the scan)
+
+    def rows(self, q: StatsQuery) -> QuerySet:
+        if self.model is Petition:
+            return q.petitions.filter(self.where(q))
+        rows = self.model.objects.filter(self.where(q))
+        if q.petitions.query.where:  # a scope or a filter: only rows of those petitions
+            rows = rows.filter(**{f"{self.petition_path}__in": q.petitions.values("pk")})
+        return rows
+
+    def petition_field(self, name: str) -> str:
+        return f"{self.petition_path}__{name}" if self.petition_path else name
+
+
+def _received(q: StatsQuery) -> Q:
+    start, end = q.received_range()
+    return Q(received_at__gte=start, received_at__lt=end)
+
+
+def _clock_rows(q: StatsQuery) -> Q:
+    # Every clock condition below is inside one of these date ranges; the OR keeps the scan to the
+    # clocks that can matter for the period (plus the running ones, for the overdue state).
+    return Q(voided=False) & (
+        Q(stopped_on__range=(q.start, q.end)) | Q(statutory_due__range=(q.start, q.end))
+        | Q(started_on__range=(q.start, q.end)) | Q(stopped_on__isnull=True) | Q(stopped_on__gt=q.as_of)
+    )
+
+
+def _evaluation_rows(q: StatsQuery) -> Q:
+    return Q(rated_on__range=(q.start, q.end))
+
+
+PETITIONS = Source("petitions", Petition, "", _received)
+CLOCKS = Source("clocks", Clock, "petition", _clock_rows)
+EVALUATIONS = Source("evaluations", Evaluation, "petition", _evaluation_rows)
+SOURCES = (PETITIONS, CLOCKS, EVALUATIONS)
+
+
+# --- row conditions, shared by the figure and its drill-down -------------------------------------------
+
+
+def _settled(q: StatsQuery, kinds: Iterable[str]) -> Q:
+    """A step settles when it is done (stopped_on), or, undone, when its due date passes (then it is late)."""
+    return Q(kind__in=list(kinds)) & (
+        Q(stopped_on__range=(q.start, q.end))
+        | Q(stopped_on__isnull=True, statutory_due__range=(q.start, q.end), statutory_due__lt=q.today)
+    )
+
+
+def _late(q: StatsQuery, kinds: Iterable[str]) -> Q:
+    return _settled(q, kinds) & (Q(stopped_on__isnull=True) | Q(stopped_on__gt=F("statutory_due")))
+
+
+def _completed(q: StatsQuery) -> Q:
+    """办结: the handling org's decision (处理意见书 or 调解协议) stops the handling clock."""
+    return Q(kind=K.HANDLING, stopped_on__range=(q.start, q.end))
+
+
+def _evaluated() -> Q:
+    return Q(Exists(Evaluation.objects.filter(petition=OuterRef("petition_id"))))
+
+
+def _resolved(q: StatsQuery) -> Q:
+    # 化解: decided, and the petitioner took it no further: no review requested, no repeat petition on the
+    # matter, not rated dissatisfied (a matter rated later counts once its rating is in).
+    review = Clock.objects.filter(petition=OuterRef("petition_id"), kind=K.REVIEW_DECISION, voided=False)
+    repeat = Petition.objects.filter(first_petition=OuterRef("petition_id"))
+    unhappy = Evaluation.objects.filter(petition=OuterRef("petition_id"), rating=Rating.DISSATISFIED)
+    return _completed(q) & ~Q(Exists(review)) & ~Q(Exists(repeat)) & ~Q(Exists(unhappy))
+
+
+def _overdue(q: StatsQuery) -> Q:
+    """A statutory clock that was running and past its due date at the end of the day `as_of`."""
+    return (Q(kind__in=DUE_CLOCKS, started_on__lte=q.as_of, statutory_due__lt=q.as_of)
+            & (Q(stopped_on__isnull=True) | Q(stopped_on__gt=q.as_of)))
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A count of petitions (or a sum of their 人次) with a row of `source` meeting `condition`.
+
+    `minus`: petitions that also have a row meeting it are left out (e.g. any late step makes a matter's
+    acceptance untimely). It must imply `condition`, so the figure is count(condition) − count(minus).
+    """
+
+    source: Source
+    condition: Callable[[StatsQuery], Q]
+    minus: Callable[[StatsQuery], Q] | None = None
+    sum_person_times: bool = False
+
+    def petitions(self, q: StatsQuery) -> QuerySet[Petition]:
+        """The petitions behind the figure (in scope, filtered): the drill-down list."""
+        if self.source is PETITIONS:
+            return q.petitions.filter(_received(q) & self.condition(q))
+        rows = self.source.model.objects.filter(self.source.where(q))
+        link = {self.source.petition_path: OuterRef("pk")}
+        result = q.petitions.filter(Exists(rows.filter(self.condition(q), **link)))
+        if self.minus is not None:
+            result = result.exclude(Exists(rows.filter(self.minus(q), **link)))
+        return result
+
+    def aggregates(self, key: str, q: StatsQuery) -> dict[str, Any]:
+        """The conditional aggregates that give the figure inside its source's grouped query."""
+        if self.source is PETITIONS:
+            if self.sum_person_times:
+                return {key: Coalesce(Sum("person_times", filter=self.condition(q)), 0)}
+            return {key: Count("pk", filter=self.condition(q))}
+        # Several rows (clocks, notices) may belong to one petition: count each petition once.
+        parts = {key: Count(self.source.petition_path, distinct=True, filter=self.condition(q))}
+        if self.minus is not None:
+            parts[f"{key}__minus"] = Count(self.source.petition_path, distinct=True, filter=self.minus(q))
+        return parts
+
+    def value(self, key: str, row: dict[str, Any]) -> int:
+        return (row.get(key) or 0) - (row.get(f"{key}__minus") or 0)
+
+
+def _always(q: StatsQuery) -> Q:
+    return Q()
+
+
+def _petition_q(**lookups: Any) -> Callable[[StatsQuery], Q]:
+    return lambda q: Q(**lookups)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure: a count/sum, or a rate of two counts (numerator ⊂ denominator)."""
+
+    key: str
+    name_zh: str
+    definition_zh: str
+    period_rule: str  # a key of PERIOD_RULES
+    kind: str  # "count", "sum" (人次) or "rate"
+    numerator: Measure
+    denominator: Measure | None = None
+    unit_zh: str = "件"
+    group: str = "intake"  # a key of GROUPS, for the dashboard and the tables
+
+    def measures(self) -> dict[str, Measure]:
+        parts = {f"{self.key}__num": self.numerator}
+        if self.denominator is not None:
+            parts[f"{self.key}__den"] = self.denominator
+        return parts
+
+    def petitions(self, q: StatsQuery, part: str = "numerator") -> QuerySet[Petition]:
+        measure = self.denominator if part == "denominator" and self.denominator is not None else self.numerator
+        return measure.petitions(q)
+
+
+PERIOD_RULES = {
+    "received": "按收到时间（received_at，北京时间）落在期间内计入",
+    "settled": "按环节的了结日计入：按时或超时办完的，按办完日（stopped_on）；期限已过仍未办的，按截止日（statutory_due）计入，计为未按期",
+    "completed": "按办结日（办理期限停止日，即出具处理意见书或调解协议之日）计入",
+    "rated": "按评价日期（rated_on）计入",
+    "accepted": "按受理日（办理期限起算日）计入；分子为其中截至期末已办结的",
+    "as_of": "截至期末（期末晚于今天的，截至今天）的状态",
+    "review_requested": "按复查（复核）申请登记日（复查/复核期限起算日）计入",
+    "review_decided": "按复查（复核）决定日（复查/复核期限停止日）计入；结论取自该事项未撤销的复查（复核）意见书",
+}
+
+GROUPS = {
+    "intake": "登记情况",
+    "channel": "信访形式",
+    "kind": "信访类型",
+    "rates": "三率及办理质量",
+    "review": "复查复核",
+}
+
+
+def _count(key: str, name: str, definition: str, condition: Callable[[StatsQuery], Q], *, group: str = "intake",
+           kind: str = "count", unit: str = "件") -> Indicator:
+    measure = Measure(PETITIONS, condition, sum_person_times=kind == "sum")
+    return Indicator(key, name, definition, "received", kind, measure, unit_zh=unit, group=group)
+
+
+def _ratio(key: str, name: str, definition: str, numerator: Measure, denominator: Measure, rule: str,
+           *, group: str) -> Indicator:
+    return Indicator(key, name, definition, rule, "rate", numerator, denominator, unit_zh="%", group=group)
+
+
+REGISTERED = Measure(PETITIONS, _always)
+_REPEAT = _petition_q(first_petition__isnull=False)
+_ONLINE = _petition_q(channel__in=list(ONLINE_CHANNELS))
+
+
+def _clock(condition: Callable[[StatsQuery], Q], minus: Callable[[StatsQuery], Q] | None = None) -> Measure:
+    return Measure(CLOCKS, condition, minus)
+
+
+def _review_requested(kind: str) -> Callable[[StatsQuery], Q]:
+    return lambda q: Q(kind=kind, started_on__range=(q.start, q.end))
+
+
+def _review_decided(clock_kind: str, notice_kind: str, outcome: str | None = None) -> Callable[[StatsQuery], Q]:
+    # Dated by the decision clock's stop (the day the decision was made, as entered), not by the notice's
+    # issue time, which is when it was recorded; the outcome is read from the (unvoided) decision notice.
+    def condition(q: StatsQuery) -> Q:
+        decided = Q(kind=clock_kind, stopped_on__range=(q.start, q.end))
+        if outcome is None:
+            return decided
+        notice = Notice.objects.filter(petition=OuterRef("petition_id"), kind=notice_kind, voided=False,
+                                       content__review_outcome=outcome)
+        return decided & Q(Exists(notice))
+    return condition
+
+
+def _build() -> tuple[Indicator, ...]:
+    items = [
+        _count("registered", "登记信访件数", "期间内收到并登记的信访事项件数", _always, unit="件"),
+        _count("person_times", "登记人次", "期间内登记的信访事项的人次之和（集体访按来访人数计）", _always,
+               kind="sum", unit="人次"),
+        _count("batches", "来访批次", "期间内登记的来访件数，一次来访（含集体访）计一批次",
+               _petition_q(channel=Channel.VISIT), unit="批次"),
+        _count("visit_person_times", "来访人次", "期间内登记的来访的人次之和", _petition_q(channel=Channel.VISIT),
+               kind="sum", unit="人次"),
+        _count("first_petitions", "初件（初信初访）", "期间内登记的、未关联到在先事项的信访件（first_petition 为空）",
+               _petition_q(first_petition__isnull=True)),
+        _count("repeat_petitions", "重件（重复信访）", "期间内登记的、关联到同一事项在先初件的信访件", _REPEAT),
+        _ratio("repeat_ratio", "重复信访占比", "重件件数 ÷ 登记信访件数",
+               Measure(PETITIONS, _REPEAT), REGISTERED, "received", group="intake"),
+        _count("group_visits", "集体访批次", "期间内登记的集体访（来访人数达到集体访标准）批次", _petition_q(is_group_visit=True),
+               unit="批次"),
+        _count("group_visit_person_times", "集体访人次", "期间内登记的集体访人次之和", _petition_q(is_group_visit=True),
+               kind="sum", unit="人次"),
+        _count("skip_level", "越级访件数", "期间内登记的越级信访件数（is_skip_level）", _petition_q(is_skip_level=True)),
+        _count("litigation_related", "涉法涉诉件数", "期间内登记的涉法涉诉信访件数", _petition_q(litigation_related=True)),
+    ]
+    for channel in Channel:
+        items.append(_count(f"channel_{channel.value}", f"{channel.label}件数", f"期间内以{channel.label}形式登记的件数",
+                            _petition_q(channel=channel.value), group="channel"))
+    items += [
+        _count("online", "网上信访件数", "期间内网上投诉、网上建议、领导信箱件数之和", _ONLINE, group="channel"),
+        _ratio("online_ratio", "网上信访占比", "网上信访件数 ÷ 登记信访件数", Measure(PETITIONS, _ONLINE), REGISTERED,
+               "received", group="channel"),
+        # --- the procedure: clocks, evaluations, notices ---
+        _ratio("timely_acceptance_rate", "及时受理率",
+               "登记处理（转送、交办、不予受理、导入法定途径）和受理告知（受理、不予受理）环节均在法定期限内作出决定的事项 ÷ "
+               "期间内了结上述环节的事项",
+               _clock(lambda q: _settled(q, ACCEPTANCE_STEPS), lambda q: _late(q, ACCEPTANCE_STEPS)),
+               _clock(lambda q: _settled(q, ACCEPTANCE_STEPS)), "settled", group="rates"),
+        _ratio("on_time_completion_rate", "按期办结率",
+               "在办理期限（含经批准延长、扣除听证时间）内出具处理意见的事项 ÷ 期间内了结办理期限的事项",
+               _clock(lambda q: _settled(q, (K.HANDLING,)), lambda q: _late(q, (K.HANDLING,))),
+               _clock(lambda q: _settled(q, (K.HANDLING,))), "settled", group="rates"),
+        _ratio("satisfaction_rate", "群众满意率", "评价为满意或基本满意的事项 ÷ 期间内参加评价的事项",
+               Measure(EVALUATIONS, lambda q: Q(rating__in=list(SATISFIED))), Measure(EVALUATIONS, _always),
+               "rated", group="rates"),
+        _count_clock("completed", "办结件数", "期间内出具处理意见书或调解协议（办理期限停止）的事项", _completed, "completed"),
+        _ratio("evaluation_rate", "参评率", "期间内办结的事项中已参加满意度评价的 ÷ 期间内办结的事项",
+               _clock(lambda q: _completed(q) & _evaluated()), _clock(_completed), "completed", group="rates"),
+        _ratio("completion_rate", "办结率", "期间内受理的事项中截至期末已办结的 ÷ 期间内受理的事项",
+               _clock(lambda q: Q(kind=K.HANDLING, started_on__range=(q.start, q.end), stopped_on__lte=q.end)),
+               _clock(lambda q: Q(kind=K.HANDLING, started_on__range=(q.start, q.end))), "accepted", group="rates"),
+        _ratio("resolution_rate", "化解率",
+               "期间内办结的事项中，未申请复查、未再次信访（无重件）且未评价为不满意的 ÷ 期间内办结的事项",
+               _clock(_resolved), _clock(_completed), "completed", group="rates"),
+        _count_clock("overdue", "超期件数", "截至期末，有法定期限已过仍未办完的环节（不含申请期、评价期等可选期间）的事项",
+                     _overdue, "as_of"),
+    ]
+    for clock_kind, notice_kind, label, key in (
+        (K.REVIEW_DECISION, Notice.Kind.REVIEW, "复查", "reviews"),
+        (K.RE_REVIEW_DECISION, Notice.Kind.RE_REVIEW, "复核", "re_reviews"),
+    ):
+        items.append(_count_clock(f"{key}_requested", f"{label}申请件数", f"期间内登记{label}申请的事项",
+                                  _review_requested(clock_kind), "review_requested", group="review"))
+        items.append(Indicator(f"{key}_decided", f"{label}办结件数", f"期间内出具{label}意见书的事项", "review_decided",
+                               "count", _clock(_review_decided(clock_kind, notice_kind)), group="review"))
+        for outcome in ReviewOutcome:
+            items.append(Indicator(
+                f"{key}_{outcome.value}", f"{label}{outcome.label}件数", f"期间内{label}意见为“{outcome.label}”的事项",
+                "review_decided", "count", _clock(_review_decided(clock_kind, notice_kind, outcome.value)),
+                group="review"))
+    return tuple(items)
+
+
+def _count_clock(key: str, name: str, definition: str, condition: Callable[[StatsQuery], Q], rule: str,
+                 *, group: str = "rates") -> Indicator:
+    return Indicator(key, name, definition, rule, "count", _clock(condition), group=group)
+
+
+INDICATORS: tuple[Indicator, ...] = _build()
+INDICATORS_BY_KEY: dict[str, Indicator] = {indicator.key: indicator for indicator in INDICATORS}
+THREE_RATES = ("timely_acceptance_rate", "on_time_completion_rate", "satisfaction_rate")
+
+
+# --- computation ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One computed figure; `value` is None for a rate whose denominator is zero (shown as "—")."""
+
+    key: str
+    value: int | Decimal | None
+    numerator: int
+    denominator: int | None = None
+
+    @property
+    def display(self) -> str:
+        indicator = INDICATORS_BY_KEY[self.key]
+        if indicator.kind == "rate":
+            return "—" if self.value is None else f"{self.value}%"
+        return f"{self.value}"
+
+
+def percent(numerator: int, denominator: int | None) -> Decimal | None:
+    """numerator ÷ denominator as a percentage with two decimals (half up); None for a zero denominator."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# Dimensions a table can be broken down by: the petition field each row is grouped on.
+DIMENSIONS = {
+    "channel": "channel",
+    "category": "category_top",  # the top-level 问题分类
+    "unit": "handling_org",  # 责任单位: the organ the matter was sent to (empty: kept by the office)
+    "hot_topic": "hot_topics",
+}
+
+
+def _group_expression(source: Source, by: str) -> tuple[str, Any]:
+    if by == "category":
+        return "group", Coalesce(source.petition_field("category__parent_id"), source.petition_field("category_id"))
+    return "group", F(source.petition_field(DIMENSIONS[by]))
+
+
+def compute(q: StatsQuery, *, by: str | None = None,
+            indicators: Iterable[Indicator] = INDICATORS) -> dict[Any, dict[str, Figure]]:
+    """Every indicator for the query, in one grouped query per source; {group: {key: Figure}} (group None: total)."""
+    indicators = tuple(indicators)
+    if by is not None and by not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {by!r}")
+    rows: dict[Any, dict[str, Any]] = {}
+    for source in SOURCES:
+        aggregates: dict[str, Any] = {}
+        for indicator in indicators:
+            for key, measure in indicator.measures().items():
+                if measure.source is source:
+                    aggregates.update(measure.aggregates(key, q))
+        if not aggregates:
+            continue
+        queryset = source.rows(q)
+        if by is None:
+            rows.setdefault(None, {}).update(queryset.aggregate(**aggregates))
+            continue
+        name, expression = _group_expression(source, by)
+        for row in queryset.annotate(**{name: expression}).values(name).order_by().annotate(**aggregates):
+            rows.setdefault(row.pop(name), {}).update(row)
+    if by is None:
+        rows.setdefault(None, {})
+    return {group: _figures(indicators, row) for group, row in rows.items()}
+
+
+def _figures(indicators: Iterable[Indicator], row: dict[str, Any]) -> dict[str, Figure]:
+    figures = {}
+    for indicator in indicators:
+        numerator = indicator.numerator.value(f"{indicator.key}__num", row)
+        if indicator.kind == "rate":
+            denominator = indicator.denominator.value(f"{indicator.key}__den", row)
+            figures[indicator.key] = Figure(indicator.key, percent(numerator, denominator), numerator, denominator)
+        else:
+            figures[indicator.key] = Figure(indicator.key, numerator, numerator)
+    return figures
+
+
+def compute_totals(q: StatsQuery, indicators: Iterable[Indicator] = INDICATORS) -> dict[str, Figure]:
+    return compute(q, indicators=indicators)[None]
+
+
+# --- comparisons: 同比 (yoy) and 环比 (mom) ---------------------------------------------------------------
+
+
+def _shift_year(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February → 28 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _month_end(day: date) -> date:
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def same_period_last_year(start: date, end: date) -> tuple[date, date]:
+    if start.day == 1 and end == _month_end(end):  # whole months stay whole months (February 28/29)
+        return _shift_year(start, -1), _month_end(_shift_year(end.replace(day=1), -1))
+    return _shift_year(start, -1), _shift_year(end, -1)
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period just before: the previous month(s) for whole months, else the same number of days before."""
+    if start.day == 1 and end == _month_end(end):
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        first = start
+        for _ in range(months):
+            first = (first - timedelta(days=1)).replace(day=1)
+        return first, start - timedelta(days=1)
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def change(current: Figure, base: Figure | None, *, kind: str) -> Decimal | None:
+    """同比/环比. Counts: percent change against the base; None ("—") when the base is zero or missing.
+    Rates: the difference in percentage points; None when either rate is missing.
+    """
+    if base is None:
+        return None
+    if kind == "rate":
+        if current.value is None or base.value is None:
+            return None
+        return (Decimal(current.value) - Decimal(base.value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if not base.value:
+        return None
+    return ((Decimal(current.value) - Decimal(base.value)) * 100 / Decimal(base.value)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    figure: Figure
+    last_year: Figure
+    previous: Figure
+    yoy: Decimal | None
+    mom: Decimal | None
+
+
+def compute_with_comparisons(q: StatsQuery, indicators: Iterable[Indicator] = INDICATORS) -> dict[str, Comparison]:
+    """The figures with 同比 and 环比: three evaluations of the indicator set (current, last year, previous)."""
+    indicators = tuple(indicators)
+    current = compute_totals(q, indicators)
+    last_year = compute_totals(q.shifted(*same_period_last_year(q.start, q.end)), indicators)
+    previous = compute_totals(q.shifted(*previous_period(q.start, q.end)), indicators)
+    return {
+        indicator.key: Comparison(
+            figure=current[indicator.key], last_year=last_year[indicator.key], previous=previous[indicator.key],
+            yoy=change(current[indicator.key], last_year[indicator.key], kind=indicator.kind),
+            mom=change(current[indicator.key], previous[indicator.key], kind=indicator.kind),
+        )
+        for indicator in indicators
+    }
+
+
+@dataclass(frozen=True)
+class PeriodSlice:
+    label: str
+    start: date
+    end: date
+
+
+def split_period(start: date, end: date, *, step: str) -> list[PeriodSlice]:
+    """The months, quarters or years that cover [start, end], clipped to it."""
+    slices = []
+    cursor = start
+    while cursor <= end:
+        if step == "month":
+            last = _month_end(cursor)
+            label = f"{cursor.year}年{cursor.month}月"
+        elif step == "quarter":
+            quarter = (cursor.month - 1) // 3
+            last = _month_end(date(cursor.year, quarter * 3 + 3, 1))
+            label = f"{cursor.year}年第{quarter + 1}季度"
+        elif step == "year":
+            last = date(cursor.year, 12, 31)
+            label = f"{cursor.year}年"
+        else:
+            raise ValueError(f"unknown step {step!r}")
+        slices.append(PeriodSlice(label, cursor, min(last, end)))
+        cursor = last + timedelta(days=1)
+    return slices
+
+
+@dataclass
+class Table:
+    """A statistical table: one row per period or group, one column per indicator."""
+
+    title: str
+    columns: list[Indicator]
+    rows: list[tuple[str, dict[str, Figure]]] = field(default_factory=list)

@@ -1,0 +1,185 @@
+"""Reads for statistics: the period and filters parsed and checked, the petitions in play, the scope."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from xinfang.orgs.models import Org, User
+from xinfang.orgs.selectors import org_subtree, user_scope_org_ids, user_scope_root
+from xinfang.petitions.models import Category, Channel, HotTopic, Petition
+from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.stats.indicators import StatsQuery
+
+# The widest range one request may ask for: ten years keeps a mistyped year from scanning a century.
+MAX_DAYS = 3660
+
+PRESETS = {
+    "this_month": "本月",
+    "last_month": "上月",
+    "this_quarter": "本季度",
+    "last_quarter": "上季度",
+    "this_year": "本年",
+    "last_year": "上年",
+}
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def period_preset(*, preset: str, today: date) -> tuple[date, date]:
+    """The dates of a named period around `today` (本月, 上季度, 上年 …)."""
+    if preset == "this_month":
+        return today.replace(day=1), _month_end(today)
+    if preset == "last_month":
+        end = today.replace(day=1) - timedelta(days=1)
+        return end.replace(day=1), end
+    quarter_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    if preset == "this_quarter":
+        return quarter_start, _month_end(date(today.year, quarter_start.month + 2, 1))
+    if preset == "last_quarter":
+        end = quarter_start - timedelta(days=1)
+        return date(end.year, end.month - 2, 1), end
+    if preset == "this_year":
+        return date(today.year, 1, 1), date(today.year, 12, 31)
+    if preset == "last_year":
+        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    raise ValidationError({"preset": [f"未知的统计期间“{preset}”"]})
+
+
+def _parse_date(value: str | date | None, *, field: str, label: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError({field: [f"{label}“{value}”不是有效日期，应为 YYYY-MM-DD 格式（如 2025-01-01）"]}) from None
+
+
+def period_parse(*, start: str | date | None, end: str | date | None, preset: str = "",
+                 today: date | None = None) -> tuple[date, date]:
+    """A checked, inclusive period: explicit dates win over a preset; the default is this year to date."""
+    today = today or timezone.localdate()
+    start_day = _parse_date(start, field="start", label="开始日期")
+    end_day = _parse_date(end, field="end", label="结束日期")
+    if start_day is None and end_day is None:
+        return period_preset(preset=preset or "this_year", today=today)
+    if start_day is None or end_day is None:
+        raise ValidationError({"start" if start_day is None else "end": ["请同时填写开始日期和结束日期"]})
+    if end_day < start_day:
+        raise ValidationError({"end": [f"结束日期 {end_day:%Y-%m-%d} 早于开始日期 {start_day:%Y-%m-%d}"]})
+    if (end_day - start_day).days > MAX_DAYS:
+        raise ValidationError({"end": ["统计期间不能超过十年"]})
+    return start_day, end_day
+
+
+def org_by_code(code: str) -> Org:
+    """An org by its 行政区划代码 (the first in tree order, i.e. the government) or its numeric id."""
+    key = (code or "").strip()
+    org = Org.objects.filter(region_code=key).order_by("path").first() if key else None
+    if org is None and key.isdigit():
+        org = Org.objects.filter(pk=int(key)).first()
+    if org is None:
+        raise ValidationError({"org": [f"没有行政区划代码或编号为“{code}”的机构"]})
+    return org
+
+
+@dataclass(frozen=True)
+class StatsFilters:
+    start: date
+    end: date
+    org: Org | None = None
+    channel: str = ""
+    category: Category | None = None
+    hot_topic: HotTopic | None = None
+
+    def as_params(self) -> dict[str, str]:
+        """The filters as URL parameters (for the links from a figure to its cases, and the downloads)."""
+        params = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        if self.org is not None:
+            params["org"] = str(self.org.pk)
+        if self.channel:
+            params["channel"] = self.channel
+        if self.category is not None:
+            params["category"] = str(self.category.pk)
+        if self.hot_topic is not None:
+            params["hot_topic"] = str(self.hot_topic.pk)
+        return params
+
+
+def stats_filters_parse(*, start: str | date | None = None, end: str | date | None = None, preset: str = "",
+                        org: str = "", channel: str = "", category: str = "", hot_topic: str = "",
+                        today: date | None = None) -> StatsFilters:
+    """Parse and check filters from a form or the command line; every problem is a ValidationError by field."""
+    errors: dict[str, list[str]] = {}
+    period = None
+    try:
+        period = period_parse(start=start, end=end, preset=preset, today=today)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    org_obj = None
+    if org:
+        try:
+            org_obj = org_by_code(org)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if channel and channel not in Channel.values:
+        errors["channel"] = [f"未知的信访形式“{channel}”"]
+    category_obj = _by_pk(Category, category, field="category", label="问题分类", errors=errors)
+    topic_obj = _by_pk(HotTopic, hot_topic, field="hot_topic", label="热点领域", errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    return StatsFilters(start=period[0], end=period[1], org=org_obj, channel=channel, category=category_obj,
+                        hot_topic=topic_obj)
+
+
+def _by_pk(model, value: str, *, field: str, label: str, errors: dict[str, list[str]]):
+    if not value:
+        return None
+    found = model.objects.filter(pk=int(value)).first() if str(value).isdigit() else None
+    if found is None:
+        errors[field] = [f"没有编号为“{value}”的{label}"]
+    return found
+
+
+def stats_petitions(*, user: User | None, filters: StatsFilters) -> QuerySet[Petition]:
+    """The petitions statistics may count for this user: their scope, then the org subtree and filters.
+
+    `user=None` is the command line's administrator (everything). The org must lie inside the user's scope:
+    asking for another county's figures is refused, not answered with zeros.
+    """
+    if user is not None and not user.is_superuser and user.org_id is None:
+        raise PermissionDenied("当前用户未分配所属机构，不能查看统计")
+    base = Petition.objects.all() if user is None else petitions_visible_to(user=user)
+    if filters.org is not None:
+        scope = None if user is None else user_scope_org_ids(user=user)
+        if scope is not None and filters.org.pk not in scope:
+            raise PermissionDenied(f"“{filters.org.name}”不在您的数据范围内")
+        ids = list(org_subtree(org=filters.org).values_list("pk", flat=True))
+        # By unit: matters registered by, located in or sent to the org's subtree (the same rule as scope).
+        base = base.filter(Q(registering_org_id__in=ids) | Q(locality_id__in=ids) | Q(handling_org_id__in=ids))
+    if filters.channel:
+        base = base.filter(channel=filters.channel)
+    if filters.category is not None:
+        base = base.filter(Q(category_id=filters.category.pk) | Q(category__parent_id=filters.category.pk))
+    if filters.hot_topic is not None:
+        base = base.filter(hot_topics=filters.hot_topic)
+    return base
+
+
+def stats_query(*, user: User | None, filters: StatsFilters, today: date | None = None) -> StatsQuery:
+    return StatsQuery(start=filters.start, end=filters.end, petitions=stats_petitions(user=user, filters=filters),
+                      today=today or timezone.localdate())
+
+
+def scope_orgs(*, user: User) -> QuerySet[Org]:
+    """Orgs the user may pick as the unit of a statistic (their scope's subtree)."""
+    root = None if user.is_superuser else user_scope_root(user=user)
+    if root is None:
+        return Org.objects.all() if user.is_superuser else Org.objects.none()
+    return org_subtree(org=root)
