@@ -1,0 +1,111 @@
+"""Reads of the near-duplicate index: petitions whose text is like a given text, and index figures.
+
+Lookup: the query's MinHash band keys fetch, in one SQL query, the newest BUCKET_LIMIT petitions of
+each band bucket; candidates sharing the most bands are re-ranked by the exact Jaccard similarity of
+their stored shingle hashes, so the similarity returned is exact for every candidate the bands found
+(the bands only decide which petitions are looked at). docs/SIMILARITY.md explains the numbers.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+
+from xinfang.similarity import minhash
+from xinfang.similarity.models import BandKey, PetitionShingles
+from xinfang.similarity.text import is_judgeable, normalize_text, petition_text
+
+__all__ = ["SimilarMatch", "IndexStats", "similar_petitions", "similarity_between", "index_stats",
+           "normalize_text", "petition_text"]
+
+# Newest members read per band bucket. A bucket of a common boilerplate text can hold thousands of
+# petitions; reading the newest few keeps a lookup bounded (NUM_BANDS × BUCKET_LIMIT rows at most).
+BUCKET_LIMIT = 100
+# Candidates (most shared bands first) whose exact similarity is computed.
+RERANK_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class SimilarMatch:
+    petition_id: int
+    similarity: float  # exact Jaccard similarity of the two texts' shingle sets, 0..1
+
+
+def _query_shingles(text: str) -> np.ndarray | None:
+    normalized = normalize_text(text or "")
+    if not is_judgeable(normalized):
+        return None
+    return minhash.shingle_hashes(normalized)
+
+
+def _bucket_members(keys: list[int]) -> list[int]:
+    """Petition ids in the buckets of these keys (newest BUCKET_LIMIT of each), one id per shared band."""
+    table = connection.ops.quote_name(BandKey._meta.db_table)
+    part = (f'SELECT petition_id FROM (SELECT petition_id FROM {table} WHERE "key" = %s '
+            f"ORDER BY petition_id DESC LIMIT {BUCKET_LIMIT:d}) AS b{{n}}")
+    sql = " UNION ALL ".join(part.format(n=n) for n in range(len(keys)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, keys)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _stored(petition_ids: list[int]) -> dict[int, np.ndarray]:
+    rows = PetitionShingles.objects.filter(petition_id__in=petition_ids).values_list("petition_id", "hashes")
+    return {petition_id: np.frombuffer(bytes(hashes), dtype="<u4") for petition_id, hashes in rows}
+
+
+def similar_petitions(*, text: str, limit: int = 20, exclude_id: int | None = None,
+                      min_similarity: float = 0.3) -> list[SimilarMatch]:
+    """Indexed petitions whose text is like `text`, most similar first; [] for text too short to judge."""
+    query = _query_shingles(text)
+    if query is None or limit <= 0:
+        return []
+    keys = minhash.band_keys(minhash.signatures([query]))[0].tolist()
+    shared = Counter(_bucket_members(keys))
+    shared.pop(exclude_id, None)
+    # Most shared bands first, then the newest: bands shared estimate similarity, cheaply.
+    candidates = sorted(shared, key=lambda pid: (-shared[pid], -pid))[:RERANK_LIMIT]
+    stored = _stored(candidates)
+    ids = [pid for pid in candidates if pid in stored]  # a band row may outlive a deleted petition
+    scores = minhash.jaccard(query, [stored[pid] for pid in ids])
+    matches = [SimilarMatch(petition_id=pid, similarity=round(float(score), 4))
+               for pid, score in zip(ids, scores, strict=True) if score >= min_similarity]
+    matches.sort(key=lambda m: (-m.similarity, -m.petition_id))
+    return matches[:limit]
+
+
+def similarity_between(*, text: str, petition_ids: list[int]) -> dict[int, float]:
+    """Exact similarity of `text` to each of these indexed petitions (for candidates found otherwise,
+    e.g. by the same petitioner); petitions not indexed, or text too short to judge, are left out."""
+    query = _query_shingles(text)
+    if query is None:
+        return {}
+    stored = _stored(list(petition_ids))
+    ids = list(stored)
+    scores = minhash.jaccard(query, [stored[pid] for pid in ids])
+    return {pid: round(float(score), 4) for pid, score in zip(ids, scores, strict=True)}
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    petitions: int
+    band_rows: int
+    buckets: int
+    largest_buckets: list[int]  # sizes of the five largest band buckets
+    buckets_over_limit: int  # buckets with more than BUCKET_LIMIT petitions (lookups read only the newest)
+
+
+def index_stats() -> IndexStats:
+    """Counts of the index; the bucket figures scan the band index once (seconds at a million petitions)."""
+    table = connection.ops.quote_name(BandKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT count(*) FROM (SELECT "key", count(*) AS n FROM {table} GROUP BY "key") AS s')
+        buckets = cursor.fetchone()[0]
+        cursor.execute(f'SELECT count(*) FROM {table} GROUP BY "key" ORDER BY count(*) DESC LIMIT 5')
+        largest = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f'SELECT count(*) FROM (SELECT "key" FROM {table} GROUP BY "key" '
+                       f"HAVING count(*) > {BUCKET_LIMIT:d}) AS s")
+        over = cursor.fetchone()[0]
+    return IndexStats(petitions=PetitionShingles.objects.count(), band_rows=BandKey.objects.count(),
+                      buckets=buckets, largest_buckets=largest, buckets_over_limit=over)
