@@ -74,8 +74,8 @@ def test_only_punctuation_is_not_indexed(db):
 
 
 def test_fifty_thousand_characters_are_indexed_and_looked_up(indexed):
-    # Numbered paragraphs: thousands of distinct shingles, more than a text keeps (MAX_SHINGLES).
-    long_text = "".join(f"第{n}段{WAGES}" for n in range(500))[:50_000]
+    # Characters in a long pseudo-random order: far more distinct shingles than a text keeps (MAX_SHINGLES).
+    long_text = WAGES + "".join(chr(0x4E00 + (n * 7919) % 20_000) for n in range(50_000 - len(WAGES)))
     assert len(long_text) == 50_000
     index_petition(petition_id=3, text=long_text)
     assert len(PetitionShingles.objects.get(petition_id=3).hashes) == 4 * minhash.MAX_SHINGLES
