@@ -1,0 +1,61 @@
+"""`xinfang stats`: every indicator for a period and an org subtree, as JSON or a table (docs/STATISTICS.md)."""
+
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from xinfang.orgs.models import User
+from xinfang.stats.indicators import INDICATORS, compute_with_comparisons
+from xinfang.stats.selectors import stats_filters_parse, stats_query
+from xinfang.stats.services import figures_as_json
+
+
+def _messages(error: ValidationError) -> str:
+    return "；".join(message for messages in error.message_dict.values() for message in messages)
+
+
+class Command(BaseCommand):
+    help = ("统计指标 (every indicator with 同比 and 环比). Keys are stable: docs/STATISTICS.md. Without --user the "
+            "figures cover every petition; with --user, what that user may see.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: this year)")
+        parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (inclusive)")
+        parser.add_argument("--org", default="", help="行政区划代码 or id of an org: its subtree only")
+        parser.add_argument("--channel", default="", help="one channel code (letter, visit, …)")
+        parser.add_argument("--category", default="", help="category id (its subcategories included)")
+        parser.add_argument("--user", help="compute within this user's data scope")
+        parser.add_argument("--format", choices=("json", "table"), default="table")
+
+    def handle(self, *args, **options):
+        user = None
+        if options["user"]:
+            user = User.objects.select_related("org").filter(username=options["user"], is_active=True).first()
+            if user is None:
+                raise CommandError(f"没有名为 {options['user']} 的有效用户")
+        try:
+            filters = stats_filters_parse(start=options["start"], end=options["end"], org=options["org"],
+                                          channel=options["channel"], category=options["category"])
+            query = stats_query(user=user, filters=filters)
+        except ValidationError as error:
+            raise CommandError(_messages(error)) from error
+        except PermissionDenied as error:
+            raise CommandError(str(error)) from error
+        comparisons = compute_with_comparisons(query)
+        if options["format"] == "json":
+            payload = figures_as_json(filters=filters, comparisons=comparisons)
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        org = filters.org.name if filters.org else "全部"
+        self.stdout.write(f"统计期间 {filters.start:%Y-%m-%d} 至 {filters.end:%Y-%m-%d}　机构 {org}")
+        self.stdout.write(f"{'key':<34}{'指标':<16}{'数值':>12}{'分子':>9}{'分母':>9}{'同比':>10}{'环比':>10}")
+        for indicator in INDICATORS:
+            item = comparisons[indicator.key]
+            figure = item.figure
+            unit = "百分点" if indicator.kind == "rate" else "%"
+            yoy = "—" if item.yoy is None else f"{item.yoy}{unit}"
+            mom = "—" if item.mom is None else f"{item.mom}{unit}"
+            denominator = "" if figure.denominator is None else str(figure.denominator)
+            self.stdout.write(f"{indicator.key:<34}{indicator.name_zh:<16}{figure.display:>12}{figure.numerator:>9}"
+                              f"{denominator:>9}{yoy:>10}{mom:>10}")
