@@ -68,7 +68,7 @@ def _history(events: Iterable[PetitionEvent], codes: dict[int, str]) -> list[dic
         {"action": event.kind, "acted_on": event.data.get("acted_on") or timezone.localdate(event.occurred_at).isoformat(),
          "from": event.data.get("from"), "to": event.data.get("to"),
          "values": _values(event.data.get("values") or {}, codes), "notice": event.data.get("notice"),
-         "note": event.note}
+         "actor_org": codes.get(event.actor_org_id), "note": event.note}
         for event in events if event.kind in ACTION_LABELS and event.pk not in corrected
     ]
 
@@ -91,11 +91,11 @@ def petition_records(
     codes = org_codes(orgs=Org.objects.only("id", "name", "region_code", "parent_id", "path"))
     categories = dict(Category.objects.values_list("id", "code"))
     events = PetitionEvent.objects.filter(kind__in=[*ACTION_LABELS, CORRECTION]).only(
-        "id", "petition_id", "kind", "occurred_at", "note", "data")
+        "id", "petition_id", "kind", "occurred_at", "note", "data", "actor_org_id")
     last = 0
     while True:
         batch = list(
-            queryset.filter(pk__gt=last).order_by("pk").prefetch_related(
+            queryset.filter(pk__gt=last).order_by("pk").select_related("first_petition").prefetch_related(
                 Prefetch("hot_topics", queryset=HotTopic.objects.only("id", "code")),
                 Prefetch("parties", queryset=PetitionParty.objects.select_related("petitioner")),
                 Prefetch("events", queryset=events),
@@ -123,8 +123,10 @@ def _record(petition: Petition, *, codes: dict[int, str], categories: dict[int, 
         "hot_topics": [topic.code for topic in petition.hot_topics.all()],
         "litigation_related": petition.litigation_related, "urgency": petition.urgency,
         "person_times": petition.person_times, "is_group_visit": petition.is_group_visit,
+        "is_skip_level": petition.is_skip_level,
         "status": petition.status, "outcome": petition.outcome, "legal_pathway": petition.legal_pathway,
-        "repeat_of": "",  # Xinfang links repeats through the refuse_repeat step's values
+        # 重件: the matter's first petition, by its external id here (its number).
+        "repeat_of": petition.first_petition.number if petition.first_petition_id else "",
         "petitioners": [_petitioner(party, unmask=unmask) for party in petition.parties.all()],
         "history": _history(petition.events.all(), codes),
         "evaluations": [

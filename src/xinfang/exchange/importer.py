@@ -1,14 +1,18 @@
 """Import petitions with their history (docs/IMPORT.md): every row goes through the live services.
 
 A petition is registered with `petition_register` and its steps are replayed with `petition_act`, so an
-imported matter passes exactly the checks, clocks and notices a live one does. Imports register into the
-importing office: the actor's org is the registering org, whatever the record's 登记机构 says.
+imported matter passes exactly the checks, clocks and notices a live one does. The importing superuser acts
+on behalf of the record's 登记机构 (registration) and of each step's org (the steps): the services read the
+org from the actor, so they get an unsaved copy of the superuser with that org (`_Importer.on_behalf_of`).
+The file's petition and notice numbers are kept when they are free (see `_reserve_number`).
 """
 
+import copy
 import csv
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,14 +21,16 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from xinfang.audit.services import audit_record
 from xinfang.exchange.format import (
+    ACTION_LABELS,
     COLUMNS,
     EXAMPLE_MARK,
     LIST_SEPARATOR,
@@ -36,11 +42,16 @@ from xinfang.exchange.format import (
 from xinfang.exchange.models import ImportedRecord
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.services import org_create
-from xinfang.petitions.models import Category, HotTopic, Petitioner
+from xinfang.petitions.models import Category, HotTopic, NumberSequence, Petition, PetitionEvent, Petitioner
 from xinfang.petitions.services import PetitionerInput, PetitionInput, petition_register
+from xinfang.workflow.models import Notice
 from xinfang.workflow.services import petition_act
 
 MODES = ("all_or_nothing", "good_rows")
+# The case event that records an import (who, for which office, from which system).
+IMPORTED_EVENT = "imported"
+# Petition numbers as Xinfang writes them (petitions.services.format_number): PREFIX-YEAR-NNNNNN.
+NUMBER_FORM = re.compile(r"(?P<prefix>.+)-(?P<year>\d{4})-(?P<sequence>\d{6,})")
 PROGRESS_EVERY = 1000
 HISTORY = "历史(JSON)"
 MASK = "*"
@@ -291,10 +302,36 @@ def _read_xlsx(path: Path) -> Iterator[dict[str, Any]]:
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
         raise ImportFileError(f"文件不是有效的Excel（.xlsx）文件，无法读取：{path.name}") from error
     try:
+        # A --full export's reference sheets come first, so the petitions find their orgs and codes.
+        for title, kind in REFERENCE_SHEETS:
+            if title in workbook.sheetnames:
+                yield from _reference_rows(workbook[title].iter_rows(values_only=True), kind=kind)
         sheet = workbook.worksheets[0]
         yield from _table_records(sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
+
+
+# The sheets of a --full xlsx export (export.write_xlsx): title → record type; their headers are the keys.
+REFERENCE_SHEETS = (("机构", "org"), ("问题分类", "category"), ("热点领域", "hot_topic"))
+
+
+def _reference_rows(rows: Iterator[tuple[Any, ...]], *, kind: str) -> Iterator[dict[str, Any]]:
+    """Reference records from a sheet written by export.write_xlsx (row numbers are the sheet's)."""
+    header = next(rows, None)
+    if header is None:
+        return
+    keys = [_text(cell) for cell in header]
+    for number, values in enumerate(rows, start=2):
+        if not any(_text(value) for value in values):
+            continue
+        record = {key: (None if value in (None, "") else value) for key, value in zip(keys, values) if key}
+        for key in ("code", "parent", "name", "region_code", "short_name", "number_prefix", "kind", "level"):
+            if record.get(key) is not None:
+                record[key] = _text(record[key])  # a code typed as a number in Excel is still a code
+        if "is_active" in record:
+            record["is_active"] = record["is_active"] is None or _bool(record["is_active"])
+        yield {**record, "type": kind, "_row": number}
 
 
 READERS: dict[str, Callable[[Path], Iterator[dict[str, Any]]]] = {
@@ -323,6 +360,7 @@ class _Importer:
     def __init__(self, *, actor: User, file_hash: str) -> None:
         self.actor, self.file_hash = actor, file_hash
         self._orgs: dict[str, Org] | None = None
+        self._proxies: dict[int, User] = {}
         self._categories: dict[str, Category] | None = None
 
     @property
@@ -363,6 +401,7 @@ class _Importer:
                 org.is_active = False
                 org.save(update_fields=["is_active"])
             self._orgs = None
+            self._proxies = {}
         elif kind == "category" and code not in self.categories:
             parent = self.categories.get(record.get("parent")) if record.get("parent") else None
             if record.get("parent") and parent is None:
@@ -374,6 +413,20 @@ class _Importer:
             HotTopic.objects.create(code=code, name=record["name"], sort_order=record.get("sort_order") or 0,
                                     is_active=record.get("is_active", True))
 
+    def on_behalf_of(self, org: Org) -> User:
+        """The importing administrator acting for `org`: an unsaved copy whose org is `org`.
+
+        The services take the registering office and an event's org from the actor's org; the copy keeps
+        the superuser's id (so the audit chain names the administrator) and is never saved.
+        """
+        proxy = self._proxies.get(org.pk)
+        if proxy is None:
+            proxy = copy.copy(self.actor)  # Django copies _state and its field cache with the instance
+            proxy.org = org
+            proxy.__dict__.pop("_scope_org_ids", None)
+            self._proxies[org.pk] = proxy
+        return proxy
+
     def petition(self, record: dict[str, Any]) -> bool:
         """Register and replay one record; False if it was imported before (a no-op)."""
         source, external = _text(record.get("source_system")), _text(record.get("external_id"))
@@ -384,21 +437,92 @@ class _Importer:
         if ImportedRecord.objects.filter(source_system=source, external_id=external).exists():
             return False
         data = self._input(record)
+        office = self.org(record.get("registering_org"), "registering_org", required=True)
+        first = self._first_petition(source, record.get("repeat_of"))
+        kept = self._reserve_number(office=office, number=_text(record.get("number")), received_at=data.received_at)
         try:
-            petition, _ = petition_register(data=data, actor=self.actor)
+            petition, _ = petition_register(data=data, actor=self.on_behalf_of(office))
         except ValidationError as error:
             raise _failure(error, prefix="") from None
+        if kept is not None:
+            self._release_number(office=office, year=kept[0], sequence=kept[1], before=kept[2])
         for index, step in enumerate(record.get("history") or [], start=1):
-            self._replay(petition.pk, index, step)
+            self._replay(petition, index, step, office=office)
         petition.refresh_from_db()
         for key in ("status", "outcome"):
             expected = record.get(key)
             if expected and getattr(petition, key) != expected:
                 raise _RowFailure(HEADER_OF[key], f"与办理历史推出的结果不一致：文件为“{expected}”，"
                                                    f"按历史应为“{getattr(petition, key) or '（空）'}”")
+        # 初件/重件 and 越级 are kept by the matching app for live registrations; an imported row brings its own.
+        petition.first_petition = first
+        petition.is_skip_level = _bool(record.get("is_skip_level"))
+        if first is not None or petition.is_skip_level:
+            petition.save(update_fields=["first_petition", "is_skip_level", "updated_at"])
         ImportedRecord.objects.create(source_system=source, external_id=external, petition=petition,
                                       file_sha256=self.file_hash)
+        self._record_import(petition=petition, record=record, office=office, number_kept=kept is not None)
         return True
+
+    def _record_import(self, *, petition: Petition, record: dict[str, Any], office: Org, number_kept: bool) -> None:
+        """The case event and audit entry that say who imported the matter, from where, and for which office."""
+        source, external = _text(record.get("source_system")), _text(record.get("external_id"))
+        data = {"source_system": source, "external_id": external, "file_sha256": self.file_hash,
+                "number_in_file": _text(record.get("number")), "number_kept": number_kept,
+                "on_behalf_of": {"id": office.pk, "name": office.name},
+                "repeat_of": _text(record.get("repeat_of")),
+                "first_petition": petition.first_petition.number if petition.first_petition_id else "",
+                "is_skip_level": petition.is_skip_level}
+        note = f"系统管理员{self.actor.get_username()}代{office.name}从“{source}”导入（外部编号 {external}）"
+        if petition.first_petition_id:
+            note += f"；重件，初件为 {petition.first_petition.number}"
+        if petition.is_skip_level:
+            note += "；越级"
+        PetitionEvent.objects.create(petition=petition, kind=IMPORTED_EVENT, title="导入", actor=self.actor,
+                                     actor_org=office, occurred_at=timezone.now(), note=note[:500], data=data)
+        audit_record(actor=self.actor, action="exchange.import_petition", target=petition,
+                     data={**data, "number": petition.number})
+
+    def _first_petition(self, source: str, repeat_of: Any) -> Petition | None:
+        """The first petition of the matter a 重件 repeats: the referenced row's own first petition, or it."""
+        reference = _text(repeat_of)
+        if not reference:
+            return None
+        imported = ImportedRecord.objects.filter(source_system=source, external_id=reference).select_related(
+            "petition__first_petition").first()
+        earlier = imported.petition if imported else (
+            Petition.objects.select_related("first_petition").filter(number=reference).first())
+        if earlier is None:
+            raise _RowFailure("重复信访关联编号", f"未找到所重复的信访事项：{reference}"
+                                                  "（初件须已导入，或在同一文件中位于本行之前）")
+        return earlier.first_petition or earlier
+
+    def _reserve_number(self, *, office: Org, number: str, received_at: datetime) -> tuple[int, int, int] | None:
+        """Make the office's next number the file's, if it is this office's form and free; else None.
+
+        Returns (year, sequence, the sequence's value before). The file's number is kept when it reads as
+        `PREFIX-YEAR-NNNNNN` with the office's prefix and the year received; the office's NumberSequence is
+        set just below it for the registration and raised after it (`_release_number`), so later
+        registrations continue after the highest imported number and no number is taken twice.
+        """
+        match = NUMBER_FORM.fullmatch(number or "")
+        if match is None or match["prefix"] != office.display_prefix:
+            return None
+        year, sequence = int(match["year"]), int(match["sequence"])
+        if year != timezone.localtime(received_at).year or sequence < 1:
+            return None
+        if Petition.objects.filter(Q(number=number) | Q(registering_org=office, year=year, sequence=sequence)).exists():
+            return None
+        row = NumberSequence.objects.select_for_update().filter(org=office, year=year).first()
+        if row is None:
+            NumberSequence.objects.create(org=office, year=year, last_value=sequence - 1)
+            return year, sequence, 0
+        before = row.last_value
+        NumberSequence.objects.filter(pk=row.pk).update(last_value=sequence - 1)
+        return year, sequence, before
+
+    def _release_number(self, *, office: Org, year: int, sequence: int, before: int) -> None:
+        NumberSequence.objects.filter(org=office, year=year).update(last_value=max(before, sequence))
 
     def _input(self, record: dict[str, Any]) -> PetitionInput:
         people = record.get("petitioners") or []
@@ -421,7 +545,6 @@ class _Importer:
             person_times = None if person_times in (None, "") else int(person_times)
         except (TypeError, ValueError):
             raise _RowFailure("人次", f"应为整数：{person_times}") from None
-        self.org(record.get("registering_org"), "registering_org", required=True)  # must be known, see module doc
         return PetitionInput(
             channel=_text(record.get("channel")), received_at=_received_at(record.get("received_at")),
             summary=_text(record.get("summary")), content=_text(record.get("content")),
@@ -439,25 +562,50 @@ class _Importer:
             urgency=_text(record.get("urgency")) or "normal", source_reference=_text(record.get("source_reference")),
         )
 
-    def _replay(self, petition_id: int, index: int, step: dict[str, Any]) -> None:
+    def _replay(self, petition: Petition, index: int, step: dict[str, Any], *, office: Org) -> None:
+        """One step through petition_act, taken for the org that took it in the source (else the office)."""
         where = f"第{index}步（{step.get('action', '?')}）"
+        column = step.get("_column", HISTORY)
         try:
             acted_on = _date(step.get("acted_on"))
         except ValueError:
-            raise _RowFailure(step.get("_column", HISTORY), f"{where}：日期无效：{step.get('acted_on')}") from None
+            raise _RowFailure(column, f"{where}：日期无效：{step.get('acted_on')}") from None
         values = dict(step.get("values") or {})
         for key in ORG_VALUES:
             if values.get(key) not in (None, ""):
                 org = self.orgs.get(str(values[key]))
                 if org is None:
-                    raise _RowFailure(step.get("_column", HISTORY), f"{where}：未知的机构代码：{values[key]}")
+                    raise _RowFailure(column, f"{where}：未知的机构代码：{values[key]}")
                 values[key] = org.pk
+        acting = office
+        if step.get("actor_org"):
+            acting = self.orgs.get(str(step["actor_org"]))
+            if acting is None:
+                raise _RowFailure(column, f"{where}：未知的办理机构代码：{step['actor_org']}")
         try:
-            petition_act(petition_id=petition_id, action=_text(step.get("action")), actor=self.actor,
+            petition_act(petition_id=petition.pk, action=_text(step.get("action")), actor=self.on_behalf_of(acting),
                          values=values, acted_on=acted_on)
-        except (ValidationError, PermissionDenied) as error:
+        except (ValidationError, PermissionDenied, ObjectDoesNotExist) as error:
+            if isinstance(error, ObjectDoesNotExist):  # the acting org may not see the matter (Art 30 ¶3)
+                error = PermissionDenied(f"办理机构“{acting.name}”无权办理该事项")
             failure = _failure(error, prefix=f"{where}：")
-            raise _RowFailure(step.get("_column", HISTORY), failure.message) from None
+            raise _RowFailure(column, failure.message) from None
+        if step.get("notice"):
+            self._keep_notice_number(petition, _text(step["notice"]))
+
+    def _keep_notice_number(self, petition: Petition, number: str) -> None:
+        """Give the notice this step issued the file's number when it differs and is free.
+
+        With the petition's number kept the numbers already agree; they differ when the source voided a
+        notice by a correction (corrected steps are not exported), or the petition was renumbered here.
+        """
+        event = petition.events.filter(kind__in=ACTION_LABELS).order_by("-id").only("id", "data").first()
+        issued = (event.data or {}).get("notice") if event else None
+        if not issued or issued == number or Notice.objects.filter(number=number).exists():
+            return
+        Notice.objects.filter(petition=petition, number=issued).update(number=number)
+        # The step's own event names its notice: same transaction, same step, so it names the kept number.
+        PetitionEvent.objects.filter(pk=event.pk).update(data={**event.data, "notice": number})
 
 
 def _date(value: Any) -> date:
@@ -501,9 +649,10 @@ def import_records(
     """
     if mode not in MODES:
         raise ValueError(mode)
-    if not actor.is_superuser or actor.org_id is None:
+    if not actor.is_superuser:
         # Replayed steps are taken by many sides (office, handler, reviewer); only a superuser passes them all.
-        raise PermissionDenied("导入须由分配了所属机构的超级管理员执行")
+        # The superuser acts for the record's registering office and each step's org, so it needs no org.
+        raise PermissionDenied("导入须由超级管理员执行")
     report = ImportReport(mode=mode)
     importer = _Importer(actor=actor, file_hash=file_hash)
 
