@@ -98,11 +98,15 @@ class StatsFilters:
     category: Category | None = None
     hot_topic: HotTopic | None = None
 
+    @property
+    def channel_label(self) -> str:
+        return Channel(self.channel).label if self.channel else ""
+
     def as_params(self) -> dict[str, str]:
         """The filters as URL parameters (for the links from a figure to its cases, and the downloads)."""
         params = {"start": self.start.isoformat(), "end": self.end.isoformat()}
         if self.org is not None:
-            params["org"] = str(self.org.pk)
+            params["org_id"] = str(self.org.pk)
         if self.channel:
             params["channel"] = self.channel
         if self.category is not None:
@@ -113,9 +117,12 @@ class StatsFilters:
 
 
 def stats_filters_parse(*, start: str | date | None = None, end: str | date | None = None, preset: str = "",
-                        org: str = "", channel: str = "", category: str = "", hot_topic: str = "",
-                        today: date | None = None) -> StatsFilters:
-    """Parse and check filters from a form or the command line; every problem is a ValidationError by field."""
+                        org: str = "", org_id: str = "", channel: str = "", category: str = "",
+                        hot_topic: str = "", today: date | None = None) -> StatsFilters:
+    """Parse and check filters from a form or the command line; every problem is a ValidationError by field.
+
+    `org` is a code typed by a person (行政区划代码 or id); `org_id` is the id a page's own links carry.
+    """
     errors: dict[str, list[str]] = {}
     period = None
     try:
@@ -128,6 +135,8 @@ def stats_filters_parse(*, start: str | date | None = None, end: str | date | No
             org_obj = org_by_code(org)
         except ValidationError as error:
             errors.update(error.message_dict)
+    elif org_id:
+        org_obj = _by_pk(Org, org_id, field="org", label="机构", errors=errors)
     if channel and channel not in Channel.values:
         errors["channel"] = [f"未知的信访形式“{channel}”"]
     category_obj = _by_pk(Category, category, field="category", label="问题分类", errors=errors)

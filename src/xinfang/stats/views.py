@@ -1,0 +1,170 @@
+"""统计分析: the dashboard, the cases behind each figure, and the Excel downloads. Thin: parse, select, render."""
+
+import io
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from xinfang.orgs.models import Org
+from xinfang.petitions.models import Category, Channel, HotTopic
+from xinfang.stats.indicators import (
+    INDICATORS_BY_KEY,
+    PERIOD_RULES,
+    THREE_RATES,
+    compute,
+    compute_totals,
+    compute_with_comparisons,
+    split_period,
+)
+from xinfang.stats.selectors import PRESETS, StatsFilters, scope_orgs, stats_filters_parse, stats_query
+from xinfang.stats.services import drilldown_workbook, grouped_rows, stats_workbook
+
+CARD_KEYS = ("registered", "person_times", "first_petitions", "repeat_ratio", "online_ratio", "group_visits",
+             "timely_acceptance_rate", "on_time_completion_rate", "satisfaction_rate", "evaluation_rate",
+             "completion_rate", "resolution_rate", "overdue", "reviews_requested")
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request: HttpRequest) -> tuple[StatsFilters, list[str]]:
+    """The filters of the request, or this year's with the reasons the request's were refused."""
+    params = request.GET
+    try:
+        return stats_filters_parse(
+            start=params.get("start", ""), end=params.get("end", ""), preset=params.get("preset", ""),
+            org_id=params.get("org_id", ""), channel=params.get("channel", ""),
+            category=params.get("category", ""), hot_topic=params.get("hot_topic", ""),
+        ), []
+    except ValidationError as error:
+        problems = [message for messages in error.message_dict.values() for message in messages]
+        return stats_filters_parse(), problems
+
+
+def _query(request: HttpRequest, filters: StatsFilters, problems: list[str]):
+    try:
+        return filters, stats_query(user=request.user, filters=filters)
+    except PermissionDenied as error:  # an org outside the user's scope: say so, show their own scope
+        problems.append(str(error))
+        filters = StatsFilters(start=filters.start, end=filters.end)
+        return filters, stats_query(user=request.user, filters=filters)
+
+
+def _link(name: str, filters: StatsFilters, **extra: str) -> str:
+    return f"{reverse(name, kwargs=extra.pop('kwargs', {}))}?{urlencode({**filters.as_params(), **extra})}"
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    filters, problems = _filters(request)
+    filters, q = _query(request, filters, problems)
+    comparisons = compute_with_comparisons(q)
+    cards = []
+    for key in CARD_KEYS:
+        indicator = INDICATORS_BY_KEY[key]
+        cards.append({"indicator": indicator, "item": comparisons[key],
+                      "url": _link("stats:drilldown", filters, kwargs={"key": key})})
+    # The trend: the period's months, or the twelve months up to its end for a short period.
+    months = split_period(filters.start, filters.end, step="month")
+    if len(months) < 2:
+        start = (filters.end.replace(day=1) - timedelta(days=330)).replace(day=1)
+        months = split_period(start, filters.end, step="month")
+    trend_keys = [INDICATORS_BY_KEY[key] for key in ("registered", "person_times")]
+    trend = []
+    for month in months:
+        figures = compute_totals(q.shifted(month.start, month.end), trend_keys)
+        trend.append({"label": month.label, "registered": figures["registered"].value,
+                      "person_times": figures["person_times"].value,
+                      "url": _link("stats:drilldown", StatsFilters(month.start, month.end, filters.org,
+                                   filters.channel, filters.category, filters.hot_topic),
+                                   kwargs={"key": "registered"})})
+    channels = [{"label": channel.label, "value": comparisons[f"channel_{channel.value}"].figure.value,
+                 "url": _link("stats:drilldown", filters, kwargs={"key": f"channel_{channel.value}"})}
+                for channel in Channel]
+    categories = grouped_rows(q, by="category", keys=("registered",))[:-1][:10]
+    units = []
+    unit_figures = compute(q, by="unit", indicators=[INDICATORS_BY_KEY[key] for key in THREE_RATES])
+    names = dict(Org.objects.filter(pk__in=[key for key in unit_figures if key]).values_list("pk", "name"))
+    for org_id, figures in unit_figures.items():
+        values = [figures[key].value for key in THREE_RATES if figures[key].value is not None]
+        units.append({"name": names.get(org_id, "未转送（信访部门办理）"), "figures": [figures[key] for key in THREE_RATES],
+                      "average": sum(values) / len(values) if values else None})
+    units.sort(key=lambda unit: (unit["average"] is None, -(unit["average"] or 0), unit["name"]))
+    overdue = (INDICATORS_BY_KEY["overdue"].petitions(q).select_related("category__parent", "locality", "handling_org")
+               .order_by("received_at", "id")[:20])
+    chart_data = {
+        "trend": {"labels": [row["label"] for row in trend], "registered": [row["registered"] for row in trend],
+                  "person_times": [row["person_times"] for row in trend]},
+        "channels": [{"name": row["label"], "value": row["value"]} for row in channels if row["value"]],
+        "categories": {"labels": [row[0] for row in categories],
+                       "values": [row[1]["registered"].value for row in categories]},
+    }
+    return render(request, "stats/dashboard.html", {
+        "filters": filters, "problems": problems, "cards": cards, "trend": trend, "channels": channels,
+        "categories": categories, "units": units, "three_rates": [INDICATORS_BY_KEY[key] for key in THREE_RATES],
+        "overdue": overdue, "overdue_url": _link("stats:drilldown", filters, kwargs={"key": "overdue"}),
+        "chart_data": chart_data, "presets": PRESETS, "orgs": scope_orgs(user=request.user).only("pk", "name", "path"),
+        "channel_choices": Channel.choices, "categories_top": Category.objects.filter(parent__isnull=True),
+        "hot_topics": HotTopic.objects.filter(is_active=True),
+        "tables_url": _link("stats:tables-export", filters), "today": timezone.localdate(),
+    })
+
+
+def _drilldown_queryset(request: HttpRequest, key: str):
+    indicator = INDICATORS_BY_KEY.get(key)
+    if indicator is None:
+        raise Http404("没有这个统计指标")
+    part = "denominator" if request.GET.get("part") == "denominator" and indicator.denominator else "numerator"
+    filters, problems = _filters(request)
+    filters, q = _query(request, filters, problems)
+    return indicator, part, filters, problems, q
+
+
+def drilldown(request: HttpRequest, key: str) -> HttpResponse:
+    """The cases behind one figure; the count shown is the figure (same conditions, same scope)."""
+    indicator, part, filters, problems, q = _drilldown_queryset(request, key)
+    queryset = indicator.petitions(q, part)
+    figure = compute_totals(q, [indicator])[key]
+    total = queryset.count()
+    person_times = queryset.aggregate(total=Sum("person_times"))["total"] or 0
+    page = Paginator(queryset.select_related("category__parent", "locality", "handling_org")
+                     .order_by("-received_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "stats/drilldown.html", {
+        "indicator": indicator, "part": part, "filters": filters, "problems": problems, "figure": figure,
+        "total": total, "person_times": person_times, "page": page, "base_query": query.urlencode(),
+        "period_rule": PERIOD_RULES[indicator.period_rule],
+        "export_url": f"{reverse('stats:drilldown-export', kwargs={'key': key})}?{query.urlencode()}",
+        "dashboard_url": f"{reverse('stats:dashboard')}?{urlencode(filters.as_params())}",
+        "other_part_url": (f"{reverse('stats:drilldown', kwargs={'key': key})}?"
+                           f"{urlencode({**filters.as_params(), 'part': 'numerator' if part == 'denominator' else 'denominator'})}"
+                           if indicator.denominator else ""),
+    })
+
+
+def drilldown_export(request: HttpRequest, key: str) -> FileResponse:
+    indicator, part, filters, _, q = _drilldown_queryset(request, key)
+    stream = io.BytesIO()
+    label = "分母" if part == "denominator" else ("分子" if indicator.denominator else "")
+    title = f"{indicator.name_zh}{label}：{filters.start:%Y年%m月%d日}至{filters.end:%Y年%m月%d日}"
+    drilldown_workbook(queryset=indicator.petitions(q, part), out=stream, title=title)
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, content_type=XLSX,
+                        filename=f"{indicator.key}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.xlsx")
+
+
+def tables_export(request: HttpRequest) -> FileResponse:
+    filters, problems = _filters(request)
+    filters, q = _query(request, filters, problems)
+    scope = filters.org.name if filters.org else (request.user.org.name if request.user.org_id else "全部")
+    stream = io.BytesIO()
+    stats_workbook(q=q, out=stream, title=f"{scope}信访工作统计表")
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, content_type=XLSX,
+                        filename=f"stats-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.xlsx")
