@@ -1,0 +1,472 @@
+"""Reads: a matter's chain of petitions, whether it is final, repeat candidates, identity links, clusters."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from xinfang.matching import identity
+from xinfang.matching.models import IdentityKey, IdentityLink, MassCluster, PetitionerMerge
+from xinfang.matching.text import petition_text, similar_to
+from xinfang.orgs.models import Org, User
+from xinfang.petitions import crypto
+from xinfang.petitions.models import Category, Petition, PetitionParty, PetitionStatus, Petitioner
+from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.petitions.validators import normalize_id_number, normalize_phone, validate_id_number, validate_phone
+from xinfang.workflow.rules import RULES_BY_ACTION
+
+# Chains are short; the guard only stops a corrupt cycle written by hand or by a bad import.
+MAX_CHAIN_DEPTH = 50
+
+_REFUSE_RULE = RULES_BY_ACTION["refuse_repeat"]
+FINAL_MESSAGE = "该事项已终结（第三十六条）：不再受理"
+FINAL_RULE = f"{_REFUSE_RULE.article}：{_REFUSE_RULE.help}"
+
+
+# --- the matter's chain (初件 and 重件) ----------------------------------------------------------------
+
+
+def matter_root_id(*, petition_id: int) -> int:
+    """The first petition of the matter `petition_id` belongs to, following `first_petition` to its end.
+
+    Imports may point a repeat at another repeat, so the chain is followed rather than trusted to be flat.
+    """
+    current, seen = petition_id, {petition_id}
+    for _ in range(MAX_CHAIN_DEPTH):
+        parent = Petition.objects.filter(pk=current).values_list("first_petition_id", flat=True).first()
+        if parent is None or parent in seen:
+            return current
+        seen.add(parent)
+        current = parent
+    return current
+
+
+def matter_member_ids(*, root_id: int) -> list[int]:
+    """Every petition of the matter rooted at `root_id` (the root included), oldest first."""
+    members = [root_id]
+    frontier = [root_id]
+    seen = {root_id}
+    for _ in range(MAX_CHAIN_DEPTH):
+        children = [pk for pk in Petition.objects.filter(first_petition_id__in=frontier).values_list("pk", flat=True)
+                    if pk not in seen]
+        if not children:
+            break
+        seen.update(children)
+        members.extend(children)
+        frontier = children
+    return list(
+        Petition.objects.filter(pk__in=members).order_by("received_at", "id").values_list("pk", flat=True)
+    )
+
+
+def matter_chain(*, petition_id: int) -> list[Petition]:
+    """The whole matter of a petition: its first petition, then the repeats, oldest first."""
+    root_id = matter_root_id(petition_id=petition_id)
+    ids = matter_member_ids(root_id=root_id)
+    return list(
+        Petition.objects.filter(pk__in=ids).select_related("registering_org", "locality").order_by("received_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Finality:
+    is_final: bool
+    petition_number: str = ""
+    message: str = ""
+    rule: str = ""
+
+
+def matter_finality(*, petition_ids: list[int]) -> Finality:
+    """Whether any petition of a matter reached a final state (Art 36: a final matter is not accepted again)."""
+    final = (Petition.objects.filter(pk__in=petition_ids, status=PetitionStatus.FINAL)
+             .order_by("received_at", "id").values_list("number", flat=True).first())
+    if final is None:
+        return Finality(False)
+    return Finality(True, petition_number=final, message=FINAL_MESSAGE, rule=FINAL_RULE)
+
+
+def matter_is_final(*, petition_id: int) -> Finality:
+    """Finality of the matter a petition belongs to."""
+    return matter_finality(petition_ids=matter_member_ids(root_id=matter_root_id(petition_id=petition_id)))
+
+
+# --- identity ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftPerson:
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class IdentityMatch:
+    petitioner_id: int
+    method: str
+    confidence: float
+    reason: str
+
+
+_METHOD_REASON = {
+    "id_number": "同一身份证号",
+    "phone": "同一联系电话",
+    "name_address": "同名且住址相同",
+    "name_birth_date": "同名且出生日期相同",
+}
+
+
+def _valid_id(value: str) -> str:
+    try:
+        return validate_id_number(value) if value.strip() else ""
+    except Exception:  # noqa: BLE001 - a half-typed number is simply not used
+        return ""
+
+
+def _valid_phone(value: str) -> str:
+    try:
+        return validate_phone(value) if value.strip() else ""
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def identity_matches(*, people: list[DraftPerson], limit: int = 200) -> dict[int, IdentityMatch]:
+    """Petitioner records that are probably one of `people`, the strongest way each was found.
+
+    Three indexed queries whatever the number of people: the petitioner indexes, the identity keys, and the
+    confirmed identity links one step further.
+    """
+    by_id, by_phone, by_key = {}, {}, {}
+    for person in people:
+        id_number = _valid_id(person.id_number)
+        if id_number:
+            by_id[crypto.blind_index(normalize_id_number(id_number))] = True
+            key = identity.name_birth_key(person.name, id_number)
+            if key:
+                by_key[key] = "name_birth_date"
+        phone = _valid_phone(person.phone)
+        if phone:
+            by_phone[crypto.blind_index(normalize_phone(phone))] = True
+        key = identity.name_address_key(person.name, person.address)
+        if key:
+            by_key[key] = "name_address"
+    found: dict[int, IdentityMatch] = {}
+
+    def offer(petitioner_id: int, method: str, reason: str | None = None, confidence: float | None = None) -> None:
+        confidence = identity.CONFIDENCE[method] if confidence is None else confidence
+        current = found.get(petitioner_id)
+        if current is None or confidence > current.confidence:
+            found[petitioner_id] = IdentityMatch(petitioner_id, method, confidence, reason or _METHOD_REASON[method])
+
+    if by_id or by_phone:
+        rows = Petitioner.objects.filter(
+            Q(id_number_index__in=list(by_id)) | Q(phone_index__in=list(by_phone))
+        ).values_list("pk", "id_number_index", "phone_index")[:limit]
+        for pk, id_index, phone_index in rows:
+            if id_index and id_index in by_id:
+                offer(pk, "id_number")
+            if phone_index and phone_index in by_phone:
+                offer(pk, "phone")
+    if by_key:
+        for pk, value in IdentityKey.objects.filter(value__in=list(by_key)).values_list("petitioner_id", "value")[:limit]:
+            offer(pk, by_key[value])
+    if found:
+        # One step along links found earlier (e.g. the same person under an old phone): weaker than either.
+        linked = IdentityLink.objects.filter(
+            Q(petitioner_a_id__in=list(found)) | Q(petitioner_b_id__in=list(found)), dismissed_at__isnull=True
+        ).values_list("petitioner_a_id", "petitioner_b_id", "method", "confidence")[:limit]
+        for a, b, method, confidence in linked:
+            known, other = (a, b) if a in found else (b, a)
+            if other in found:
+                continue
+            combined = round(min(found[known].confidence, confidence) * 0.9, 2)
+            offer(other, found[known].method, confidence=combined,
+                  reason=f"{found[known].reason}（经身份关联：{IdentityLink.Method(method).label}）")
+    return found
+
+
+# --- repeat candidates ---------------------------------------------------------------------------------
+
+# Weights of the candidate score (docs/MATCHING.md). They add up to 1.
+WEIGHTS = {
+    "identity": 0.40,
+    "text": 0.35,
+    "complained_org": 0.08,
+    "locality": 0.07,
+    "category": 0.05,
+    "time": 0.05,
+}
+# Shown when the score reaches this, and only with real evidence: the same person, or close text.
+MIN_SCORE = 0.30
+MIN_TEXT_ALONE = 0.5
+RECENT_DAYS = 90
+STALE_DAYS = 3 * 365
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the clerk has typed so far (or an existing petition, for the case page)."""
+
+    text: str = ""
+    people: tuple[DraftPerson, ...] = ()
+    locality_id: int | None = None
+    category_id: int | None = None
+    complained_org_id: int | None = None
+    received_at: datetime | None = None
+    exclude_petition_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    petition_id: int
+    number: str
+    summary: str
+    received_at: datetime
+    status: str
+    status_label: str
+    registering_org: str
+    matter_id: int
+    matter_number: str
+    matter_size: int
+    score: float
+    reasons: tuple[str, ...]
+    text_similarity: float | None
+    identity_method: str = ""
+    is_final: bool = False
+    final_message: str = ""
+    final_rule: str = ""
+
+    @property
+    def reason_text(self) -> str:
+        return "；".join(self.reasons)
+
+
+@dataclass(frozen=True)
+class CandidateList:
+    candidates: list[Candidate]
+    notes: list[str] = field(default_factory=list)
+
+
+def time_closeness(*, days: float) -> float:
+    """1 within three months, falling linearly to 0 at three years apart."""
+    days = abs(days)
+    if days <= RECENT_DAYS:
+        return 1.0
+    if days >= STALE_DAYS:
+        return 0.0
+    return 1.0 - (days - RECENT_DAYS) / (STALE_DAYS - RECENT_DAYS)
+
+
+def candidate_score(*, identity_confidence: float, text_similarity: float, same_complained_org: bool,
+                    locality: float, category: float, time: float) -> float:
+    """The weighted sum of the evidence, 0..1 (pure, so its properties are tested without a database)."""
+    parts = {
+        "identity": identity_confidence, "text": text_similarity, "complained_org": 1.0 if same_complained_org else 0.0,
+        "locality": locality, "category": category, "time": time,
+    }
+    return round(sum(WEIGHTS[name] * min(max(value, 0.0), 1.0) for name, value in parts.items()), 3)
+
+
+def _locality_closeness(a: Org | None, b: Org | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    if a.pk == b.pk:
+        return 1.0
+    # A village and its township: the same place seen at two levels.
+    if a.path.startswith(b.path) or b.path.startswith(a.path):
+        return 0.5
+    return 0.0
+
+
+def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> CandidateList:
+    """Earlier petitions that may be the same matter as `draft`, best first, with the reasons in Chinese.
+
+    Only petitions the actor may see are considered. A fixed handful of indexed queries: the identity
+    indexes, the parties of those people, the text index, the candidate rows, and their matters.
+    """
+    notes: list[str] = []
+    people = [person for person in draft.people if any((person.name, person.id_number, person.phone))]
+    matches = identity_matches(people=people) if people else {}
+    text = similar_to(text=draft.text, limit=30, exclude_id=draft.exclude_petition_id)
+    if text.note:
+        notes.append(text.note)
+    visible = petitions_visible_to(user=actor)
+    if draft.exclude_petition_id:
+        visible = visible.exclude(pk=draft.exclude_petition_id)
+    person_of_petition: dict[int, IdentityMatch] = {}
+    if matches:
+        parties = (PetitionParty.objects.filter(petitioner_id__in=list(matches), petition__in=visible)
+                   .order_by("-petition__received_at").values_list("petition_id", "petitioner_id")[:300])
+        for petition_id, petitioner_id in parties:
+            match = matches[petitioner_id]
+            current = person_of_petition.get(petition_id)
+            if current is None or match.confidence > current.confidence:
+                person_of_petition[petition_id] = match
+    ids = set(person_of_petition) | set(text.similarity)
+    if not ids:
+        return CandidateList([], notes)
+    rows = list(visible.filter(pk__in=ids).select_related("registering_org", "locality", "category"))
+    locality = Org.objects.filter(pk=draft.locality_id).first() if draft.locality_id else None
+    category_parent = None
+    if draft.category_id:
+        category_parent = Category.objects.filter(pk=draft.category_id).values_list("parent_id", flat=True).first()
+    received_at = draft.received_at or timezone.now()
+    scored: list[tuple[float, Petition, tuple[str, ...], IdentityMatch | None, float | None]] = []
+    for petition in rows:
+        match = person_of_petition.get(petition.pk)
+        similarity = text.similarity.get(petition.pk)
+        if match is None and (similarity or 0) < MIN_TEXT_ALONE:
+            continue  # locality and category alone are no evidence of one matter
+        same_org = bool(draft.complained_org_id) and petition.complained_org_id == draft.complained_org_id
+        place = _locality_closeness(locality, petition.locality)
+        if draft.category_id and petition.category_id == draft.category_id:
+            category = 1.0
+        elif category_parent and petition.category.parent_id == category_parent:
+            category = 0.5
+        else:
+            category = 0.0
+        days = (received_at - petition.received_at).total_seconds() / 86400
+        score = candidate_score(identity_confidence=match.confidence if match else 0.0,
+                                text_similarity=similarity or 0.0, same_complained_org=same_org,
+                                locality=place, category=category, time=time_closeness(days=days))
+        if score < MIN_SCORE:
+            continue
+        reasons = []
+        if match:
+            reasons.append(match.reason)
+        if similarity is not None:
+            reasons.append(f"诉求文本相似度 {similarity:.2f}")
+        if same_org:
+            reasons.append("同一被反映单位")
+        if place == 1.0:
+            reasons.append("同一问题属地")
+        elif place:
+            reasons.append("问题属地相邻层级")
+        if category == 1.0:
+            reasons.append("同一问题分类")
+        reasons.append(f"相隔{abs(int(days))}天" if abs(days) >= 1 else "同日")
+        scored.append((score, petition, tuple(reasons), match, similarity))
+    if not scored:
+        return CandidateList([], notes)
+    roots = _roots_of([petition for _, petition, *_ in scored])
+    root_ids = set(roots.values())
+    sizes = dict(Petition.objects.filter(first_petition_id__in=root_ids).values("first_petition_id")
+                 .annotate(n=Count("id")).values_list("first_petition_id", "n"))
+    numbers = dict(Petition.objects.filter(pk__in=root_ids).values_list("pk", "number"))
+    finals = {}
+    for pk, root_id in (Petition.objects.filter(Q(pk__in=root_ids) | Q(first_petition_id__in=root_ids),
+                                                status=PetitionStatus.FINAL)
+                        .values_list("pk", "first_petition_id")):
+        finals[root_id or pk] = True
+    best: dict[int, Candidate] = {}
+    for score, petition, reasons, match, similarity in sorted(scored, key=lambda item: (-item[0], -item[1].pk)):
+        root_id = roots[petition.pk]
+        if root_id in best:
+            continue  # one line per matter: its best-matching petition
+        is_final = finals.get(root_id, False)
+        best[root_id] = Candidate(
+            petition_id=petition.pk, number=petition.number, summary=petition.summary,
+            received_at=petition.received_at, status=petition.status, status_label=petition.get_status_display(),
+            registering_org=petition.registering_org.name, matter_id=root_id,
+            matter_number=numbers.get(root_id, petition.number), matter_size=1 + sizes.get(root_id, 0),
+            score=score, reasons=reasons, text_similarity=similarity,
+            identity_method=match.method if match else "", is_final=is_final,
+            final_message=FINAL_MESSAGE if is_final else "", final_rule=FINAL_RULE if is_final else "",
+        )
+    return CandidateList(list(best.values())[:limit], notes)
+
+
+def _roots_of(petitions: list[Petition]) -> dict[int, int]:
+    """Root of each petition's matter; deeper chains (from imports) are followed one query per level."""
+    roots = {petition.pk: petition.first_petition_id or petition.pk for petition in petitions}
+    pending = {pk: root for pk, root in roots.items() if root != pk}
+    for _ in range(MAX_CHAIN_DEPTH):
+        if not pending:
+            break
+        parents = dict(Petition.objects.filter(pk__in=set(pending.values()), first_petition__isnull=False)
+                       .values_list("pk", "first_petition_id"))
+        pending = {pk: parents[root] for pk, root in pending.items() if root in parents and parents[root] != pk}
+        roots.update(pending)
+    return roots
+
+
+def draft_of_petition(*, petition: Petition) -> Draft:
+    """The draft a registered petition would have been: to look for its candidates on the case page."""
+    people = tuple(
+        DraftPerson(name=party.petitioner.name, id_number=party.petitioner.id_number,
+                    phone=party.petitioner.phone, address=party.petitioner.address)
+        for party in petition.parties.select_related("petitioner")
+    )
+    return Draft(text=petition_text(petition), people=people, locality_id=petition.locality_id,
+                 category_id=petition.category_id, complained_org_id=petition.complained_org_id,
+                 received_at=petition.received_at, exclude_petition_id=petition.pk)
+
+
+# --- identity links and merges -------------------------------------------------------------------------
+
+
+def identity_links_of(*, petitioner_ids: list[int]) -> QuerySet[IdentityLink]:
+    """Active links touching these petitioners, strongest first."""
+    return IdentityLink.objects.filter(
+        Q(petitioner_a_id__in=petitioner_ids) | Q(petitioner_b_id__in=petitioner_ids), dismissed_at__isnull=True
+    ).select_related("petitioner_a", "petitioner_b").order_by("-confidence", "id")
+
+
+def merges_of(*, petitioner_ids: list[int]) -> QuerySet[PetitionerMerge]:
+    return PetitionerMerge.objects.filter(
+        Q(source_id__in=petitioner_ids) | Q(target_id__in=petitioner_ids)
+    ).select_related("source", "target", "merged_by", "unmerged_by").order_by("-merged_at", "-id")
+
+
+def petitioner_visible_to(*, user: User, petitioner_id: int) -> bool:
+    """A petitioner is visible through any petition of theirs the user may see."""
+    return PetitionParty.objects.filter(
+        petitioner_id=petitioner_id, petition__in=petitions_visible_to(user=user)
+    ).exists() or PetitionerMerge.objects.filter(
+        source_id=petitioner_id, unmerged_at__isnull=True,
+        target__parties__petition__in=petitions_visible_to(user=user),
+    ).exists()
+
+
+# --- mass matters --------------------------------------------------------------------------------------
+
+
+def clusters_visible_to(*, user: User) -> QuerySet[MassCluster]:
+    """Mass matters with at least one petition the user may see."""
+    visible = petitions_visible_to(user=user)
+    return (MassCluster.objects.filter(pk__in=MassCluster.objects.filter(members__petition__in=visible).values("pk"))
+            .select_related("locality", "complained_org").order_by("-last_received_at", "-id"))
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: str
+    petitions: int
+    petitioners: int
+    person_times: int
+
+
+def cluster_months(*, cluster: MassCluster, user: User) -> list[MonthRow]:
+    """Petitions, distinct new petitioners and person-times per month of a mass matter (visible part)."""
+    petitions = list(
+        petitions_visible_to(user=user).filter(pk__in=cluster.members.values("petition_id"))
+        .order_by("received_at", "id").values_list("pk", "received_at", "person_times")
+    )
+    parties: dict[int, list[int]] = {}
+    for petition_id, petitioner_id in PetitionParty.objects.filter(
+        petition_id__in=[pk for pk, *_ in petitions]
+    ).values_list("petition_id", "petitioner_id"):
+        parties.setdefault(petition_id, []).append(petitioner_id)
+    months: dict[str, list[int]] = {}
+    seen: set[int] = set()
+    for pk, received_at, person_times in petitions:
+        month = timezone.localtime(received_at).strftime("%Y-%m")
+        row = months.setdefault(month, [0, 0, 0])
+        row[0] += 1
+        new = set(parties.get(pk, [])) - seen
+        seen.update(new)
+        row[1] += len(new)
+        row[2] += person_times
+    return [MonthRow(month, *values) for month, values in months.items()]
