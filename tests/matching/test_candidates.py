@@ -139,3 +139,13 @@ def test_candidates_take_a_fixed_number_of_queries(district, category, fake_inde
     with django_assert_max_num_queries(14):
         result = repeat_candidates(actor=district.clerk, draft=draft)
     assert len(result.candidates) == 5
+
+
+def test_the_real_text_index_finds_a_near_duplicate_typed_in_traditional_characters(district, category):
+    pytest.importorskip("xinfang.similarity.selectors")
+    earlier = register(district, category, content=WAGES)
+    draft = Draft(text="反映某建築公司拖欠農民工工資。本人在青石鎮某工地務工，工程結束後建築公司拖欠工資三個月未付，多次討要無果。",
+                  locality_id=district.township_a.pk, received_at=when(3, 20))
+    [candidate] = repeat_candidates(actor=district.clerk, draft=draft).candidates
+    assert candidate.petition_id == earlier.pk
+    assert candidate.text_similarity > 0.5

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from xinfang.matching import identity
 from xinfang.matching.models import IdentityKey, IdentityLink, MassCluster, PetitionerMerge
-from xinfang.matching.text import petition_text, similar_to
+from xinfang.matching.text import petition_text, similar_to, similarity_of
 from xinfang.orgs.models import Org, User
 from xinfang.petitions import crypto
 from xinfang.petitions.models import Category, Petition, PetitionParty, PetitionStatus, Petitioner
@@ -304,6 +304,11 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
             current = person_of_petition.get(petition_id)
             if current is None or match.confidence > current.confidence:
                 person_of_petition[petition_id] = match
+    if text.compared:
+        # The same person's petitions the bands did not bring up still get their exact similarity.
+        missing = [pk for pk in person_of_petition if pk not in text.similarity]
+        text.similarity.update({pk: value for pk, value in similarity_of(text=draft.text, petition_ids=missing).items()
+                                if value > 0})
     ids = set(person_of_petition) | set(text.similarity)
     if not ids:
         return CandidateList([], notes)

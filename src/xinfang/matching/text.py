@@ -20,10 +20,15 @@ MAX_QUERY_CHARS = 5000
 
 
 def _services() -> ModuleType | None:
-    try:
-        return importlib.import_module("xinfang.similarity.services")
-    except ImportError:
-        return None
+    """The index's read interface: `similar_petitions` (and `petition_text`, `similarity_between`)."""
+    for name in ("xinfang.similarity.selectors", "xinfang.similarity.services"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, "similar_petitions"):
+            return module
+    return None
 
 
 def index_available() -> bool:
@@ -56,6 +61,18 @@ def similar_to(*, text: str, limit: int = 30, exclude_id: int | None = None,
     matches = services.similar_petitions(text=text, limit=limit, exclude_id=exclude_id,
                                          min_similarity=min_similarity)
     return TextMatches({match.petition_id: float(match.similarity) for match in matches}, compared=True)
+
+
+def similarity_of(*, text: str, petition_ids: list[int]) -> dict[int, float]:
+    """Similarity of `text` to petitions found otherwise (the same person): {} when the index cannot say."""
+    text = re.sub(r"\s+", " ", text or "").strip()[:MAX_QUERY_CHARS]
+    services = _services()
+    if not petition_ids or _letters(text) < MIN_LETTERS or services is None:
+        return {}
+    if not hasattr(services, "similarity_between"):
+        return {}
+    return {int(pk): float(value) for pk, value in
+            services.similarity_between(text=text, petition_ids=list(petition_ids)).items()}
 
 
 def petition_text(petition: Petition) -> str:
