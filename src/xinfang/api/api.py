@@ -244,3 +244,4 @@ def petition_action(request: HttpRequest, petition_id: int, action: str, payload
 @api.exception_handler(StaleVersion)
 def _stale(request, exc: StaleVersion):
     return api.create_response(request, {"detail": exc.messages[0]}, status=409)
+api.add_router("/matching", "xinfang.matching.api.router")  # repeat candidates and links (matching app)

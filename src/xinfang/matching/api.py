@@ -1,0 +1,189 @@
+"""API for repeat candidates and links, mounted at /api/v1/matching (errors: the NinjaAPI's handlers)."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from xinfang.api.schemas import ErrorOut
+from xinfang.matching.models import SkipLevelMark
+from xinfang.matching.selectors import (
+    CandidateList,
+    Draft,
+    DraftPerson,
+    draft_of_petition,
+    matter_chain,
+    matter_finality,
+    repeat_candidates,
+)
+from xinfang.matching.services import matter_split, repeat_link, repeat_unlink
+from xinfang.petitions.models import Category
+from xinfang.petitions.selectors import petition_get_for_user
+
+router = Router(tags=["matching"])
+
+MAX_TEXT = 100_000
+MAX_PEOPLE = 20
+
+
+class PersonIn(Schema):
+    name: str = Field("", max_length=100)
+    id_number: str = Field("", max_length=30)
+    phone: str = Field("", max_length=30)
+    address: str = Field("", max_length=200)
+
+
+class DraftIn(Schema):
+    text: str = Field("", description="summary, content and demands as typed")
+    people: list[PersonIn] = Field(default_factory=list)
+    locality: int | None = Field(None, description="org id of the locality (属地)")
+    category: str = Field("", description="category code, e.g. 0301")
+    complained_org: int | None = None
+    received_at: datetime | None = None
+    limit: int = 10
+
+
+class CandidateOut(Schema):
+    petition_id: int
+    number: str
+    summary: str
+    received_at: datetime
+    status: str
+    registering_org: str
+    matter_id: int = Field(description="id of the matter's first petition (初件)")
+    matter_number: str
+    matter_size: int
+    score: float
+    reasons: list[str]
+    text_similarity: float | None
+    identity_method: str
+    is_final: bool
+    final_message: str
+    final_rule: str
+
+
+class CandidatesOut(Schema):
+    candidates: list[CandidateOut]
+    notes: list[str] = Field(description="why something was not compared (e.g. text too short)")
+
+
+class ChainPetitionOut(Schema):
+    id: int
+    number: str
+    received_at: datetime
+    status: str
+    is_first: bool
+    is_skip_level: bool
+
+
+class ChainOut(Schema):
+    petition_id: int
+    first_petition_id: int
+    petitions: list[ChainPetitionOut]
+    is_final: bool
+    final_message: str
+    final_rule: str
+    is_skip_level: bool
+    skip_level_reason: str
+
+
+class LinkIn(Schema):
+    first_petition: int = Field(description="id of any petition of the matter; the link goes to its first petition")
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class SplitIn(Schema):
+    petitions: list[int] = Field(min_length=1)
+    reason: str = Field(min_length=1, max_length=200)
+
+
+def _candidates_out(result: CandidateList) -> dict:
+    return {
+        "candidates": [{**candidate.__dict__, "reasons": list(candidate.reasons)} for candidate in result.candidates],
+        "notes": result.notes,
+    }
+
+
+def _chain_out(*, user, petition_id: int) -> dict:
+    petition = petition_get_for_user(user=user, petition_id=petition_id)
+    chain = matter_chain(petition_id=petition.pk)
+    finality = matter_finality(petition_ids=[p.pk for p in chain])
+    mark = SkipLevelMark.objects.filter(petition=petition).first()
+    return {
+        "petition_id": petition.pk,
+        "first_petition_id": next(p.pk for p in chain if p.first_petition_id is None) if chain else petition.pk,
+        "petitions": [{"id": p.pk, "number": p.number, "received_at": p.received_at, "status": p.status,
+                       "is_first": p.first_petition_id is None, "is_skip_level": p.is_skip_level} for p in chain],
+        "is_final": finality.is_final, "final_message": finality.message, "final_rule": finality.rule,
+        "is_skip_level": petition.is_skip_level, "skip_level_reason": mark.reason if mark else "",
+    }
+
+
+@router.post("/candidates", response={200: CandidatesOut, 422: ErrorOut},
+             summary="Repeat candidates for a petition being registered",
+             description="Scored earlier petitions that may be the same matter, best first, one per matter, with "
+             "the reasons (identity, text similarity, locality, complained org, category, time). Text too short to "
+             "judge is not compared; `notes` says so. Only petitions the token's user may see are considered.")
+def candidates(request: HttpRequest, payload: DraftIn):
+    errors: dict[str, list[str]] = {}
+    if len(payload.text) > MAX_TEXT:
+        errors["text"] = [f"text longer than {MAX_TEXT} characters"]
+    if len(payload.people) > MAX_PEOPLE:
+        errors["people"] = [f"at most {MAX_PEOPLE} people"]
+    if not 1 <= payload.limit <= 50:
+        errors["limit"] = ["limit must be between 1 and 50"]
+    category_id = None
+    if payload.category:
+        category_id = Category.objects.filter(code=payload.category).values_list("id", flat=True).first()
+        if category_id is None:
+            errors["category"] = [f"unknown category code {payload.category!r}"]
+    if errors:
+        raise ValidationError(errors)
+    draft = Draft(text=payload.text, people=tuple(DraftPerson(**person.dict()) for person in payload.people),
+                  locality_id=payload.locality, category_id=category_id, complained_org_id=payload.complained_org,
+                  received_at=payload.received_at)
+    return _candidates_out(repeat_candidates(actor=request.user, draft=draft, limit=payload.limit))
+
+
+@router.get("/petitions/{petition_id}/candidates", response={200: CandidatesOut, 404: ErrorOut},
+            summary="Repeat candidates for a registered petition")
+def petition_candidates(request: HttpRequest, petition_id: int, limit: int = 10):
+    petition = petition_get_for_user(user=request.user, petition_id=petition_id)
+    limit = min(max(limit, 1), 50)
+    return _candidates_out(repeat_candidates(actor=request.user, draft=draft_of_petition(petition=petition),
+                                             limit=limit))
+
+
+@router.get("/petitions/{petition_id}/chain", response={200: ChainOut, 404: ErrorOut},
+            summary="The petition's matter: first petition and repeats, finality (Art 36), 越级")
+def chain(request: HttpRequest, petition_id: int):
+    return _chain_out(user=request.user, petition_id=petition_id)
+
+
+@router.post("/petitions/{petition_id}/link", response={200: ChainOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Confirm the petition as a repeat (重件) of a matter")
+def link(request: HttpRequest, petition_id: int, payload: LinkIn):
+    repeat_link(actor=request.user, petition_id=petition_id, first_petition_id=payload.first_petition,
+                reason=payload.reason)
+    return _chain_out(user=request.user, petition_id=petition_id)
+
+
+@router.post("/petitions/{petition_id}/unlink",
+             response={200: ChainOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Undo a repeat link: the petition becomes a first petition")
+def unlink(request: HttpRequest, petition_id: int, payload: ReasonIn):
+    repeat_unlink(actor=request.user, petition_id=petition_id, reason=payload.reason)
+    return _chain_out(user=request.user, petition_id=petition_id)
+
+
+@router.post("/split", response={200: ChainOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Split petitions off their matter into a new matter (first petition: the earliest)")
+def split(request: HttpRequest, payload: SplitIn):
+    new_root = matter_split(actor=request.user, petition_ids=payload.petitions, reason=payload.reason)
+    return _chain_out(user=request.user, petition_id=new_root.pk)
+
