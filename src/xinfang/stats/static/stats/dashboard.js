@@ -20,8 +20,8 @@
 
   chart("chart-trend", {
     tooltip: { trigger: "axis" },
-    legend: { data: ["件数", "人次"] },
-    grid: { left: 48, right: 16, top: 36, bottom: 48 },
+    legend: { data: ["件数", "人次"], top: 0, left: "center" },
+    grid: { left: 48, right: 16, top: 40, bottom: 72 },
     xAxis: { type: "category", data: data.trend.labels, axisLabel: { rotate: 30 } },
     yAxis: { type: "value", minInterval: 1 },
     series: [
