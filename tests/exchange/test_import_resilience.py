@@ -38,8 +38,14 @@ def petition_count(env: dict[str, str]) -> int:
     return int(out.strip().splitlines()[-1])
 
 
-@pytest.mark.slow
-def test_an_import_killed_half_way_leaves_the_database_as_before(tmp_path):
+def imported_count(env: dict[str, str]) -> int:
+    out = run(env, "shell", "-c", "from xinfang.exchange.models import ImportedRecord; "
+                                  "print(ImportedRecord.objects.count())")
+    return int(out.strip().splitlines()[-1])
+
+
+def prepare_big_import(tmp_path: Path) -> tuple[dict[str, str], Path, int]:
+    """A file-based database with 300 seeded petitions and a 1,500-row import file of them under new keys."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'kill.sqlite3'}",
            "XINFANG_DATA_DIR": str(tmp_path / "data"), "DJANGO_SETTINGS_MODULE": "xinfang.config.settings.local"}
     run(env, "migrate", "--verbosity", "0")
@@ -50,7 +56,6 @@ def test_an_import_killed_half_way_leaves_the_database_as_before(tmp_path):
     records = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
     petitions = [record for record in records if record.get("type") == "petition"]
     assert len(petitions) == 300
-    before = petition_count(env)
 
     # Progress is written every 1,000 rows: five copies under new keys (1,500 rows) give a progress line
     # well before the end, and the kill comes right after it, with ~500 rows still to go.
@@ -62,32 +67,60 @@ def test_an_import_killed_half_way_leaves_the_database_as_before(tmp_path):
                 out.write(json.dumps({**record, "source_system": "old-system",
                                       "external_id": f"{record['external_id']}-{copy_number}"},
                                      ensure_ascii=False) + "\n")
-    rows = copies * len(petitions)
+    return env, path, copies * len(petitions)
 
-    process = subprocess.Popen([XINFANG, "import", str(path), "--user", "admin"], env=env,
+
+def kill_after_first_progress(env: dict[str, str], *args: str) -> subprocess.Popen:
+    """Start `xinfang import …` and SIGKILL it right after its first progress line (1,000 rows)."""
+    process = subprocess.Popen([XINFANG, "import", *args], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    killed_mid_import = False
+    process.killed_mid_import = False
     deadline = time.monotonic() + 120
     for line in process.stderr:  # blocks until a line (or EOF when the import ends)
         if "已处理" in line:
             process.send_signal(signal.SIGKILL)
-            killed_mid_import = True
+            process.killed_mid_import = True
             break
         assert time.monotonic() < deadline, "no progress from the import"
     process.wait(timeout=30)
     process.stdout.close()
     process.stderr.close()
+    return process
+
+
+@pytest.mark.slow
+def test_an_import_killed_half_way_leaves_the_database_as_before(tmp_path):
+    env, path, rows = prepare_big_import(tmp_path)
+    before = petition_count(env)
+    process = kill_after_first_progress(env, str(path), "--user", "admin")
 
     after = petition_count(env)
-    print(f"killed mid-import: {killed_mid_import}; petitions before {before}, after {after}, rows {rows}")
+    print(f"killed mid-import: {process.killed_mid_import}; petitions before {before}, after {after}, rows {rows}")
     # All or nothing, whatever the timing: never a part of the file.
     assert after in (before, before + rows), (before, after, rows)
-    if killed_mid_import:
+    if process.killed_mid_import:
         assert process.returncode == -signal.SIGKILL
         assert after == before  # killed after 1,000 of 1,500 rows: the one transaction never committed
-    imported = run(env, "shell", "-c", "from xinfang.exchange.models import ImportedRecord; "
-                                       "print(ImportedRecord.objects.count())")
-    assert int(imported.strip().splitlines()[-1]) == (0 if after == before else rows)
+    assert imported_count(env) == (0 if after == before else rows)
+
+
+@pytest.mark.slow
+def test_a_good_rows_import_killed_half_way_keeps_the_finished_rows_and_resumes(tmp_path):
+    env, path, rows = prepare_big_import(tmp_path)
+    before = petition_count(env)
+    process = kill_after_first_progress(env, str(path), "--user", "admin", "--mode", "good_rows")
+    assert process.killed_mid_import and process.returncode == -signal.SIGKILL
+
+    kept = petition_count(env) - before
+    # Each row commits on its own: the 999 rows before the progress line at least, never the whole file;
+    # every kept petition has its ImportedRecord (same transaction), so nothing is half imported.
+    assert 999 <= kept < rows, kept
+    assert imported_count(env) == kept
+
+    # Running the same file again skips the kept rows and imports the rest.
+    out = run(env, "import", str(path), "--user", "admin", "--mode", "good_rows")
+    assert f"新增 {rows - kept} 件，跳过（已导入）{kept} 件，失败 0 行" in out
+    assert petition_count(env) == before + rows and imported_count(env) == rows
 
 
 # --- rows with step columns only (no 历史(JSON)) ---------------------------------------------------

@@ -345,6 +345,29 @@ def read_file(*, path: Path) -> Iterator[dict[str, Any]]:
     return reader(path)
 
 
+def count_rows(*, path: Path) -> int | None:
+    """How many records the file holds, for a progress bar (cheap: lines or sheet dimensions), else None."""
+    kind = path.suffix.lower().lstrip(".")
+    try:
+        if kind in ("jsonl", "json"):
+            with open(path, "rb") as stream:
+                return sum(1 for line in stream if line.strip())
+        if kind == "csv":
+            with open(path, encoding="utf-8-sig", newline="") as stream:
+                return max(sum(1 for _ in csv.reader(stream)) - 1, 0)
+        if kind == "xlsx":
+            workbook = load_workbook(path, read_only=True)
+            try:
+                titles = [workbook.worksheets[0].title, *(t for t, _ in REFERENCE_SHEETS if t in workbook.sheetnames)]
+                counts = [workbook[title].max_row for title in titles]
+            finally:
+                workbook.close()
+            return None if None in counts else sum(max(count - 1, 0) for count in counts)
+    except (OSError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile, InvalidFileException, KeyError):
+        return None  # the import itself reports an unreadable file
+    return None
+
+
 def file_sha256(*, path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
@@ -642,10 +665,14 @@ def import_records(
     mode: str = "all_or_nothing",
     file_hash: str = "",
     progress: Callable[[int], None] | None = None,
+    progress_every: int = PROGRESS_EVERY,
+    report: ImportReport | None = None,
 ) -> ImportReport:
     """Import records; all_or_nothing runs in one transaction rolled back if any row failed.
 
     Each row has its own savepoint, so a bad row is undone alone and every row is still checked.
+    `progress(rows)` is called every `progress_every` records; a caller passing its own `report` can read
+    the counts so far from it (the upload page's progress bar).
     """
     if mode not in MODES:
         raise ValueError(mode)
@@ -653,13 +680,14 @@ def import_records(
         # Replayed steps are taken by many sides (office, handler, reviewer); only a superuser passes them all.
         # The superuser acts for the record's registering office and each step's org, so it needs no org.
         raise PermissionDenied("导入须由超级管理员执行")
-    report = ImportReport(mode=mode)
+    report = report or ImportReport(mode=mode)
+    report.mode = mode
     importer = _Importer(actor=actor, file_hash=file_hash)
 
     def run() -> None:
         for index, record in enumerate(records, start=1):
             row = record.get("_row", index)
-            if progress and index % PROGRESS_EVERY == 0:
+            if progress and index % progress_every == 0:
                 progress(index)
             if "_error" in record:
                 report.errors.append(RowError(row, *record["_error"]))
@@ -697,20 +725,21 @@ def import_records(
 
 def import_file(
     *, path: Path, actor: User, mode: str = "all_or_nothing", progress: Callable[[int], None] | None = None,
-    channel: str = "cli",
+    channel: str = "cli", progress_every: int = PROGRESS_EVERY, report: ImportReport | None = None,
+    file_name: str = "",
 ) -> ImportReport:
     """Read, import and audit one file. A file that cannot be read raises ImportFileError, nothing changed."""
     digest = file_sha256(path=path)
     try:
         report = import_records(records=read_file(path=path), actor=actor, mode=mode, file_hash=digest,
-                                progress=progress)
+                                progress=progress, progress_every=progress_every, report=report)
     except ImportFileError:
         raise
     except (UnicodeDecodeError, csv.Error, io.UnsupportedOperation) as error:
         raise ImportFileError(f"文件无法读取：{error}") from error
     with transaction.atomic():  # audit_record needs a transaction; the command line runs in autocommit
         audit_record(actor=actor, action="exchange.import",
-                     data={"file": path.name, "sha256": digest, "mode": mode, "created": report.created,
+                     data={"file": file_name or path.name, "sha256": digest, "mode": mode, "created": report.created,
                            "skipped": report.skipped, "failed": report.failed, "rolled_back": report.rolled_back,
                            "channel": channel})
     return report

@@ -1,5 +1,6 @@
 """What the importer remembers: which external record became which petition (re-import is a no-op)."""
 
+from django.conf import settings
 from django.db import models
 
 from xinfang.petitions.models import Petition
@@ -20,3 +21,47 @@ class ImportedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_system}/{self.external_id}"
+
+
+class ImportJob(models.Model):
+    """One import from the upload page, run in the background (docs/IMPORT.md, "上传页面")."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    mode = models.CharField("导入方式", max_length=20)
+    dry_run = models.BooleanField("仅检查", default=False)
+    file_name = models.CharField("文件名", max_length=200)
+    file_sha256 = models.CharField("文件SHA-256", max_length=64)
+    # The uploaded file while the job waits or runs (under DATA_DIR/imports); emptied when it ends.
+    stored_path = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    total_rows = models.PositiveIntegerField("总行数", null=True, blank=True)
+    created = models.PositiveIntegerField("新建", default=0)
+    skipped = models.PositiveIntegerField("跳过", default=0)
+    failed = models.PositiveIntegerField("出错行数", default=0)
+    rolled_back = models.BooleanField("已撤销", default=False)
+    # [[row, column, message], …] in row order: the report's table.
+    errors = models.JSONField("出错的行", default=list, blank=True)
+    # Why the whole file could not be read (ImportFileError) or the job stopped.
+    message = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -22,4 +22,6 @@ urlpatterns = [
          views.notice_download, name="notice-download"),
     path("exchange/import/", views.import_view, name="import"),
     path("exchange/import/template.xlsx", views.import_template_view, name="import-template"),
+    path("exchange/import/jobs/<int:job_id>/", views.import_job_view, name="import-job"),
+    path("exchange/import/jobs/<int:job_id>/progress/", views.import_job_progress_view, name="import-job-progress"),
 ]

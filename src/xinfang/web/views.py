@@ -11,16 +11,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from xinfang.exchange.export import petitions_export, write_template
-from xinfang.exchange.importer import MODES, ImportReport, import_file
+from xinfang.exchange.importer import MODES
+from xinfang.exchange.jobs import import_job_progress, import_job_submit
+from xinfang.exchange.models import ImportJob
 from xinfang.petitions.models import Attachment, Petition, Petitioner
 from xinfang.petitions.selectors import (
     PetitionFilters,
@@ -330,35 +332,19 @@ def petition_export_view(request: HttpRequest) -> FileResponse:
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-# --- 导入 (docs/IMPORT.md, "上传页面"): upload a file, import it in the request, show the report ----------
+# --- 导入 (docs/IMPORT.md, "上传页面"): upload a file, import it in the background, poll, show the report --
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_EXTENSIONS = ("xlsx", "csv", "jsonl")
 # Larger than an attachment: a 100,000-row export is tens of MB. Django spools uploads over 5 MB to disk.
 IMPORT_MAX_BYTES = 200 * 1024 * 1024
 IMPORT_MODE_LABELS = {"all_or_nothing": "全部成功才导入", "good_rows": "只导入正确的行"}
+IMPORT_JOBS_SHOWN = 20
 
 
 def _can_import(user) -> bool:
-    """As import_records requires: only a superuser with an org (the nav link shows on the same test)."""
-    return bool(user.is_authenticated and user.is_superuser and user.org_id)
-
-
-class _DryRunRollback(Exception):
-    """Raised at the end of a dry run to roll back everything the import wrote (its audit event too)."""
-
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__("dry run")
-        self.report = report
-
-
-def _import_dry_run(*, path: Path, actor) -> ImportReport:
-    """Run the whole import (all_or_nothing) and roll it back: the counts of a real run, nothing written."""
-    try:
-        with transaction.atomic():
-            raise _DryRunRollback(import_file(path=path, actor=actor, mode="all_or_nothing", channel="web"))
-    except _DryRunRollback as done:
-        return done.report
+    """As import_records requires: a superuser (who acts for each record's office; no org of their own needed)."""
+    return bool(user.is_authenticated and user.is_superuser)
 
 
 def _check_import_upload(upload) -> str:
@@ -397,11 +383,12 @@ def _check_import_upload(upload) -> str:
 
 @require_http_methods(["GET", "POST"])
 def import_view(request: HttpRequest) -> HttpResponse:
-    """GET: the upload form. POST: check the file by content, import it synchronously, render the report."""
+    """GET: the upload form and past jobs. POST: check the file by content, queue the job, go to its page."""
     if not _can_import(request.user):
         raise Http404
     context = {"modes": IMPORT_MODE_LABELS, "mode": "all_or_nothing", "dry_run": False,
-               "max_mb": IMPORT_MAX_BYTES // 1048576}
+               "max_mb": IMPORT_MAX_BYTES // 1048576,
+               "jobs": ImportJob.objects.select_related("created_by")[:IMPORT_JOBS_SHOWN]}
     if request.method == "GET":
         return render(request, "web/import_form.html", context)
     mode = request.POST.get("mode", "all_or_nothing")
@@ -424,19 +411,38 @@ def import_view(request: HttpRequest) -> HttpResponse:
             with open(path, "wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
-            if dry_run:
-                report = _import_dry_run(path=path, actor=request.user)
-            else:
-                report = import_file(path=path, actor=request.user, mode=mode, channel="web")
-    except ValidationError as error:  # ImportFileError too: the file as a whole cannot be read
+            job = import_job_submit(actor=request.user, path=path, file_name=path.name, mode=mode, dry_run=dry_run)
+    except ValidationError as error:
         messages.error(request, "未导入任何数据：" + "；".join(error.messages))
         return render(request, "web/import_form.html", context)
-    written = not dry_run and not report.rolled_back and report.created > 0
-    return render(request, "web/import_report.html", {
-        **context, "report": report, "file_name": upload.name, "written": written,
-        "mode_label": IMPORT_MODE_LABELS[report.mode],
-        "errors": sorted(report.errors, key=lambda error: error.row),
-    })
+    return redirect("import-job", job_id=job.pk)
+
+
+def _import_job(request: HttpRequest, job_id: int) -> ImportJob:
+    if not _can_import(request.user):
+        raise Http404
+    return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id)
+
+
+def _import_job_context(job: ImportJob) -> dict:
+    return {"job": job, "progress": import_job_progress(job=job), "mode_label": IMPORT_MODE_LABELS.get(job.mode, job.mode),
+            "written": job.status == ImportJob.Status.DONE and not job.dry_run and not job.rolled_back
+            and job.created > 0,
+            "errors": [{"row": row, "column": column, "message": message} for row, column, message in job.errors]}
+
+
+def import_job_view(request: HttpRequest, job_id: int) -> HttpResponse:
+    """One job: its progress bar while it runs (polled by htmx), then its report."""
+    job = _import_job(request, job_id)
+    return render(request, "web/import_report.html", _import_job_context(job))
+
+
+def import_job_progress_view(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The progress bar alone, polled every second; once the job ends, htmx reloads the page (the report)."""
+    job = _import_job(request, job_id)
+    if job.finished and request.headers.get("HX-Request"):
+        return HttpResponseClientRefresh()
+    return render(request, "web/partials/import_progress.html", _import_job_context(job))
 
 
 def import_template_view(request: HttpRequest) -> FileResponse:

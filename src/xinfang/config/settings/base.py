@@ -160,3 +160,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "WARNING")},
 }
+
+# Background work (docs/ARCHITECTURE.md): imports from the upload page run as exchange.ImportJob rows in a
+# daemon thread of the web process ("thread"); "inline" runs them inside the request (tests).
+XINFANG_IMPORT_JOBS = env.str("XINFANG_IMPORT_JOBS", "thread")
