@@ -84,6 +84,22 @@ def test_the_dashboard_links_each_figure_to_as_many_cases(year, district):
         assert re.search(rf'id="{shown}">(\d+)<', drill).group(1) == value, key
 
 
+def test_the_unit_ranking_and_category_links_lead_to_as_many_cases(year, district):
+    client = _client(district.clerk)
+    page = client.get(f"/stats/?{PERIOD}").content.decode()
+    ranking = page.split('id="unit-ranking"')[1].split("</table>")[0]
+    cells = re.findall(r'<a href="([^"]+)" data-value="(\d+)">', ranking)
+    assert len(cells) == 6  # 青石镇 and the office's own matters, three rates each
+    for url, value in cells:
+        drill = client.get(url.replace("&amp;", "&")).content.decode()
+        assert re.search(r'id="case-count">(\d+)<', drill).group(1) == value, url
+    assert "责任单位：青石镇" in client.get(cells[0][0].replace("&amp;", "&")).content.decode()
+    category = re.search(r'<td>劳动社保</td><td><a href="([^"]+)">(\d+)</a>', page)
+    drill = client.get(category.group(1).replace("&amp;", "&")).content.decode()
+    assert category.group(2) == "8"  # every petition of the year is about 劳动社保 / 欠薪讨薪
+    assert re.search(r'id="case-count">(\d+)<', drill).group(1) == "8"
+
+
 def test_a_period_without_data_shows_dashes_not_errors(year, district):
     page = _client(district.clerk).get("/stats/?start=2020-01-01&end=2020-12-31").content.decode()
     assert "100.00%" not in page and page.count("—") >= 8

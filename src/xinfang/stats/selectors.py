@@ -16,6 +16,8 @@ from xinfang.stats.indicators import StatsQuery
 # The widest range one request may ask for: ten years keeps a mistyped year from scanning a century.
 MAX_DAYS = 3660
 
+UNSENT = "none"  # the unit parameter for matters kept by the office (no 责任单位)
+
 PRESETS = {
     "this_month": "本月",
     "last_month": "上月",
@@ -97,10 +99,25 @@ class StatsFilters:
     channel: str = ""
     category: Category | None = None
     hot_topic: HotTopic | None = None
+    # One 责任单位 exactly (not its subtree), or the matters no unit was sent (UNSENT): the unit tables' rows.
+    unit: Org | None = None
+    unsent: bool = False
 
     @property
     def channel_label(self) -> str:
         return Channel(self.channel).label if self.channel else ""
+
+    @property
+    def summary_zh(self) -> str:
+        """The filters in words, for page headings: "青石镇（含下级） · 来信 · 责任单位：白沙镇"."""
+        parts = [f"{self.org.name}（含下级）"] if self.org is not None else []
+        parts += [value for value in (self.channel_label, self.category and self.category.name,
+                                      self.hot_topic and self.hot_topic.name) if value]
+        if self.unit is not None:
+            parts.append(f"责任单位：{self.unit.name}")
+        elif self.unsent:
+            parts.append("未转送（信访部门办理）")
+        return " · ".join(parts)
 
     def as_params(self) -> dict[str, str]:
         """The filters as URL parameters (for the links from a figure to its cases, and the downloads)."""
@@ -113,12 +130,16 @@ class StatsFilters:
             params["category"] = str(self.category.pk)
         if self.hot_topic is not None:
             params["hot_topic"] = str(self.hot_topic.pk)
+        if self.unit is not None:
+            params["unit"] = str(self.unit.pk)
+        elif self.unsent:
+            params["unit"] = UNSENT
         return params
 
 
 def stats_filters_parse(*, start: str | date | None = None, end: str | date | None = None, preset: str = "",
                         org: str = "", org_id: str = "", channel: str = "", category: str = "",
-                        hot_topic: str = "", today: date | None = None) -> StatsFilters:
+                        hot_topic: str = "", unit: str = "", today: date | None = None) -> StatsFilters:
     """Parse and check filters from a form or the command line; every problem is a ValidationError by field.
 
     `org` is a code typed by a person (行政区划代码 or id); `org_id` is the id a page's own links carry.
@@ -141,10 +162,11 @@ def stats_filters_parse(*, start: str | date | None = None, end: str | date | No
         errors["channel"] = [f"未知的信访形式“{channel}”"]
     category_obj = _by_pk(Category, category, field="category", label="问题分类", errors=errors)
     topic_obj = _by_pk(HotTopic, hot_topic, field="hot_topic", label="热点领域", errors=errors)
+    unit_obj = None if unit in ("", UNSENT) else _by_pk(Org, unit, field="unit", label="责任单位", errors=errors)
     if errors:
         raise ValidationError(errors)
     return StatsFilters(start=period[0], end=period[1], org=org_obj, channel=channel, category=category_obj,
-                        hot_topic=topic_obj)
+                        hot_topic=topic_obj, unit=unit_obj, unsent=unit == UNSENT)
 
 
 def _by_pk(model, value: str, *, field: str, label: str, errors: dict[str, list[str]]):
@@ -178,6 +200,10 @@ def stats_petitions(*, user: User | None, filters: StatsFilters) -> QuerySet[Pet
         base = base.filter(Q(category_id=filters.category.pk) | Q(category__parent_id=filters.category.pk))
     if filters.hot_topic is not None:
         base = base.filter(hot_topics=filters.hot_topic)
+    if filters.unit is not None:
+        base = base.filter(handling_org=filters.unit)
+    elif filters.unsent:
+        base = base.filter(handling_org__isnull=True)
     return base
 
 

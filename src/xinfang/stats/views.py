@@ -1,6 +1,7 @@
 """统计分析: the dashboard, the cases behind each figure, and the Excel downloads. Thin: parse, select, render."""
 
 import io
+from dataclasses import replace
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +25,7 @@ from xinfang.stats.indicators import (
     split_period,
 )
 from xinfang.stats.selectors import PRESETS, StatsFilters, scope_orgs, stats_filters_parse, stats_query
-from xinfang.stats.services import drilldown_workbook, grouped_rows, stats_workbook
+from xinfang.stats.services import drilldown_workbook, stats_workbook
 
 CARD_KEYS = ("registered", "person_times", "first_petitions", "repeat_ratio", "online_ratio", "group_visits",
              "timely_acceptance_rate", "on_time_completion_rate", "satisfaction_rate", "evaluation_rate",
@@ -40,7 +41,7 @@ def _filters(request: HttpRequest) -> tuple[StatsFilters, list[str]]:
         return stats_filters_parse(
             start=params.get("start", ""), end=params.get("end", ""), preset=params.get("preset", ""),
             org_id=params.get("org_id", ""), channel=params.get("channel", ""),
-            category=params.get("category", ""), hot_topic=params.get("hot_topic", ""),
+            category=params.get("category", ""), hot_topic=params.get("hot_topic", ""), unit=params.get("unit", ""),
         ), []
     except ValidationError as error:
         problems = [message for messages in error.message_dict.values() for message in messages]
@@ -52,7 +53,7 @@ def _query(request: HttpRequest, filters: StatsFilters, problems: list[str]):
         return filters, stats_query(user=request.user, filters=filters)
     except PermissionDenied as error:  # an org outside the user's scope: say so, show their own scope
         problems.append(str(error))
-        filters = StatsFilters(start=filters.start, end=filters.end)
+        filters = replace(filters, org=None)
         return filters, stats_query(user=request.user, filters=filters)
 
 
@@ -80,19 +81,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         figures = compute_totals(q.shifted(month.start, month.end), trend_keys)
         trend.append({"label": month.label, "registered": figures["registered"].value,
                       "person_times": figures["person_times"].value,
-                      "url": _link("stats:drilldown", StatsFilters(month.start, month.end, filters.org,
-                                   filters.channel, filters.category, filters.hot_topic),
+                      "url": _link("stats:drilldown", replace(filters, start=month.start, end=month.end),
                                    kwargs={"key": "registered"})})
     channels = [{"label": channel.label, "value": comparisons[f"channel_{channel.value}"].figure.value,
                  "url": _link("stats:drilldown", filters, kwargs={"key": f"channel_{channel.value}"})}
                 for channel in Channel]
-    categories = grouped_rows(q, by="category", keys=("registered",))[:-1][:10]
+    by_category = compute(q, by="category", indicators=[INDICATORS_BY_KEY["registered"]])
+    names = dict(Category.objects.filter(pk__in=[key for key in by_category if key]).values_list("pk", "name"))
+    categories = sorted(
+        ({"label": names.get(category_id, "未分类"), "value": figures["registered"].value,
+          "url": _link("stats:drilldown", replace(filters, category=Category(pk=category_id)),
+                       kwargs={"key": "registered"})}
+         for category_id, figures in by_category.items() if category_id and figures["registered"].value),
+        key=lambda row: (-row["value"], row["label"]))[:10]
     units = []
     unit_figures = compute(q, by="unit", indicators=[INDICATORS_BY_KEY[key] for key in THREE_RATES])
     names = dict(Org.objects.filter(pk__in=[key for key in unit_figures if key]).values_list("pk", "name"))
     for org_id, figures in unit_figures.items():
         values = [figures[key].value for key in THREE_RATES if figures[key].value is not None]
-        units.append({"name": names.get(org_id, "未转送（信访部门办理）"), "figures": [figures[key] for key in THREE_RATES],
+        unit_filters = replace(filters, unit=Org(pk=org_id) if org_id else None, unsent=org_id is None)
+        cells = [{"figure": figures[key], "url": _link("stats:drilldown", unit_filters, kwargs={"key": key})}
+                 for key in THREE_RATES]
+        units.append({"name": names.get(org_id, "未转送（信访部门办理）"), "cells": cells,
                       "average": sum(values) / len(values) if values else None})
     units.sort(key=lambda unit: (unit["average"] is None, -(unit["average"] or 0), unit["name"]))
     overdue = (INDICATORS_BY_KEY["overdue"].petitions(q).select_related("category__parent", "locality", "handling_org")
@@ -101,8 +111,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "trend": {"labels": [row["label"] for row in trend], "registered": [row["registered"] for row in trend],
                   "person_times": [row["person_times"] for row in trend]},
         "channels": [{"name": row["label"], "value": row["value"]} for row in channels if row["value"]],
-        "categories": {"labels": [row[0] for row in categories],
-                       "values": [row[1]["registered"].value for row in categories]},
+        "categories": {"labels": [row["label"] for row in categories],
+                       "values": [row["value"] for row in categories]},
     }
     return render(request, "stats/dashboard.html", {
         "filters": filters, "problems": problems, "cards": cards, "trend": trend, "channels": channels,
