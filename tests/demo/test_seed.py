@@ -54,6 +54,7 @@ def _delete_generated() -> None:
     PetitionEvent.objects.all().delete()
     PetitionParty.objects.all().delete()
     Petition.hot_topics.through.objects.all().delete()
+    Petition.objects.update(first_petition=None)  # repeats protect their first petition
     Petition.objects.all().delete()
     Petitioner.objects.all().delete()
     NumberSequence.objects.all().delete()
@@ -183,6 +184,18 @@ def test_some_petitioners_petition_again_under_the_same_id_number(demo_district)
     assert all(p.id_number for p in repeaters)
 
 
+def test_repeats_of_the_same_matter_point_at_its_first_petition(demo_district):
+    generate_petitions(n=600, seed=6, district=demo_district, until=UNTIL, batch_size=100)
+    repeats = list(Petition.objects.filter(first_petition__isnull=False).select_related("first_petition"))
+
+    assert repeats
+    assert all(p.first_petition.first_petition_id is None for p in repeats)  # the matter's first, not a repeat
+    assert all(p.first_petition.received_at <= p.received_at for p in repeats)
+    assert all(p.content.startswith("信访人曾就此事反映") or "信访人曾就此事反映" in p.content for p in repeats)
+    assert all(set(p.parties.values_list("petitioner_id", flat=True))
+               & set(p.first_petition.parties.values_list("petitioner_id", flat=True)) for p in repeats)
+
+
 def test_every_petition_has_its_number_and_one_registered_event(demo_district):
     generate_petitions(n=200, seed=7, district=demo_district, until=UNTIL)
     office = demo_district.office
@@ -243,6 +256,18 @@ def test_the_seed_command_prints_what_it_generated(demo_district):
 
     assert Petition.objects.count() == 40
     assert "40 petitions" in out.getvalue()
+
+
+def test_the_seed_command_rebuilds_the_text_index_identity_links_and_mass_matters(demo_district):
+    from xinfang.matching.models import IdentityKey
+
+    out = io.StringIO()
+
+    call_command("seed", "--petitions", "60", "--seed", "3", "--until", "2026-03-01", stdout=out, stderr=io.StringIO())
+
+    assert "similarity index rebuilt" in out.getvalue()
+    assert "mass matters rebuilt" in out.getvalue()
+    assert IdentityKey.objects.exists()
 
 
 def test_the_demo_command_prepares_the_site_and_prints_the_accounts(db, settings, tmp_path):

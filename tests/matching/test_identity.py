@@ -158,3 +158,22 @@ def test_unmerge_after_a_later_merge_is_refused(district, category, actors):
                      reason="同一人")
     with pytest.raises(ValidationError, match="请先撤销其后的合并"):
         petitioner_unmerge(actor=actors.reviewer, merge_id=first.pk, reason="撤销")
+
+
+def test_backfill_writes_the_same_keys_and_links_as_registration(district, category):
+    from django.core.management import call_command
+
+    from xinfang.matching.models import IdentityKey
+
+    register(district, category, person=PetitionerInput(name="王五", address="清溪区青石镇桃源村3组",
+                                                        phone="13900001111"))
+    register(district, category, person=PetitionerInput(name="王五", address="清溪區青石鎮桃源村3組",
+                                                        phone="13900001111"))
+    keys = sorted(IdentityKey.objects.values_list("petitioner_id", "kind", "value"))
+    links = sorted(IdentityLink.objects.values_list("petitioner_a_id", "petitioner_b_id", "method"))
+    IdentityKey.objects.all().delete()
+    IdentityLink.objects.all().delete()
+    call_command("matching", "identities", stdout=__import__("io").StringIO())
+    assert sorted(IdentityKey.objects.values_list("petitioner_id", "kind", "value")) == keys
+    assert sorted(IdentityLink.objects.values_list("petitioner_a_id", "petitioner_b_id", "method")) == links
+    assert {method for *_, method in links} == {"phone", "name_address"}

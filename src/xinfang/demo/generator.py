@@ -115,10 +115,11 @@ class _Matter:
 
 @dataclass(frozen=True)
 class _PoolEntry:
-    """A petitioner seen before, and the matter they raised."""
+    """A petitioner seen before, the matter they raised, and that matter's first petition (初件)."""
 
     petitioner_id: int
     matter: _Matter
+    first_petition_id: int
 
 
 @dataclass
@@ -128,7 +129,7 @@ class _Batch:
     parties: list[PetitionParty] = field(default_factory=list)
     events: list[PetitionEvent] = field(default_factory=list)
     links: list = field(default_factory=list)
-    pool_candidates: list[tuple[Petitioner, _Matter]] = field(default_factory=list)
+    pool_candidates: list[tuple[Petitioner, _Matter, int]] = field(default_factory=list)
 
 
 @cache
@@ -504,12 +505,19 @@ class _Generator:
             amount_involved=Decimal(matter.amount) if matter.amount is not None and rng.random() < 0.85 else None,
             litigation_related=rng.random() < template.litigation, urgency=urgency,
             person_times=person_times, is_group_visit=is_group,
+            # A repeat of the same matter (重件) points at that matter's first petition; statistics count it.
+            first_petition_id=repeat.first_petition_id if same_matter else None,
         ))
         for position, (petitioner, representative) in enumerate(parties):
             if isinstance(petitioner, Petitioner):
                 batch.petitioners.append(petitioner)
                 if petitioner.id_number and position == 0:
-                    batch.pool_candidates.append((petitioner, matter))
+                    if self.check_existing:
+                        # Its id may still change to a stored row's (_reuse_existing): remembered at flush.
+                        batch.pool_candidates.append((petitioner, matter, petition_id))
+                    else:
+                        # Ids are final: a repeat can follow in the same batch (demo sizes fit in one).
+                        self._remember(_PoolEntry(petitioner.pk, matter, petition_id))
                 petitioner = petitioner.pk
             batch.parties.append(PetitionParty(petition_id=petition_id, petitioner_id=petitioner,
                                                position=position, is_representative=representative))
@@ -547,6 +555,12 @@ class _Generator:
             party.petitioner_id = replaced.get(party.petitioner_id, party.petitioner_id)
         return fresh
 
+    def _remember(self, entry: _PoolEntry) -> None:
+        if len(self.pool) < POOL_SIZE:
+            self.pool.append(entry)
+        else:
+            self.pool[self.rng.randrange(POOL_SIZE)] = entry
+
     def _flush(self, batch: _Batch, result: SeedResult) -> None:
         with transaction.atomic():
             petitioners = self._reuse_existing(batch) if self.check_existing else batch.petitioners
@@ -555,12 +569,8 @@ class _Generator:
             PetitionParty.objects.bulk_create(batch.parties)
             PetitionEvent.objects.bulk_create(batch.events)
             self.through.objects.bulk_create(batch.links)
-        for petitioner, matter in batch.pool_candidates:
-            entry = _PoolEntry(petitioner.pk, matter)
-            if len(self.pool) < POOL_SIZE:
-                self.pool.append(entry)
-            else:
-                self.pool[self.rng.randrange(POOL_SIZE)] = entry
+        for petitioner, matter, first_petition_id in batch.pool_candidates:
+            self._remember(_PoolEntry(petitioner.pk, matter, first_petition_id))
         result.petitions += len(batch.petitions)
         result.petitioners += len(petitioners)
         result.parties += len(batch.parties)

@@ -4,13 +4,14 @@ Every change a person makes is one transaction, checked here (role and scope), a
 petition it touches, so it can be undone: a link by an unlink or a split, a merge by an unmerge.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from xinfang.audit.services import audit_record
@@ -96,13 +97,18 @@ def identity_links_detect(*, petitioners: Iterable[Petitioner]) -> list[Identity
                                                                                                      ).values_list("pk", flat=True)[:50]:
                 found[(other, IdentityLink.Method.ID_NUMBER)] = "证件号码的索引相同"
         if petitioner.phone_index:
-            for other in Petitioner.objects.filter(phone_index=petitioner.phone_index).exclude(pk=petitioner.pk
-                                                                                             ).values_list("pk", flat=True)[:50]:
-                found[(other, IdentityLink.Method.PHONE)] = "联系电话相同"
+            others = list(Petitioner.objects.filter(phone_index=petitioner.phone_index).exclude(pk=petitioner.pk)
+                          .values_list("pk", flat=True)[:MAX_SHARED])
+            if len(others) < MAX_SHARED:  # a number shared by many is no evidence
+                for other in others:
+                    found[(other, IdentityLink.Method.PHONE)] = "联系电话相同"
         keys = dict(IdentityKey.objects.filter(petitioner=petitioner).values_list("kind", "value"))
         for kind, value in keys.items():
-            others = IdentityKey.objects.filter(kind=kind, value=value).exclude(petitioner=petitioner)
-            for other in others.values_list("petitioner_id", flat=True)[:50]:
+            others = list(IdentityKey.objects.filter(kind=kind, value=value).exclude(petitioner=petitioner)
+                          .values_list("petitioner_id", flat=True)[:MAX_SHARED])
+            if len(others) >= MAX_SHARED:
+                continue
+            for other in others:
                 if kind == IdentityKey.Kind.NAME_ADDRESS:
                     found[(other, IdentityLink.Method.NAME_ADDRESS)] = "姓名相同且住址相同（无证件号码可比）"
                 else:
@@ -487,7 +493,14 @@ CLUSTER_WINDOW_DAYS = 90
 CLUSTER_MIN_PETITIONERS = 3
 
 
+def _same_place(*, locality_id: int, complained_org_id: int | None, anchor_locality_id: int,
+                anchor_complained_org_id: int | None) -> bool:
+    return locality_id == anchor_locality_id or (
+        complained_org_id is not None and complained_org_id == anchor_complained_org_id)
+
+
 def _cluster_neighbours(petition: Petition) -> list[int]:
+    """Petitions with close text, in the same place as `petition`, within the window either side."""
     matches = similar_to(text=petition_text(petition), limit=50, exclude_id=petition.pk,
                          min_similarity=CLUSTER_SIMILARITY)
     if not matches.similarity:
@@ -521,13 +534,12 @@ def cluster_recount(*, cluster: MassCluster) -> MassCluster:
 
 
 def _cluster_create(petition_ids: list[int]) -> MassCluster:
+    # The earliest petition anchors the cluster: its place is the place the others must share.
     petitions = list(Petition.objects.filter(pk__in=petition_ids).order_by("received_at", "id"))
-    localities = Counter(p.locality_id for p in petitions)
-    orgs = Counter(p.complained_org_id for p in petitions if p.complained_org_id)
+    anchor = petitions[0]
     cluster = MassCluster.objects.create(
-        title=petitions[0].summary[:200], locality_id=localities.most_common(1)[0][0],
-        complained_org_id=orgs.most_common(1)[0][0] if orgs else None,
-        first_received_at=petitions[0].received_at, last_received_at=petitions[-1].received_at,
+        title=anchor.summary[:200], locality_id=anchor.locality_id, complained_org_id=anchor.complained_org_id,
+        first_received_at=anchor.received_at, last_received_at=petitions[-1].received_at,
     )
     MassClusterMember.objects.bulk_create([MassClusterMember(cluster=cluster, petition=p) for p in petitions])
     return cluster_recount(cluster=cluster)
@@ -540,69 +552,127 @@ def cluster_consider(*, petition: Petition) -> MassCluster | None:
     neighbours = _cluster_neighbours(petition)
     if not neighbours:
         return None
-    joined = Counter(MassClusterMember.objects.filter(petition_id__in=neighbours).values_list("cluster_id", flat=True))
-    if joined:
-        cluster = MassCluster.objects.get(pk=joined.most_common(1)[0][0])
+    window = timedelta(days=CLUSTER_WINDOW_DAYS)
+    hits = Counter(MassClusterMember.objects.filter(petition_id__in=neighbours).values_list("cluster_id", flat=True))
+    clusters = {c.pk: c for c in MassCluster.objects.filter(pk__in=list(hits))}
+    fitting = [pk for pk, cluster in clusters.items()
+               if _same_place(locality_id=petition.locality_id, complained_org_id=petition.complained_org_id,
+                              anchor_locality_id=cluster.locality_id,
+                              anchor_complained_org_id=cluster.complained_org_id)
+               and petition.received_at <= cluster.last_received_at + window]
+    if fitting:
+        cluster = clusters[max(fitting, key=lambda pk: (hits[pk], -pk))]
         MassClusterMember.objects.create(cluster=cluster, petition=petition)
         return cluster_recount(cluster=cluster)
-    group = [petition.pk, *neighbours]
-    if _distinct_petitioners(group) < CLUSTER_MIN_PETITIONERS:
+    free = [pk for pk in neighbours if pk not in set(MassClusterMember.objects.filter(petition_id__in=neighbours)
+                                                      .values_list("petition_id", flat=True))]
+    group = [petition.pk, *free]
+    if len(group) < 2 or _distinct_petitioners(group) < CLUSTER_MIN_PETITIONERS:
         return None
     return _cluster_create(group)
 
 
+@dataclass
+class _Group:
+    locality_id: int
+    complained_org_id: int | None
+    last_received_at: object
+    members: list[int] = field(default_factory=list)
+
+
 @transaction.atomic
 def clusters_rebuild(*, since=None) -> int:
-    """Recompute every mass matter from scratch (derived data: not a person's decision, so not audited)."""
+    """Recompute every mass matter from scratch, replaying the petitions in time order.
+
+    Each petition joins the group of a similar earlier petition whose anchor (first petition) shares its
+    locality or complained org and whose last petition is within the window; else it anchors a group of its
+    own. Anchoring stops a chain of pairwise-similar petitions drifting across places and years. Derived
+    data, not a person's decision: not audited.
+    """
     MassCluster.objects.all().delete()
     queryset = Petition.objects.all()
     if since is not None:
         queryset = queryset.filter(received_at__gte=since)
-    parent: dict[int, int] = {}
-
-    def find(pk: int) -> int:
-        parent.setdefault(pk, pk)
-        while parent[pk] != pk:
-            parent[pk] = parent[parent[pk]]
-            pk = parent[pk]
-        return pk
-
+    window = timedelta(days=CLUSTER_WINDOW_DAYS)
+    groups: list[_Group] = []
+    group_of: dict[int, int] = {}
     fields = ("pk", "summary", "content", "demands", "locality_id", "complained_org_id", "received_at")
     for petition in queryset.only(*fields).order_by("received_at", "id").iterator(chunk_size=500):
-        for other in _cluster_neighbours(petition):
-            a, b = find(petition.pk), find(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[int]] = {}
-    for pk in list(parent):
-        groups.setdefault(find(pk), []).append(pk)
+        hits = Counter(group_of[pk] for pk in _cluster_neighbours(petition) if pk in group_of)
+        fitting = [index for index in hits
+                   if _same_place(locality_id=petition.locality_id, complained_org_id=petition.complained_org_id,
+                                  anchor_locality_id=groups[index].locality_id,
+                                  anchor_complained_org_id=groups[index].complained_org_id)
+                   and petition.received_at <= groups[index].last_received_at + window]
+        if fitting:
+            index = max(fitting, key=lambda i: (hits[i], -i))
+        else:
+            index = len(groups)
+            groups.append(_Group(petition.locality_id, petition.complained_org_id, petition.received_at))
+        groups[index].members.append(petition.pk)
+        groups[index].last_received_at = petition.received_at
+        group_of[petition.pk] = index
     made = 0
-    for members in groups.values():
-        if len(members) >= 2 and _distinct_petitioners(members) >= CLUSTER_MIN_PETITIONERS:
-            _cluster_create(members)
+    for group in groups:
+        if len(group.members) >= 2 and _distinct_petitioners(group.members) >= CLUSTER_MIN_PETITIONERS:
+            _cluster_create(group.members)
             made += 1
     return made
 
 
-def identity_backfill(*, petitioner_ids: Iterable[int] | None = None) -> int:
-    """Write identity keys and detect links for existing petitioners (after an import or an upgrade)."""
-    queryset = Petitioner.objects.all() if petitioner_ids is None else Petitioner.objects.filter(pk__in=petitioner_ids)
-    count = 0
-    batch: list[Petitioner] = []
-    for petitioner in queryset.order_by("pk").iterator(chunk_size=500):
-        batch.append(petitioner)
-        if len(batch) == 500:
-            with transaction.atomic():
-                identity_keys_refresh(petitioners=batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        with transaction.atomic():
-            identity_keys_refresh(petitioners=batch)
-        count += len(batch)
-    for start in range(0, count, 500):
-        chunk = list(queryset.order_by("pk")[start:start + 500])
-        with transaction.atomic():
-            identity_links_detect(petitioners=chunk)
-    return count
+# --- backfill after a bulk load --------------------------------------------------------------------------
 
+# A phone or address shared by more people than this (a law firm, a village committee) is no evidence.
+MAX_SHARED = 20
+
+
+def identity_backfill(*, chunk_size: int = 2000) -> int:
+    """Identity keys and links for every stored petitioner, in bulk (after an import, a seed or an upgrade)."""
+    count, last = 0, 0
+    while True:
+        chunk = list(Petitioner.objects.filter(pk__gt=last).order_by("pk")
+                     .only("pk", "kind", "name", "id_number", "address")[:chunk_size])
+        if not chunk:
+            break
+        last = chunk[-1].pk
+        keys = []
+        for petitioner in chunk:
+            if petitioner.kind != Petitioner.Kind.PERSON:
+                continue
+            for kind, value in ((IdentityKey.Kind.NAME_ADDRESS,
+                                 identity.name_address_key(petitioner.name, petitioner.address)),
+                                (IdentityKey.Kind.NAME_BIRTH_DATE,
+                                 identity.name_birth_key(petitioner.name, petitioner.id_number))):
+                if value:
+                    keys.append(IdentityKey(petitioner_id=petitioner.pk, kind=kind, value=value))
+        with transaction.atomic():
+            IdentityKey.objects.filter(petitioner_id__in=[p.pk for p in chunk]).delete()
+            IdentityKey.objects.bulk_create(keys, batch_size=1000)
+        count += len(chunk)
+    links = []
+    shared = (
+        (IdentityLink.Method.ID_NUMBER, "证件号码的索引相同", Petitioner.objects.exclude(id_number_index=""),
+         "id_number_index", "pk"),
+        (IdentityLink.Method.PHONE, "联系电话相同", Petitioner.objects.exclude(phone_index=""), "phone_index", "pk"),
+        (IdentityLink.Method.NAME_ADDRESS, "姓名相同且住址相同（无证件号码可比）",
+         IdentityKey.objects.filter(kind=IdentityKey.Kind.NAME_ADDRESS), "value", "petitioner_id"),
+        (IdentityLink.Method.NAME_BIRTH_DATE, "姓名相同且出生日期相同（证件号码不同）",
+         IdentityKey.objects.filter(kind=IdentityKey.Kind.NAME_BIRTH_DATE), "value", "petitioner_id"),
+    )
+    for method, reason, queryset, column, id_column in shared:
+        values = list(queryset.values(column).annotate(n=Count(id_column)).filter(n__gt=1, n__lte=MAX_SHARED)
+                      .values_list(column, flat=True))
+        for start in range(0, len(values), 500):
+            members: dict[str, list[int]] = defaultdict(list)
+            for value, pk in queryset.filter(**{f"{column}__in": values[start:start + 500]}).values_list(
+                    column, id_column):
+                members[value].append(pk)
+            for ids in members.values():
+                ids.sort()
+                links += [IdentityLink(petitioner_a_id=a, petitioner_b_id=b, method=method, reason=reason,
+                                       confidence=identity.CONFIDENCE[method])
+                          for i, a in enumerate(ids) for b in ids[i + 1:] if a != b]
+    with transaction.atomic():
+        # Existing rows (dismissed ones included) are kept as they are.
+        IdentityLink.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+    return count

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from xinfang.demo.derived import derived_data_rebuild
 from xinfang.demo.district import DemoAccount, district_build
 from xinfang.demo.generator import generate_petitions
 from xinfang.demo.procedure import progress_petitions
@@ -88,6 +89,7 @@ class Command(BaseCommand):
             counts = progress_petitions(district=district, seed=options["seed"])
             self.stdout.write(f"    {sum(counts.values()):,} actions: "
                               + ", ".join(f"{action} {count:,}" for action, count in counts.most_common(6)))
+            derived_data_rebuild(petitions=result.petitions, write=self.stdout.write)
             database_analyze()  # planner statistics for the fresh data (see `xinfang optimize`)
         self.stdout.write("4/4 收集静态文件 Collecting static files …")
         call_command("collectstatic", interactive=False, verbosity=0)
