@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from xinfang.audit.models import AuditEvent
 from xinfang.exchange.export import export_queryset, petition_records, write_csv, write_xlsx
-from xinfang.exchange.importer import IMPORTED_EVENT, ImportFileError, import_file, import_records
+from xinfang.exchange.importer import IMPORTED_EVENT, ImportFileError, count_rows, import_file, import_records
 from xinfang.exchange.models import ImportedRecord
 from xinfang.orgs.models import Org
 from xinfang.petitions.models import Category, HotTopic, Petition
@@ -193,3 +193,22 @@ def test_three_bad_rows_among_ten_thousand_are_reported_exactly_and_nothing_is_i
     assert (Petition.objects.count(), ImportedRecord.objects.count()) == before
     event = AuditEvent.objects.get(action="exchange.import")
     assert (event.data["failed"], event.data["rolled_back"]) == (3, True)
+
+
+def test_rows_are_counted_for_the_progress_bar_in_every_form(delivered, tmp_path):
+    records = [exported(), {**exported(), "external_id": "OLD-2"}]
+    write_xlsx(records=records, out=str(tmp_path / "full.xlsx"), full=True)
+    with open(tmp_path / "rows.csv", "w", encoding="utf-8", newline="") as out:
+        write_csv(records=records, out=out)
+    write_jsonl(tmp_path / "rows.jsonl", [{"type": "meta"}, *records])
+    references = Org.objects.count() + Category.objects.count() + HotTopic.objects.count()
+    assert count_rows(path=tmp_path / "full.xlsx") == 2 + references  # the reference sheets are read too
+    assert count_rows(path=tmp_path / "rows.csv") == 2
+    assert count_rows(path=tmp_path / "rows.jsonl") == 3
+
+
+def test_a_reference_sheet_row_without_its_keys_is_reported_with_the_sheet(importer):
+    report = import_records(records=[{"type": "org", "code": "500199/新机构", "name": "新机构", "_row": 4}],
+                            actor=importer)
+    assert [(error.row, error.column) for error in report.errors] == [(4, "机构")]
+    assert "kind" in report.errors[0].message

@@ -359,13 +359,28 @@ def count_rows(*, path: Path) -> int | None:
             workbook = load_workbook(path, read_only=True)
             try:
                 titles = [workbook.worksheets[0].title, *(t for t, _ in REFERENCE_SHEETS if t in workbook.sheetnames)]
-                counts = [workbook[title].max_row for title in titles]
+                counts = [workbook[title].max_row or _xml_rows(workbook[title]) for title in titles]
             finally:
                 workbook.close()
-            return None if None in counts else sum(max(count - 1, 0) for count in counts)
+            return sum(max(count - 1, 0) for count in counts)
     except (OSError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile, InvalidFileException, KeyError):
         return None  # the import itself reports an unreadable file
     return None
+
+
+def _xml_rows(sheet: Any) -> int:
+    """Rows of a sheet without a stored dimension (openpyxl's write-only files): count its <row> tags.
+
+    Scanning the compressed XML is far cheaper than parsing every cell twice.
+    """
+    count, tail = 0, b""
+    with sheet._get_source() as stream:  # the sheet's XML inside the archive
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            block = tail + chunk
+            count += block.count(b"<row ") + block.count(b"<row>")
+            tail = block[-5:]
+            count -= tail.count(b"<row ") + tail.count(b"<row>")  # counted again with the next chunk
+    return count + tail.count(b"<row ") + tail.count(b"<row>")
 
 
 def file_sha256(*, path: Path) -> str:
@@ -413,6 +428,11 @@ class _Importer:
     # reference records (--full): create what is missing, parents first (the export's order)
     def reference(self, record: dict[str, Any]) -> None:
         kind, code = record["type"], record.get("code")
+        sheet = {"org": "机构", "category": "问题分类", "hot_topic": "热点领域"}[kind]
+        needed = ("code", "name", "kind", "level") if kind == "org" else ("code", "name")
+        missing = [key for key in needed if record.get(key) in (None, "")]
+        if missing:
+            raise _RowFailure(sheet, f"缺少字段：{'、'.join(missing)}")
         if kind == "org" and code not in self.orgs:
             parent = self.orgs.get(record["parent"]) if record.get("parent") else None
             if record.get("parent") and parent is None:
