@@ -31,6 +31,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--year", type=int, default=date.today().year - 1, help="the year measured")
     parser.add_argument("--seed", type=int, default=20251024)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each side (median reported)")
+    parser.add_argument("--pages", action="store_true",
+                        help="also time the dashboard, a drill-down page and the Excel tables as the district clerk")
     return parser.parse_args()
 
 
@@ -261,11 +263,41 @@ def main() -> int:
     for key in ("registered", "person_times", "timely_acceptance_rate", "on_time_completion_rate",
                 "satisfaction_rate", "overdue"):
         print(f"  {key}: {figures[key].display} ({figures[key].numerator}/{figures[key].denominator})")
+    if args.pages:
+        time_pages(args, district)
     if mismatches:
         print("MISMATCH between the module and the hand-written SQL:\n  " + "\n  ".join(mismatches), file=sys.stderr)
         return 1
     print("figures agree with the hand-written SQL")
     return 0
+
+
+def time_pages(args: argparse.Namespace, district) -> None:
+    """Requests as the demo clerk (scope: the whole district), through django.test.Client: median of --repeat."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages render as in production
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(district.users["clerk"])
+    period = f"start={args.year}-01-01&end={args.year}-12-31"
+    for name, url in (("dashboard (year)", f"/stats/?{period}"),
+                      ("dashboard (one month)", f"/stats/?start={args.year}-06-01&end={args.year}-06-30"),
+                      ("drill-down, 按期办结率 denominator, page 1",
+                       f"/stats/indicators/on_time_completion_rate/?{period}&part=denominator"),
+                      ("Excel statistical tables (year)", f"/stats/tables.xlsx?{period}")):
+        timings = []
+        for _ in range(args.repeat):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                if response.streaming:
+                    b"".join(response.streaming_content)
+                timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+        print(f"{name}: median {statistics.median(timings) * 1000:,.0f} ms, {len(captured.captured_queries)} queries")
 
 
 if __name__ == "__main__":

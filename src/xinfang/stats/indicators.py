@@ -86,12 +86,10 @@ def _received(q: StatsQuery) -> Q:
 
 
 def _clock_rows(q: StatsQuery) -> Q:
-    # Every clock condition below is inside one of these date ranges; the OR keeps the scan to the
-    # clocks that can matter for the period (plus the running ones, for the overdue state).
-    return Q(voided=False) & (
-        Q(stopped_on__range=(q.start, q.end)) | Q(statutory_due__range=(q.start, q.end))
-        | Q(started_on__range=(q.start, q.end)) | Q(stopped_on__isnull=True) | Q(stopped_on__gt=q.as_of)
-    )
+    # Every clock condition below needs a clock alive during the period: started by its end, and not
+    # stopped before its start (done in the period, running, or stopped later). Saying so once narrows the
+    # scan to those clocks, through the (stopped_on, statutory_due) index.
+    return Q(voided=False, started_on__lte=q.end) & (Q(stopped_on__isnull=True) | Q(stopped_on__gte=q.start))
 
 
 def _evaluation_rows(q: StatsQuery) -> Q:

@@ -64,7 +64,9 @@ def _link(name: str, filters: StatsFilters, **extra: str) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters, problems = _filters(request)
     filters, q = _query(request, filters, problems)
-    comparisons = compute_with_comparisons(q)
+    # Only what the page shows: the cards and the channel mix (three evaluations: now, last year, previous).
+    shown = [INDICATORS_BY_KEY[key] for key in CARD_KEYS] + [INDICATORS_BY_KEY[f"channel_{c}"] for c in Channel.values]
+    comparisons = compute_with_comparisons(q, shown)
     cards = []
     for key in CARD_KEYS:
         indicator = INDICATORS_BY_KEY[key]
