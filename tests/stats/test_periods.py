@@ -64,6 +64,9 @@ def test_presets_around_a_day():
     assert period_preset(preset="this_quarter", today=today) == (date(2025, 1, 1), date(2025, 3, 31))
     assert period_preset(preset="last_quarter", today=today) == (date(2024, 10, 1), date(2024, 12, 31))
     assert period_parse(start=None, end=None, today=today) == (date(2025, 1, 1), date(2025, 12, 31))
+    # the form sends the dates it shows along with the chosen preset: the preset wins
+    assert period_parse(start="2020-01-01", end="2020-12-31", preset="this_month", today=today) == (
+        date(2025, 2, 1), date(2025, 2, 28))
 
 
 def test_half_a_range_is_refused():

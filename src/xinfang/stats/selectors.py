@@ -65,12 +65,17 @@ def _parse_date(value: str | date | None, *, field: str, label: str) -> date | N
 
 def period_parse(*, start: str | date | None, end: str | date | None, preset: str = "",
                  today: date | None = None) -> tuple[date, date]:
-    """A checked, inclusive period: explicit dates win over a preset; the default is this year to date."""
+    """A checked, inclusive period: a named preset, else the two dates; the default is this year.
+
+    The preset wins because the dashboard's form always sends the dates it shows; choosing 本月 there means 本月.
+    """
     today = today or timezone.localdate()
+    if preset:
+        return period_preset(preset=preset, today=today)
     start_day = _parse_date(start, field="start", label="开始日期")
     end_day = _parse_date(end, field="end", label="结束日期")
     if start_day is None and end_day is None:
-        return period_preset(preset=preset or "this_year", today=today)
+        return period_preset(preset="this_year", today=today)
     if start_day is None or end_day is None:
         raise ValidationError({"start" if start_day is None else "end": ["请同时填写开始日期和结束日期"]})
     if end_day < start_day:
