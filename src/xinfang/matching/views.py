@@ -133,7 +133,8 @@ def _section_context(request: HttpRequest, petition: Petition) -> dict:
     return {
         "petition": petition, "chain": chain, "visible_ids": visible_ids, "finality": finality,
         "is_repeat": petition.first_petition_id is not None,
-        "skip_mark": SkipLevelMark.objects.filter(petition=petition).first(),
+        # An import brings its own 越级 value; the stored reason is shown only when it agrees with the column.
+        "skip_mark": SkipLevelMark.objects.filter(petition=petition, is_skip_level=petition.is_skip_level).first(),
         "candidates": candidates, "notes": notes,
         "can_link": can_link, "can_unlink": _can(user, CORRECT_ROLES + LINK_ROLES),
         "can_split": _can(user, CORRECT_ROLES) and len(chain) > 1,
