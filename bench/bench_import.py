@@ -6,9 +6,10 @@
    and carry them through the procedure (demo.procedure, every step through petition_act), then generate
    the rest as plain registered petitions. Carrying all N through the procedure is not done: it costs about
    6 ms an action, 5-7 actions a petition, i.e. about an hour for 100,000 on SQLite.
-2. Export them all with exchange.export (jsonl, unmasked) to a file.
-3. Import the file into a SECOND fresh database (migrated, the same district built so org codes resolve) as
-   the district's superuser `admin`, with exchange.importer.import_file in all_or_nothing mode. This phase
+2. Export them all with exchange.export (jsonl, unmasked, --full: the org tree and code lists lead the file).
+3. Import the file into a SECOND, EMPTY database (migrated, a superuser without an org, as after
+   `xinfang createsuperuser`) with exchange.importer.import_file in all_or_nothing mode: the round trip of
+   docs/IMPORT.md (orgs from the file, each petition registered for its office under its own number). This phase
    runs in a child process (settings read DATABASE_URL once, and the child's peak RSS is the import's own):
    wall time, rows/s, peak RSS (getrusage ru_maxrss) and, with --tracemalloc, Python's traced peak (slower).
 
@@ -52,19 +53,21 @@ def max_rss_mib() -> float:
 
 
 def import_phase(args: argparse.Namespace, workdir: Path) -> int:
-    """The child: a fresh database, the same district, then the timed import. Prints one JSON line."""
+    """The child: an empty database and a superuser without an org, then the timed import. Prints one JSON line."""
     setup_django(workdir / "target.sqlite3")
     import tracemalloc
 
     from django.core.management import call_command
 
-    from xinfang.demo.district import district_build
+    from django.db.models import F
+
     from xinfang.exchange.importer import import_file
+    from xinfang.exchange.models import ImportedRecord
+    from xinfang.orgs.models import User
     from xinfang.petitions.models import Petition, PetitionEvent
 
     call_command("migrate", interactive=False, verbosity=0)
-    district = district_build()
-    admin = district.users["admin"]
+    admin = User.objects.create_superuser(username="bench-admin", password=None)
     rss_before = max_rss_mib()
     started = time.perf_counter()
 
@@ -85,6 +88,7 @@ def import_phase(args: argparse.Namespace, workdir: Path) -> int:
         "seconds": elapsed, "rss_before_mib": rss_before, "rss_peak_mib": max_rss_mib(),
         "traced_peak_mib": traced_peak, "petitions": Petition.objects.count(),
         "events": PetitionEvent.objects.count(),
+        "numbers_kept": ImportedRecord.objects.filter(external_id=F("petition__number")).count(),
         "db_mib": (workdir / "target.sqlite3").stat().st_size / 2**20,
     }
     print("RESULT " + json.dumps(result))
@@ -139,13 +143,13 @@ def main() -> int:
     export_file = workdir / "petitions.jsonl"
     with open(export_file, "w", encoding="utf-8") as out:
         records = petition_records(queryset=export_queryset(user=None, filters=PetitionFilters()), unmask=True)
-        write_jsonl(records=records, out=out)
-    timings.append(("export (jsonl, unmasked)", time.perf_counter() - started))
+        write_jsonl(records=records, out=out, full=True)
+    timings.append(("export (jsonl, unmasked, --full)", time.perf_counter() - started))
     print(f"exported {total:,} petitions ({not_registered:,} past registration, "
           f"{PetitionEvent.objects.count():,} events) to {export_file} "
           f"({export_file.stat().st_size / 2**20:,.1f} MiB)", flush=True)
 
-    print("importing into a second fresh database (child process) …", flush=True)
+    print("importing into a second, empty database (child process) …", flush=True)
     started = time.perf_counter()
     command = [sys.executable, __file__, "--phase", "import", "--dir", str(workdir), "--file", str(export_file)]
     if args.tracemalloc:
@@ -157,7 +161,7 @@ def main() -> int:
         print(f"import phase failed (exit {child.returncode})", file=sys.stderr)
         return 1
     result = json.loads(lines[-1][len("RESULT "):])
-    timings.append(("import child (migrate + district + import)", time.perf_counter() - started))
+    timings.append(("import child (migrate + superuser + import)", time.perf_counter() - started))
     if result["failed"] or result["rolled_back"]:
         print(f"import reported errors: {result['errors']}", file=sys.stderr)
 
@@ -174,10 +178,11 @@ def main() -> int:
         ("rows in file", f"{total:,}"),
         ("of which with a history", f"{not_registered:,}"),
         ("created / skipped / failed", f"{result['created']:,} / {result['skipped']:,} / {result['failed']:,}"),
+        ("petition numbers kept", f"{result['numbers_kept']:,}"),
         ("wall time (import_file)", f"{seconds:,.1f} s"),
         ("rows/s", f"{total / seconds:,.0f}"),
         ("ms per row", f"{seconds * 1000 / total:,.2f}"),
-        ("peak RSS before import (migrate + district)", f"{result['rss_before_mib']:,.0f} MiB"),
+        ("peak RSS before import (migrate + superuser)", f"{result['rss_before_mib']:,.0f} MiB"),
         ("peak RSS of the import process", f"{result['rss_peak_mib']:,.0f} MiB"),
         ("tracemalloc peak", "not measured (--tracemalloc)" if result["traced_peak_mib"] is None
          else f"{result['traced_peak_mib']:,.0f} MiB"),

@@ -108,6 +108,8 @@ def test_uploading_a_valid_jsonl_creates_the_petition(client, admin, accepted):
     assert "已写入：新建 1 件" in page
     imported = ImportedRecord.objects.get(source_system="old-system", external_id=accepted.number).petition
     assert imported.registering_org == accepted.registering_org and imported.status == accepted.status
+    case = client.get(f"/petitions/{imported.pk}/").content.decode()  # the 导入 event in the case history
+    assert f"系统管理员import-admin代{accepted.registering_org.name}从“old-system”导入" in case
     audit = AuditEvent.objects.get(action="exchange.import")
     assert audit.data["channel"] == "web" and audit.data["file"] == "cases.jsonl"
 
