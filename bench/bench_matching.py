@@ -81,7 +81,10 @@ def main() -> int:
     ui.force_login(clerk)
 
     # Drafts: recent petitions with a petitioner, as if typed again.
-    samples = list(Petition.objects.filter(parties__isnull=False).order_by("-id")[: args.repeat])
+    # Spread over the generated data (not the petitions this script registers below).
+    step = max(total // (args.repeat + 1), 1)
+    samples = [p for p in (Petition.objects.filter(pk__lte=pk, parties__isnull=False).order_by("-id").first()
+                           for pk in range(step, step * (args.repeat + 1), step)) if p is not None]
 
     def timed(name: str, call) -> None:
         call(0)
@@ -125,7 +128,8 @@ def main() -> int:
             petition, _ = petition_register(actor=clerk, data=PetitionInput(
                 channel="letter", received_at=timezone.now() - timedelta(minutes=5), summary="反映拖欠工资",
                 content=samples[i % len(samples)].content, category_id=category.pk, petition_type="grievance",
-                locality_id=township.pk, petitioners=[PetitionerInput(name="测试人", phone="13800000000")]))
+                locality_id=township.pk,
+                petitioners=[PetitionerInput(name="测试人", phone=f"138{len(registered) + i:08d}")]))
             registered.append(petition.pk)
 
     timed("registration incl. similarity + matching receivers", register)

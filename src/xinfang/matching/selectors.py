@@ -297,8 +297,10 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
         visible = visible.exclude(pk=draft.exclude_petition_id)
     person_of_petition: dict[int, IdentityMatch] = {}
     if matches:
-        parties = (PetitionParty.objects.filter(petitioner_id__in=list(matches), petition__in=visible)
-                   .order_by("-petition__received_at").values_list("petition_id", "petitioner_id")[:300])
+        # Newest first by id (ids follow registration), on the party's petitioner index alone: joining the
+        # scope here made SQLite walk the petitions by date. The scope applies to the candidate rows below.
+        parties = (PetitionParty.objects.filter(petitioner_id__in=list(matches))
+                   .order_by("-petition_id").values_list("petition_id", "petitioner_id")[:300])
         for petition_id, petitioner_id in parties:
             match = matches[petitioner_id]
             current = person_of_petition.get(petition_id)
