@@ -16,7 +16,7 @@ SHINGLE_SIZE = 3  # characters per shingle; measured against 2 in docs/SIMILARIT
 # letter costs what a 1,000-shingle one does.
 MAX_SHINGLES = 1_000
 NUM_BANDS = 32
-ROWS_PER_BAND = 4
+ROWS_PER_BAND = 2
 NUM_PERM = NUM_BANDS * ROWS_PER_BAND
 SEED = 0x5EED_2026_11_22
 
@@ -42,20 +42,36 @@ def _seeds(count: int, salt: int) -> np.ndarray:
     return mix64(np.arange(count, dtype=np.uint64) + np.uint64((SEED ^ salt) & 0xFFFF_FFFF_FFFF_FFFF))
 
 
-# One seed per permutation of the MinHash, and one per band so equal rows in different bands differ.
-_PERM_SEEDS = _seeds(NUM_PERM, 1)[:, None]
+# The MinHash's permutations are multiply-shift hashes ((a·x + b) mod 2**64) >> 32 with odd a: the
+# shingle hashes are well mixed already, and this is three cheap numpy operations per element instead
+# of a full mix. One seed per band as well, so equal rows in different bands give different keys.
+_PERM_A = (_seeds(NUM_PERM, 1) | np.uint64(1))[:, None]
+_PERM_B = _seeds(NUM_PERM, 3)[:, None]
 _BAND_SEEDS = _seeds(NUM_BANDS, 2)[None, :]
+
+
+def configure(*, shingle_size: int, bands: int, rows: int) -> None:
+    """Other parameters for this process (the benchmark compares them); an index built with one set
+    of parameters must be looked up with the same set."""
+    global SHINGLE_SIZE, NUM_BANDS, ROWS_PER_BAND, NUM_PERM, _PERM_A, _PERM_B, _BAND_SEEDS
+    if not 1 <= shingle_size <= 3:
+        raise ValueError("shingle_size must be 1, 2 or 3 (three 21-bit code points fill 63 bits)")
+    SHINGLE_SIZE, NUM_BANDS, ROWS_PER_BAND, NUM_PERM = shingle_size, bands, rows, bands * rows
+    _PERM_A = (_seeds(NUM_PERM, 1) | np.uint64(1))[:, None]
+    _PERM_B = _seeds(NUM_PERM, 3)[:, None]
+    _BAND_SEEDS = _seeds(NUM_BANDS, 2)[None, :]
 
 EMPTY = np.empty(0, dtype=np.uint32)
 
 
-def shingle_hashes(normalized: str, *, size: int = SHINGLE_SIZE, limit: int = MAX_SHINGLES) -> np.ndarray:
+def shingle_hashes(normalized: str, *, size: int | None = None, limit: int = MAX_SHINGLES) -> np.ndarray:
     """The sorted, distinct 32-bit hashes of the text's character n-grams (at most `limit`, the smallest).
 
     A text shorter than `size` characters is one shingle, itself; an empty text has none.
     """
     if not normalized:
         return EMPTY
+    size = size or SHINGLE_SIZE
     codes = np.frombuffer(normalized.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     if len(codes) < size:
         size = len(codes)
@@ -78,10 +94,11 @@ def signatures(shingle_sets: Sequence[np.ndarray]) -> np.ndarray:
             total += len(shingle_sets[stop])
             stop += 1
         chunk = shingle_sets[start:stop]
-        values = np.concatenate(chunk).astype(np.uint64)[None, :] ^ _PERM_SEEDS  # (K, n)
-        hashed = (mix64(values) >> _S32).astype(np.uint32)
+        values = _PERM_A * np.concatenate(chunk).astype(np.uint64)[None, :]  # (K, n), wraps modulo 2**64
+        values += _PERM_B
+        values >>= _S32
         offsets = np.cumsum([0] + [len(s) for s in chunk[:-1]])
-        out[start:stop] = np.minimum.reduceat(hashed, offsets, axis=1).T
+        out[start:stop] = np.minimum.reduceat(values, offsets, axis=1).T
         start = stop
     return out
 
@@ -100,6 +117,28 @@ def jaccard(query: np.ndarray, others: Sequence[np.ndarray]) -> np.ndarray:
     if not len(others):
         return np.empty(0)
     lengths = np.fromiter((len(o) for o in others), dtype=np.int64, count=len(others))
-    hits = np.isin(np.concatenate(others), query, assume_unique=True).astype(np.int64)
+    hits = np.isin(np.concatenate(others), query).astype(np.int64)  # not assume_unique: sets overlap
     inter = np.add.reduceat(hits, np.concatenate(([0], np.cumsum(lengths)[:-1])))
     return inter / (len(query) + lengths - inter)
+
+
+def weighted_jaccard(query: np.ndarray, others: Sequence[np.ndarray]) -> np.ndarray:
+    """Jaccard similarity with each shingle weighted by its rarity among the texts compared (all non-empty).
+
+    Weight = log(1 + n / df), df counting the query and the n - 1 others that hold the shingle: what
+    all these look-alike texts share (a template, a village's name) weighs little, what only the query
+    and one other share weighs most. Identical texts still score 1, disjoint ones 0.
+    """
+    if not len(others):
+        return np.empty(0)
+    lengths = np.fromiter((len(o) for o in others), dtype=np.int64, count=len(others))
+    flat = np.concatenate(others)
+    universe, df = np.unique(np.concatenate((flat, query)), return_counts=True)
+    weight = np.log1p((len(others) + 1) / df)
+    flat_w = weight[np.searchsorted(universe, flat)]
+    query_w = weight[np.searchsorted(universe, query)]
+    hits = np.isin(flat, query)
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    inter = np.add.reduceat(np.where(hits, flat_w, 0.0), offsets)
+    total = np.add.reduceat(flat_w, offsets)
+    return inter / (query_w.sum() + total - inter)

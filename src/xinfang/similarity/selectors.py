@@ -24,6 +24,7 @@ __all__ = ["SimilarMatch", "IndexStats", "similar_petitions", "similarity_betwee
 BUCKET_LIMIT = 100
 # Candidates (most shared bands first) whose exact similarity is computed.
 RERANK_LIMIT = 200
+SCORING = "idf"
 
 
 @dataclass(frozen=True)
@@ -39,20 +40,38 @@ def _query_shingles(text: str) -> np.ndarray | None:
     return minhash.shingle_hashes(normalized)
 
 
-def _bucket_members(keys: list[int]) -> list[int]:
-    """Petition ids in the buckets of these keys (newest BUCKET_LIMIT of each), one id per shared band."""
+def _candidates(keys: list[int], exclude_id: int | None) -> list[int]:
+    """Petitions sharing band buckets with the query, best first, at most RERANK_LIMIT.
+
+    One query reads the newest BUCKET_LIMIT members of each bucket. A petition scores 1/size for
+    each bucket it shares: a small bucket (rare content in common) says more than a crowded one
+    (boilerplate in common), so true repeats come first even among thousands of look-alikes.
+    """
     table = connection.ops.quote_name(BandKey._meta.db_table)
-    part = (f'SELECT petition_id FROM (SELECT petition_id FROM {table} WHERE "key" = %s '
+    part = (f'SELECT "key", petition_id FROM (SELECT "key", petition_id FROM {table} WHERE "key" = %s '
             f"ORDER BY petition_id DESC LIMIT {BUCKET_LIMIT:d}) AS b{{n}}")
     sql = " UNION ALL ".join(part.format(n=n) for n in range(len(keys)))
     with connection.cursor() as cursor:
         cursor.execute(sql, keys)
-        return [row[0] for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    sizes = Counter(key for key, _ in rows)
+    weight: dict[int, float] = {}
+    for key, petition_id in rows:
+        weight[petition_id] = weight.get(petition_id, 0.0) + 1.0 / sizes[key]
+    weight.pop(exclude_id, None)
+    return sorted(weight, key=lambda pid: (-weight[pid], -pid))[:RERANK_LIMIT]
 
 
 def _stored(petition_ids: list[int]) -> dict[int, np.ndarray]:
     rows = PetitionShingles.objects.filter(petition_id__in=petition_ids).values_list("petition_id", "hashes")
     return {petition_id: np.frombuffer(bytes(hashes), dtype="<u4") for petition_id, hashes in rows}
+
+
+def score_candidates(query: np.ndarray, candidates: list[np.ndarray]) -> np.ndarray:
+    """The similarity of the query to each candidate (SCORING: see the module's docstring)."""
+    if SCORING == "jaccard":
+        return minhash.jaccard(query, candidates)
+    return minhash.weighted_jaccard(query, candidates)
 
 
 def similar_petitions(*, text: str, limit: int = 20, exclude_id: int | None = None,
@@ -62,13 +81,10 @@ def similar_petitions(*, text: str, limit: int = 20, exclude_id: int | None = No
     if query is None or limit <= 0:
         return []
     keys = minhash.band_keys(minhash.signatures([query]))[0].tolist()
-    shared = Counter(_bucket_members(keys))
-    shared.pop(exclude_id, None)
-    # Most shared bands first, then the newest: bands shared estimate similarity, cheaply.
-    candidates = sorted(shared, key=lambda pid: (-shared[pid], -pid))[:RERANK_LIMIT]
+    candidates = _candidates(keys, exclude_id)
     stored = _stored(candidates)
     ids = [pid for pid in candidates if pid in stored]  # a band row may outlive a deleted petition
-    scores = minhash.jaccard(query, [stored[pid] for pid in ids])
+    scores = score_candidates(query, [stored[pid] for pid in ids])
     matches = [SimilarMatch(petition_id=pid, similarity=round(float(score), 4))
                for pid, score in zip(ids, scores, strict=True) if score >= min_similarity]
     matches.sort(key=lambda m: (-m.similarity, -m.petition_id))

@@ -61,8 +61,10 @@ def _write(batch: list[tuple[int, str]], *, replace: bool) -> int:
             _remove([int(petition_id) for petition_id, _ in batch])
         if not ids:
             return 0
-        keys = minhash.band_keys(minhash.signatures(sets))
-        band_rows = sorted(zip(keys.ravel().tolist(), np.repeat(ids, minhash.NUM_BANDS).tolist(), strict=True))
+        keys = minhash.band_keys(minhash.signatures(sets)).ravel()
+        owners = np.repeat(np.array(ids, dtype=np.int64), minhash.NUM_BANDS)
+        order = np.argsort(keys, kind="stable")  # in key order: fewer B-tree pages touched per batch
+        band_rows = list(zip(keys[order].tolist(), owners[order].tolist(), strict=True))
         with connection.cursor() as cursor:
             # Raw executemany: a million petitions make 32 million band rows, too many for model instances.
             cursor.executemany(f"INSERT INTO {_table(PetitionShingles)} (petition_id, hashes) VALUES (%s, %s)",
