@@ -104,6 +104,8 @@ def test_cluster_pages(client, district, category, fake_index):
     assert cluster.title in client.get("/matching/clusters/").content.decode()
     body = client.get(f"/matching/clusters/{cluster.pk}/").content.decode()
     assert "3人（不同信访人）" in body and "2026-03" in body and "echarts.min.js" in body
+    member = cluster.members.first().petition_id
+    assert f"/matching/clusters/{cluster.pk}/" in client.get(f"/matching/petitions/{member}/").content.decode()
     client.force_login(district.township_b_user)
     assert client.get(f"/matching/clusters/{cluster.pk}/").status_code == 404
 
@@ -152,3 +154,35 @@ def test_api_link_to_an_unknown_petition_is_404(client, district, earlier, auth)
     response = client.post(f"/api/v1/matching/petitions/{earlier.pk}/link", {"first_petition": 999999, "reason": "x"},
                            content_type="application/json", **auth)
     assert response.status_code == 404
+
+
+def test_merge_and_unmerge_through_the_case_page(client, district, category, actors, fake_index):
+    from xinfang.matching.models import IdentityLink, PetitionerMerge
+
+    a = register(district, category, person=PetitionerInput(name="李四", id_number=ID_LI, phone="13900001111"))
+    b = register(district, category, person=PetitionerInput(name="李肆", phone="13900001111"))
+    link = IdentityLink.objects.get()
+    client.force_login(actors.reviewer)
+    body = client.get(f"/matching/petitions/{b.pk}/").content.decode()
+    assert "同一联系电话" in body and "合并为同一人" in body
+    source = b.parties.get().petitioner_id
+    target = a.parties.get().petitioner_id
+    assert {link.petitioner_a_id, link.petitioner_b_id} == {source, target}
+    body = client.post(f"/matching/petitions/{b.pk}/merge/", {"source": source, "target": target, "reason": "同一人"},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "已合并信访人记录" in body
+    merge = PetitionerMerge.objects.get()
+    body = client.post(f"/matching/petitions/{b.pk}/merges/{merge.pk}/unmerge/", {"reason": "两人"},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "已撤销合并" in body
+    assert b.parties.get().petitioner_id == source
+
+
+def test_a_clerk_cannot_merge(client, district, category, fake_index):
+    a = register(district, category, person=PetitionerInput(name="李四", id_number=ID_LI, phone="13900001111"))
+    b = register(district, category, person=PetitionerInput(name="李肆", phone="13900001111"))
+    client.force_login(district.clerk)
+    body = client.post(f"/matching/petitions/{b.pk}/merge/", {"source": b.parties.get().petitioner_id,
+                                                               "target": a.parties.get().petitioner_id,
+                                                               "reason": "同一人"}, HTTP_HX_REQUEST="true")
+    assert "未能合并" in body.content.decode() and "信访部门审核员" in body.content.decode()

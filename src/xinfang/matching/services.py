@@ -405,6 +405,8 @@ def repeat_intent_set(*, actor: User, idempotency_key: str, first_petition_id: i
     key = (idempotency_key or "").strip()[:64]
     if not key:
         raise ValidationError({"idempotency_key": ["缺少登记表单标识，请刷新页面"]})
+    # Forms abandoned without saving leave their intent behind; a week later it can only mislead.
+    RepeatIntent.objects.filter(user=actor, created_at__lt=timezone.now() - timedelta(days=7)).delete()
     if first_petition_id is None:
         RepeatIntent.objects.filter(user=actor, idempotency_key=key).delete()
         return None

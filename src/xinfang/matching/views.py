@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.matching.forms import IntentForm, LinkForm, MergeForm, ReasonForm, SplitForm
-from xinfang.matching.models import PetitionerMerge, RepeatIntent, SkipLevelMark
+from xinfang.matching.models import MassCluster, PetitionerMerge, RepeatIntent, SkipLevelMark
 from xinfang.matching.selectors import (
     Draft,
     DraftPerson,
@@ -141,6 +141,7 @@ def _section_context(request: HttpRequest, petition: Petition) -> dict:
         "links": list(identity_links_of(petitioner_ids=petitioner_ids)[:10]) if petitioner_ids else [],
         "merges": list(merges_of(petitioner_ids=petitioner_ids).filter(unmerged_at__isnull=True)[:10]),
         "can_merge": can_merge, "own_petitioners": set(petitioner_ids),
+        "cluster": MassCluster.objects.filter(members__petition=petition).first(),
     }
 
 
