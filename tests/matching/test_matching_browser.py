@@ -79,3 +79,38 @@ def test_clerk_sees_the_earlier_petition_as_a_candidate_confirms_and_the_case_sh
     repeat = Petition.objects.exclude(pk=earlier.pk).get()
     assert repeat.first_petition_id == earlier.pk
     assert repeat.events.filter(kind="repeat_link").exists()
+
+
+@pytest.mark.browser
+def test_mass_matter_page_shows_counts_and_a_monthly_chart(live_server, district, wages_category):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from tests.conftest import ID_LI, ID_WANG
+    from xinfang.matching.models import MassCluster
+    from xinfang.petitions.services import PetitionerInput
+
+    estate = "我们是滨江花园小区业主，开发商逾期两年未办理房产证，多次协商无果，请求督促开发商尽快办证。"
+    for month, (name, number) in enumerate([("张小三", ID_ZHANG), ("李四", ID_LI), ("王五", ID_WANG)], start=1):
+        petition_register(data=petition_input(
+            locality=district.township_a, category=wages_category, content=estate, summary="反映开发商逾期不办房产证",
+            received_at=timezone.make_aware(datetime(2026, month, 5, 10)),
+            petitioners=[PetitionerInput(name=name, id_number=number)]), actor=district.clerk)
+    cluster = MassCluster.objects.get()
+    problems: list[str] = []
+    with chromium_page(base_url=live_server.url, failure_name="cluster-failure") as page:
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.goto("/")
+        page.get_by_label("用户名").fill("clerk")
+        page.get_by_label("密码").fill("pw-clerk-123")
+        page.get_by_role("button", name="登录").click()
+        page.goto("/matching/clusters/")
+        page.get_by_role("link", name="反映开发商逾期不办房产证").click()
+        expect(page.get_by_role("heading", name=re.compile("涉众事项"))).to_be_visible()
+        expect(page.locator("dl.facts")).to_contain_text("3人（不同信访人）")
+        expect(page.locator("#cluster-chart canvas")).to_have_count(1)
+        expect(page.locator("table.cluster-months tbody tr")).to_have_count(3)
+        page.screenshot(path=artifact_path("matching-cluster"), full_page=True)
+    assert problems == []
+    assert cluster.petitioner_count == 3
