@@ -184,6 +184,7 @@ def main() -> int:
 
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from xinfang.demo.district import district_build
@@ -231,11 +232,15 @@ def main() -> int:
     def run_module():
         return compute_totals(q)
 
+    hand_seconds: dict[str, float] = {}
+
     def run_hand():
         figures = {}
         for key, sql in queries:
+            started = time.perf_counter()
             figures[key] = tuple(raw.execute(sql, {name: value for name, value in params.items()
                                                    if f":{name}" in sql}).fetchone())
+            hand_seconds[key] = time.perf_counter() - started
         return figures
 
     module_times, hand_times = [], []
@@ -260,6 +265,12 @@ def main() -> int:
     print(f"hand-written SQL, one query per figure: median {by_hand * 1000:,.0f} ms "
           f"{[round(t * 1000) for t in hand_times]}")
     print(f"ratio module / hand-written: {module / by_hand:.2f}× (target ≤ 1.5×)")
+    slowest = sorted(hand_seconds.items(), key=lambda item: -item[1])[:6]
+    print("slowest hand-written queries (last run): "
+          + ", ".join(f"{key} {seconds * 1000:,.0f} ms" for key, seconds in slowest))
+    with CaptureQueriesContext(connection) as captured:
+        compute_totals(q)
+    print("module queries: " + ", ".join(f"{float(query['time']) * 1000:,.0f} ms" for query in captured.captured_queries))
     for key in ("registered", "person_times", "timely_acceptance_rate", "on_time_completion_rate",
                 "satisfaction_rate", "overdue"):
         print(f"  {key}: {figures[key].display} ({figures[key].numerator}/{figures[key].denominator})")
