@@ -13,15 +13,15 @@ from xinfang.orgs.models import User
 class Command(BaseCommand):
     help = (
         "导入信访事项及其办理历史 (import petitions with their history). Every row is registered and its steps "
-        "replayed through the live rules, as --user (a superuser with an org; imports register into that "
-        "user's office). --mode all_or_nothing (default) imports nothing if any row fails; good_rows keeps "
+        "replayed through the live rules by --user (a superuser, acting on behalf of each record's registering "
+        "office and each step's org; audited). File numbers are kept when free. --mode all_or_nothing (default) imports nothing if any row fails; good_rows keeps "
         "the good rows. Rows imported before (same 来源系统 + 外部编号) are skipped. Exit code 1 if any row failed."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="xlsx, csv or jsonl file")
         parser.add_argument("--mode", choices=MODES, default="all_or_nothing")
-        parser.add_argument("--user", required=True, help="the importing superuser (must have an org)")
+        parser.add_argument("--user", required=True, help="the importing superuser (an org is not needed)")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
