@@ -2,9 +2,11 @@
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.web.test_import_page import accepted, admin, exported_record  # noqa: F401 — fixtures
 from xinfang.exchange.jobs import _write_progress
@@ -73,3 +75,13 @@ def test_the_thread_runs_the_job_and_the_page_polls_to_the_report(client, settin
     page = client.get(f"{URL}jobs/{job.pk}/").content.decode()
     assert "已写入：新建 1 件" in page
     assert ImportedRecord.objects.count() == 1 and Petition.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_job_silent_for_fifteen_minutes_is_shown_as_interrupted(client, admin, data_dir):  # noqa: F811
+    job = ImportJob.objects.create(created_by=admin, mode="all_or_nothing", file_name="old.csv", file_sha256="0" * 64,
+                                   status=ImportJob.Status.RUNNING, total_rows=10)
+    client.force_login(admin)
+    assert "可能已中断" not in client.get(f"{URL}jobs/{job.pk}/").content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(minutes=16))
+    assert "可能已中断" in client.get(f"{URL}jobs/{job.pk}/").content.decode()

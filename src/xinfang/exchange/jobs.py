@@ -63,7 +63,7 @@ def import_job_progress(*, job: ImportJob) -> dict[str, Any]:
         except (OSError, ValueError):
             pass
         last = progress.get("at") or (job.started_at or job.created_at).timestamp()
-        progress["stale"] = job.status == ImportJob.Status.RUNNING and (
+        progress["stale"] = (  # queued or running, and silent: its process stopped
             timezone.now().timestamp() - last > STALE_AFTER_SECONDS)
     total = job.total_rows
     progress["total"] = total
