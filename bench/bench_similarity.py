@@ -47,6 +47,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--shingle-size", type=int, default=None, help="compare another shingle size")
     parser.add_argument("--bands", type=int, default=None)
     parser.add_argument("--rows", type=int, default=None)
+    parser.add_argument("--bucket-limit", type=int, default=None, help="newest members read per bucket")
+    parser.add_argument("--rerank-limit", type=int, default=None, help="candidates scored exactly")
     parser.add_argument("--scoring", default=None, help="idf (default) or jaccard")
     return parser.parse_args()
 
@@ -95,6 +97,10 @@ def main() -> int:
                           bands=args.bands or minhash.NUM_BANDS, rows=args.rows or minhash.ROWS_PER_BAND)
     if args.scoring:
         selectors.SCORING = args.scoring
+    if args.bucket_limit:
+        selectors.BUCKET_LIMIT = args.bucket_limit
+    if args.rerank_limit:
+        selectors.RERANK_LIMIT = args.rerank_limit
     print(f"database: {db}")
     print(f"machine: {platform.platform()}, {os.cpu_count()} × {cpu_model()}, Python {platform.python_version()}, "
           f"SQLite {connection.Database.sqlite_version}, numpy {np.__version__}")
@@ -193,18 +199,23 @@ def main() -> int:
     flat = np.frombuffer(b"".join(blobs), dtype="<u4")
     del blobs
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    byte_of, bit_of = (flat >> 3).astype(np.uint32), (flat & 7).astype(np.uint8)
-    bitmap = np.zeros(2**29, dtype=np.uint8)  # one bit per possible 32-bit shingle hash
+    # A table of the low 18 bits of the query's hashes (256 KiB: stays in the CPU cache) finds the
+    # positions that may hold a query shingle in one pass; an exact comparison keeps the true ones.
+    low = flat & np.uint32(0x3FFFF)
+    table = np.zeros(2**18, dtype=bool)
+    owner_of = np.repeat(np.arange(len(ids), dtype=np.int32), lengths)  # text number of each stored shingle
     print(f"brute force: loaded {len(ids):,} texts ({len(flat):,} shingles) in {time.perf_counter() - started:.1f} s",
           flush=True)
     brute_times, brute_answers, plain_answers = [], [], []
     for query in sample:
         started = time.perf_counter()
         q = minhash.shingle_hashes(normalize_text(query.text))
-        np.bitwise_or.at(bitmap, q >> 3, (1 << (q & 7)).astype(np.uint8))
-        hits = (bitmap[byte_of] >> bit_of) & 1
-        inter = np.add.reduceat(hits, offsets, dtype=np.int64)
-        bitmap[q >> 3] = 0
+        q_low = q & np.uint32(0x3FFFF)
+        table[q_low] = True
+        maybe = np.flatnonzero(table[low])
+        table[q_low] = False
+        sure = maybe[np.isin(flat[maybe], q)]
+        inter = np.bincount(owner_of[sure], minlength=len(ids))
         jaccard = inter / (len(q) + lengths - inter)
         # The exact nearest RERANK_LIMIT texts, scored as the index scores its candidates.
         top = np.argpartition(-jaccard, selectors.RERANK_LIMIT)[:selectors.RERANK_LIMIT]

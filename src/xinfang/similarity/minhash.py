@@ -133,12 +133,13 @@ def weighted_jaccard(query: np.ndarray, others: Sequence[np.ndarray]) -> np.ndar
         return np.empty(0)
     lengths = np.fromiter((len(o) for o in others), dtype=np.int64, count=len(others))
     flat = np.concatenate(others)
-    universe, df = np.unique(np.concatenate((flat, query)), return_counts=True)
-    weight = np.log1p((len(others) + 1) / df)
-    flat_w = weight[np.searchsorted(universe, flat)]
-    query_w = weight[np.searchsorted(universe, query)]
-    hits = np.isin(flat, query)
+    universe, inverse, df = np.unique(np.concatenate((flat, query)), return_inverse=True, return_counts=True)
+    weights = np.log1p((len(others) + 1) / df)[inverse]  # per element: others' shingles, then the query's
+    flat_w = weights[: len(flat)]
+    in_query = np.zeros(len(universe), dtype=bool)
+    in_query[inverse[len(flat):]] = True
+    hits = in_query[inverse[: len(flat)]]
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     inter = np.add.reduceat(np.where(hits, flat_w, 0.0), offsets)
     total = np.add.reduceat(flat_w, offsets)
-    return inter / (query_w.sum() + total - inter)
+    return inter / (weights[len(flat):].sum() + total - inter)

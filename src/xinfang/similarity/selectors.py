@@ -1,9 +1,15 @@
 """Reads of the near-duplicate index: petitions whose text is like a given text, and index figures.
 
 Lookup: the query's MinHash band keys fetch, in one SQL query, the newest BUCKET_LIMIT petitions of
-each band bucket; candidates sharing the most bands are re-ranked by the exact Jaccard similarity of
-their stored shingle hashes, so the similarity returned is exact for every candidate the bands found
-(the bands only decide which petitions are looked at). docs/SIMILARITY.md explains the numbers.
+each band bucket; the RERANK_LIMIT best candidates are then scored exactly on their stored shingle
+hashes (the bands only decide which petitions are looked at).
+
+The score (SCORING = "idf") is a Jaccard similarity in which each shingle is weighted by its rarity
+among the texts compared: the query and its candidates, which are its look-alikes. Boilerplate they
+all share (a common kind of complaint, the village's name) weighs little; what the query shares with
+few of them (names, dates, amounts, the petitioner's own story) weighs most. 1 means the same text,
+0 nothing in common. Plain Jaccard ("jaccard") is kept for comparison; at a million petitions it
+cannot tell a reworded repeat from a different matter of the same kind (docs/SIMILARITY.md).
 """
 
 from collections import Counter
@@ -21,16 +27,18 @@ __all__ = ["SimilarMatch", "IndexStats", "similar_petitions", "similarity_betwee
 
 # Newest members read per band bucket. A bucket of a common boilerplate text can hold thousands of
 # petitions; reading the newest few keeps a lookup bounded (NUM_BANDS × BUCKET_LIMIT rows at most).
-BUCKET_LIMIT = 100
-# Candidates (most shared bands first) whose exact similarity is computed.
-RERANK_LIMIT = 200
-SCORING = "idf"
+BUCKET_LIMIT = 50
+# Candidates (rarest shared buckets first) whose exact similarity is computed.
+RERANK_LIMIT = 100
+SCORING = "idf"  # or "jaccard"
+# The threshold measured to meet recall ≥ 0.95 with precision ≥ 0.90 on the benchmark (docs/SIMILARITY.md).
+RECOMMENDED_MIN_SIMILARITY = 0.25
 
 
 @dataclass(frozen=True)
 class SimilarMatch:
     petition_id: int
-    similarity: float  # exact Jaccard similarity of the two texts' shingle sets, 0..1
+    similarity: float  # 0..1: rarity-weighted Jaccard similarity of the shingle sets (module docstring)
 
 
 def _query_shingles(text: str) -> np.ndarray | None:
@@ -63,7 +71,14 @@ def _candidates(keys: list[int], exclude_id: int | None) -> list[int]:
 
 
 def _stored(petition_ids: list[int]) -> dict[int, np.ndarray]:
-    rows = PetitionShingles.objects.filter(petition_id__in=petition_ids).values_list("petition_id", "hashes")
+    if not petition_ids:
+        return {}
+    table = connection.ops.quote_name(PetitionShingles._meta.db_table)
+    marks = ", ".join(["%s"] * len(petition_ids))
+    with connection.cursor() as cursor:  # raw: the ORM's per-value preparation cost more than the query
+        cursor.execute(f"SELECT petition_id, hashes FROM {table} WHERE petition_id IN ({marks})",
+                       [int(pid) for pid in petition_ids])
+        rows = cursor.fetchall()
     return {petition_id: np.frombuffer(bytes(hashes), dtype="<u4") for petition_id, hashes in rows}
 
 
@@ -92,15 +107,19 @@ def similar_petitions(*, text: str, limit: int = 20, exclude_id: int | None = No
 
 
 def similarity_between(*, text: str, petition_ids: list[int]) -> dict[int, float]:
-    """Exact similarity of `text` to each of these indexed petitions (for candidates found otherwise,
-    e.g. by the same petitioner); petitions not indexed, or text too short to judge, are left out."""
+    """The similarity of `text` to each of these indexed petitions (candidates found otherwise, e.g. by
+    the same petitioner), on the same scale as similar_petitions: they are scored together with the
+    text's own band candidates. Petitions not indexed, and text too short to judge, are left out."""
     query = _query_shingles(text)
-    if query is None:
+    if query is None or not petition_ids:
         return {}
-    stored = _stored(list(petition_ids))
-    ids = list(stored)
-    scores = minhash.jaccard(query, [stored[pid] for pid in ids])
-    return {pid: round(float(score), 4) for pid, score in zip(ids, scores, strict=True)}
+    keys = minhash.band_keys(minhash.signatures([query]))[0].tolist()
+    wanted = {int(pid) for pid in petition_ids}
+    pool = list(dict.fromkeys([*wanted, *_candidates(keys, None)]))
+    stored = _stored(pool)
+    ids = [pid for pid in pool if pid in stored]
+    scores = score_candidates(query, [stored[pid] for pid in ids])
+    return {pid: round(float(score), 4) for pid, score in zip(ids, scores, strict=True) if pid in wanted}
 
 
 @dataclass(frozen=True)
