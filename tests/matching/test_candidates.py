@@ -32,6 +32,14 @@ def test_score_stays_between_zero_and_one(identity, text, org, locality, categor
     assert 0.0 <= score <= 1.0
 
 
+@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 0.5))
+def test_more_evidence_never_lowers_the_score(identity, text, more):
+    base = dict(same_complained_org=False, locality=0.0, category=0.0, time=0.0)
+    score = candidate_score(identity_confidence=identity, text_similarity=text, **base)
+    assert candidate_score(identity_confidence=min(identity + more, 1), text_similarity=text, **base) >= score
+    assert candidate_score(identity_confidence=identity, text_similarity=min(text + more, 1), **base) >= score
+
+
 def test_time_closeness_falls_with_distance():
     assert time_closeness(days=10) == 1.0
     assert 0 < time_closeness(days=400) < 1

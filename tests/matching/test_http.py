@@ -186,3 +186,15 @@ def test_a_clerk_cannot_merge(client, district, category, fake_index):
                                                                "target": a.parties.get().petitioner_id,
                                                                "reason": "同一人"}, HTTP_HX_REQUEST="true")
     assert "未能合并" in body.content.decode() and "信访部门审核员" in body.content.decode()
+
+
+def test_api_chain_and_candidates_of_a_registered_petition_say_when_the_matter_is_final(client, district, category,
+                                                                                         earlier, auth):
+    repeat = register(district, category, content=WAGES, received_at=when(2, 5))
+    Petition.objects.filter(pk=earlier.pk).update(status=PetitionStatus.FINAL)
+    [candidate] = client.get(f"/api/v1/matching/petitions/{repeat.pk}/candidates", **auth).json()["candidates"]
+    assert candidate["is_final"] is True and "第三十六条" in candidate["final_message"]
+    repeat_link(actor=district.clerk, petition_id=repeat.pk, first_petition_id=earlier.pk, reason="同一事项")
+    body = client.get(f"/api/v1/matching/petitions/{repeat.pk}/chain", **auth).json()
+    assert (body["first_petition_id"], body["is_final"]) == (earlier.pk, True)
+    assert body["final_message"] == "该事项已终结（第三十六条）：不再受理"
