@@ -198,3 +198,10 @@ def test_api_chain_and_candidates_of_a_registered_petition_say_when_the_matter_i
     body = client.get(f"/api/v1/matching/petitions/{repeat.pk}/chain", **auth).json()
     assert (body["first_petition_id"], body["is_final"]) == (earlier.pk, True)
     assert body["final_message"] == "该事项已终结（第三十六条）：不再受理"
+
+
+@pytest.mark.parametrize("model", ["identitylink", "petitionermerge", "repeatlinkevent", "skiplevelmark",
+                                   "masscluster"])
+def test_admin_lists_are_read_only(admin_client, district, category, earlier, model):
+    assert admin_client.get(f"/admin/matching/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/matching/{model}/add/").status_code == 403
