@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -142,10 +142,12 @@ def drilldown(request: HttpRequest, key: str) -> HttpResponse:
     indicator, part, filters, problems, q = _drilldown_queryset(request, key)
     queryset = indicator.petitions(q, part)
     figure = compute_totals(q, [indicator])[key]
-    total = queryset.count()
-    person_times = queryset.aggregate(total=Sum("person_times"))["total"] or 0
-    page = Paginator(queryset.select_related("category__parent", "locality", "handling_org")
-                     .order_by("-received_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = queryset.aggregate(cases=Count("pk"), person_times=Sum("person_times"))
+    total, person_times = totals["cases"], totals["person_times"] or 0
+    paginator = Paginator(queryset.select_related("category__parent", "locality", "handling_org")
+                          .order_by("-received_at", "-id"), PAGE_SIZE)
+    paginator.count = total  # counted just above, with the 人次; the paginator need not count again
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "stats/drilldown.html", {
