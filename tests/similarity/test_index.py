@@ -34,6 +34,20 @@ def test_reworded_petition_is_found_and_unrelated_one_in_same_village_is_not(ind
     assert 0.3 <= matches[0].similarity < 1
 
 
+def test_same_kind_of_matter_in_the_same_village_scores_below_the_reworded_repeat(db):
+    # Six other wage complaints from the same village, worded alike: other firms, amounts and people.
+    others = [(10 + n, WAGES.replace("清溪建设公司", firm).replace("18.6万元", amount).replace("二十三人", people))
+              for n, (firm, amount, people) in enumerate([
+                  ("宏达劳务公司", "9.2万元", "十五人"), ("鑫源装饰公司", "31万元", "四十人"),
+                  ("恒信机械厂", "6.8万元", "八人"), ("华宇建筑公司", "12万元", "十九人"),
+                  ("金桥置业公司", "27.5万元", "三十人"), ("盛世食品厂", "4.4万元", "六人")])]
+    index_petitions([(1, WAGES), *others])
+    matches = similar_petitions(text=WAGES_AGAIN, min_similarity=0.0)
+    assert matches[0].petition_id == 1
+    assert matches[0].similarity >= 0.3
+    assert all(m.similarity < 0.3 for m in matches[1:])
+
+
 def test_identical_text_is_similarity_one(indexed):
     assert similar_petitions(text=WAGES) == [SimilarMatch(petition_id=1, similarity=1.0)]
 
@@ -65,6 +79,14 @@ def test_reindexing_replaces_the_old_entry(indexed):
 @pytest.mark.parametrize("text", ["", "欠", "，。！？……", "1234567890", "  \n\t "])
 def test_text_too_short_to_judge_finds_nothing(indexed, text):
     assert similar_petitions(text=text) == []
+
+
+def test_bulk_indexing_twice_or_with_a_repeated_id_keeps_one_entry_per_petition(db):
+    index_petitions([(1, WAGES), (1, ROAD)])
+    index_petitions([(1, ROAD)])
+    assert PetitionShingles.objects.count() == 1
+    assert BandKey.objects.count() == minhash.NUM_BANDS
+    assert [m.petition_id for m in similar_petitions(text=ROAD)] == [1]
 
 
 def test_only_punctuation_is_not_indexed(db):

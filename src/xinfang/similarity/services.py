@@ -51,6 +51,7 @@ def _remove(petition_ids: list[int]) -> None:
 def _write(batch: list[tuple[int, str]], *, replace: bool) -> int:
     """Index one batch in one transaction; returns how many petitions got shingles."""
     ids, sets = [], []
+    batch = list(dict((int(petition_id), text) for petition_id, text in batch).items())  # one id twice: the last
     for petition_id, text in batch:
         hashes = minhash.shingle_hashes(normalize_text(text or ""))
         if len(hashes):  # only punctuation or nothing: not indexed, it could only match by accident
