@@ -33,6 +33,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each side (median reported)")
     parser.add_argument("--pages", action="store_true",
                         help="also time the dashboard, a drill-down page and the Excel tables as the district clerk")
+    parser.add_argument("--page-repeat", type=int, default=1, help="timed requests of each page")
     return parser.parse_args()
 
 
@@ -284,7 +285,7 @@ def main() -> int:
 
 
 def time_pages(args: argparse.Namespace, district) -> None:
-    """Requests as the demo clerk (scope: the whole district), through django.test.Client: median of --repeat."""
+    """Requests as the demo clerk (scope: the whole district), through django.test.Client: median of --page-repeat."""
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -300,7 +301,7 @@ def time_pages(args: argparse.Namespace, district) -> None:
                        f"/stats/indicators/on_time_completion_rate/?{period}&part=denominator"),
                       ("Excel statistical tables (year)", f"/stats/tables.xlsx?{period}")):
         timings = []
-        for _ in range(args.repeat):
+        for _ in range(args.page_repeat):
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 response = client.get(url)

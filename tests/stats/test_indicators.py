@@ -9,6 +9,7 @@ from tests.stats.conftest import YEAR
 from xinfang.petitions.models import Petition
 from xinfang.stats.indicators import (
     INDICATORS,
+    combine,
     compute,
     compute_totals,
     compute_with_comparisons,
@@ -147,6 +148,13 @@ def test_breakdowns_add_up_to_the_total(year, district):
     by_unit = compute(q, by="unit")
     assert by_unit[district.township_a.pk]["on_time_completion_rate"].denominator == 4
     assert by_unit[None]["registered"].value == 2  # p4 never sent, p6 rejected by the office
+
+
+def test_breakdowns_with_one_group_per_petition_add_up_to_every_total(year):
+    q = year_query()
+    total = compute_totals(q)
+    for by in ("channel", "unit", "category"):
+        assert combine(compute(q, by=by)) == total, by
 
 
 def test_filters_by_channel_and_org(year, district):

@@ -439,6 +439,23 @@ def compute_totals(q: StatsQuery, indicators: Iterable[Indicator] = INDICATORS) 
     return compute(q, indicators=indicators)[None]
 
 
+def combine(groups: dict[Any, dict[str, Figure]], indicators: Iterable[Indicator] = INDICATORS) -> dict[str, Figure]:
+    """The total of a breakdown in which each petition falls in exactly one group (channel, unit, category).
+
+    Every measure counts petitions (or sums their 人次), so such groups add up; rates are recomputed from the
+    summed numerators and denominators. Not for hot topics: a petition may have several.
+    """
+    totals = {}
+    for indicator in indicators:
+        numerator = sum(figures[indicator.key].numerator for figures in groups.values())
+        if indicator.kind == "rate":
+            denominator = sum(figures[indicator.key].denominator for figures in groups.values())
+            totals[indicator.key] = Figure(indicator.key, percent(numerator, denominator), numerator, denominator)
+        else:
+            totals[indicator.key] = Figure(indicator.key, numerator, numerator)
+    return totals
+
+
 # --- comparisons: 同比 (yoy) and 环比 (mom) ---------------------------------------------------------------
 
 
@@ -497,10 +514,11 @@ class Comparison:
     mom: Decimal | None
 
 
-def compute_with_comparisons(q: StatsQuery, indicators: Iterable[Indicator] = INDICATORS) -> dict[str, Comparison]:
-    """The figures with 同比 and 环比: three evaluations of the indicator set (current, last year, previous)."""
+def compute_with_comparisons(q: StatsQuery, indicators: Iterable[Indicator] = INDICATORS,
+                             current: dict[str, Figure] | None = None) -> dict[str, Comparison]:
+    """The figures with 同比 and 环比: the indicator set now (unless given), last year and the previous period."""
     indicators = tuple(indicators)
-    current = compute_totals(q, indicators)
+    current = current if current is not None else compute_totals(q, indicators)
     last_year_range = same_period_last_year(q.start, q.end)
     previous_range = previous_period(q.start, q.end)
     last_year = compute_totals(q.shifted(*last_year_range), indicators)

@@ -19,6 +19,7 @@ from xinfang.stats.indicators import (
     INDICATORS_BY_KEY,
     PERIOD_RULES,
     THREE_RATES,
+    combine,
     compute,
     compute_totals,
     compute_with_comparisons,
@@ -66,7 +67,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters, q = _query(request, filters, problems)
     # Only what the page shows: the cards and the channel mix (three evaluations: now, last year, previous).
     shown = [INDICATORS_BY_KEY[key] for key in CARD_KEYS] + [INDICATORS_BY_KEY[f"channel_{c}"] for c in Channel.values]
-    comparisons = compute_with_comparisons(q, shown)
+    # One grouped evaluation gives both the unit ranking and, added up, the cards (each matter has one unit).
+    unit_figures = compute(q, by="unit", indicators=shown)
+    comparisons = compute_with_comparisons(q, shown, current=combine(unit_figures, shown))
     cards = []
     for key in CARD_KEYS:
         indicator = INDICATORS_BY_KEY[key]
@@ -97,7 +100,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
          for category_id, figures in by_category.items() if category_id and figures["registered"].value),
         key=lambda row: (-row["value"], row["label"]))[:10]
     units = []
-    unit_figures = compute(q, by="unit", indicators=[INDICATORS_BY_KEY[key] for key in THREE_RATES])
     names = dict(Org.objects.filter(pk__in=[key for key in unit_figures if key]).values_list("pk", "name"))
     for org_id, figures in unit_figures.items():
         values = [figures[key].value for key in THREE_RATES if figures[key].value is not None]
