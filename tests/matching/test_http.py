@@ -38,6 +38,13 @@ def test_candidates_partial_tolerates_garbage(client, district, earlier):
     assert "未比对文本相似度" in response.content.decode()
 
 
+def test_candidates_partial_answers_a_post_of_fifty_thousand_characters(client, district, earlier):
+    client.force_login(district.clerk)
+    response = client.post("/matching/candidates/", {"content": WAGES * 1400, "petitioners-0-id_number": ID_ZHANG})
+    assert len(WAGES * 1400) > 50000
+    assert response.status_code == 200 and earlier.number in response.content.decode()
+
+
 def test_candidates_partial_is_not_for_handlers(client, district, earlier):
     client.force_login(district.township_a_user)
     assert client.get("/matching/candidates/", {"content": WAGES}).status_code == 404

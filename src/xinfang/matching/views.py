@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.matching.forms import IntentForm, LinkForm, MergeForm, ReasonForm, SplitForm
 from xinfang.matching.models import MassCluster, PetitionerMerge, RepeatIntent, SkipLevelMark
@@ -73,14 +73,19 @@ def _draft_from_form(data) -> Draft:
                  received_at=_received_at(data.get("received_at")))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def candidates_view(request: HttpRequest) -> HttpResponse:
-    """htmx: candidates for the registration form, re-rendered as the clerk types."""
+    """htmx: candidates for the registration form, re-rendered as the clerk types.
+
+    The page POSTs (a pasted letter of 50,000 characters does not fit in a URL); GET works for links and tests.
+    Nothing is written either way.
+    """
     if not _can(request.user, LINK_ROLES):
         raise Http404
-    draft = _draft_from_form(request.GET)
+    data = request.POST if request.method == "POST" else request.GET
+    draft = _draft_from_form(data)
     result = repeat_candidates(actor=request.user, draft=draft, limit=5)
-    key = (request.GET.get("idempotency_key") or "").strip()[:64]
+    key = (data.get("idempotency_key") or "").strip()[:64]
     intent = (RepeatIntent.objects.filter(user=request.user, idempotency_key=key).select_related("first_petition")
               .first() if key else None)
     return render(request, "matching/partials/candidates.html", {
