@@ -489,7 +489,7 @@ def skip_level_refresh(*, petitions: list[Petition]) -> dict[int, bool]:
 # --- mass matters (涉众) ---------------------------------------------------------------------------------
 
 # Same matter: close text and the same locality or complained org, within this many days of each other.
-CLUSTER_SIMILARITY = 0.5
+CLUSTER_SIMILARITY = 0.4  # stricter than for one person's repeat: place and window are all else there is
 CLUSTER_WINDOW_DAYS = 90
 # Many different petitioners: at least this many distinct people.
 CLUSTER_MIN_PETITIONERS = 3

@@ -75,6 +75,12 @@ def similarity_of(*, text: str, petition_ids: list[int]) -> dict[int, float]:
             services.similarity_between(text=text, petition_ids=list(petition_ids)).items()}
 
 
+def recommended_min_similarity() -> float:
+    """The index's advice for a score that also weighs identity and place (0.3 when it gives none)."""
+    services = _services()
+    return float(getattr(services, "RECOMMENDED_MIN_SIMILARITY", 0.3)) if services is not None else 0.3
+
+
 def petition_text(petition: Petition) -> str:
     """The text the index compares for a petition (the index's own definition when it is installed)."""
     services = _services()
