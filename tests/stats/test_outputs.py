@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import petition_input
 from tests.stats.conftest import YEAR
+from xinfang.audit.models import AuditEvent
 from xinfang.petitions.models import Channel
 from xinfang.petitions.services import petition_register
 from xinfang.stats.indicators import INDICATORS, compute_totals, compute_with_comparisons
@@ -143,6 +144,9 @@ def test_a_drill_down_list_downloads_as_excel(year, district):
     assert rows[1][0] == "信访件编号"
     assert sorted(row[0] for row in rows[2:-1]) == sorted(year.p[k].number for k in ("p1", "p3", "p7"))
     assert rows[-1][0] == "合计 3 件"
+    event = AuditEvent.objects.filter(action="stats.drilldown_export").get()
+    assert (event.data["indicator"], event.data["rows"], event.data["start"]) == ("on_time_completion_rate", 3,
+                                                                                   "2025-01-01")
 
 
 # --- the published example: 90 petitions / 104 person-times, then 47 / 51, all first petitions -------------

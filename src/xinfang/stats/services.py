@@ -4,12 +4,14 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, BinaryIO
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from xinfang.orgs.models import Org
+from xinfang.audit.services import audit_record
+from xinfang.orgs.models import Org, User
 from xinfang.petitions.models import Category, HotTopic, Petition
 from xinfang.stats.indicators import (
     INDICATORS,
@@ -184,3 +186,9 @@ def drilldown_workbook(*, queryset: QuerySet[Petition], out: BinaryIO, title: st
     sheet.append([f"合计 {count} 件"])
     workbook.save(out)
     return count
+
+
+@transaction.atomic
+def stats_export_record(*, actor: User, what: str, filters: StatsFilters, **details: Any) -> None:
+    """Record an Excel download in the audit log: lists of cases leave the system with it."""
+    audit_record(actor=actor, action=f"stats.{what}", target=filters.org, data={**filters.as_params(), **details})

@@ -26,7 +26,7 @@ from xinfang.stats.indicators import (
     split_period,
 )
 from xinfang.stats.selectors import PRESETS, StatsFilters, scope_orgs, stats_filters_parse, stats_query
-from xinfang.stats.services import drilldown_workbook, stats_workbook
+from xinfang.stats.services import drilldown_workbook, stats_export_record, stats_workbook
 
 CARD_KEYS = ("registered", "person_times", "first_petitions", "repeat_ratio", "online_ratio", "group_visits",
              "timely_acceptance_rate", "on_time_completion_rate", "satisfaction_rate", "evaluation_rate",
@@ -169,7 +169,9 @@ def drilldown_export(request: HttpRequest, key: str) -> FileResponse:
     stream = io.BytesIO()
     label = "分母" if part == "denominator" else ("分子" if indicator.denominator else "")
     title = f"{indicator.name_zh}{label}：{filters.start:%Y年%m月%d日}至{filters.end:%Y年%m月%d日}"
-    drilldown_workbook(queryset=indicator.petitions(q, part), out=stream, title=title)
+    rows = drilldown_workbook(queryset=indicator.petitions(q, part), out=stream, title=title)
+    stats_export_record(actor=request.user, what="drilldown_export", filters=filters, indicator=key, part=part,
+                        rows=rows)
     stream.seek(0)
     return FileResponse(stream, as_attachment=True, content_type=XLSX,
                         filename=f"{indicator.key}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.xlsx")
@@ -181,6 +183,7 @@ def tables_export(request: HttpRequest) -> FileResponse:
     scope = filters.org.name if filters.org else (request.user.org.name if request.user.org_id else "全部")
     stream = io.BytesIO()
     stats_workbook(q=q, out=stream, title=f"{scope}信访工作统计表")
+    stats_export_record(actor=request.user, what="tables_export", filters=filters)
     stream.seek(0)
     return FileResponse(stream, as_attachment=True, content_type=XLSX,
                         filename=f"stats-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.xlsx")
