@@ -5,8 +5,8 @@ Every figure the tests expect was counted by hand from this list (docs/STATISTIC
 | | received | channel | what happens |
 |---|---|---|---|
 | p1 | 2025-03-03 | letter | forwarded and accepted on time; extended 30 days; replied ON the extended due date; satisfied |
-| p2 | 2025-04-01 | visit, 6 persons (group) | forwarded, accepted; replied one day after the handling due date; dissatisfied |
-| p3 | 2025-05-06 | online complaint | forwarded, accepted, replied early, delivered, never evaluated |
+| p2 | 2025-04-01 | visit, 6 persons (group); hot topics 房地产, 逾期交房 | forwarded, accepted; replied one day after the handling due date; dissatisfied |
+| p3 | 2025-05-06 | online complaint; hot topic 房地产 | forwarded, accepted, replied early, delivered, never evaluated |
 | p4 | 2025-06-02 | online complaint | a repeat of p3, skip-level, litigation-related; never disposed (its 15 days run out) |
 | p5 | 2025-12-30 | letter | crosses the year: forwarded on 2026-01-05 (within its 15 days), accepted next day |
 | p6 | 2025-07-01 | call, located in 白沙镇 | rejected by the office the next day |
@@ -88,14 +88,16 @@ def year(district, category, actors) -> Year:
     act(p["p1"], "evaluate", actors.clerk, on=extended_due + timedelta(days=3), rating="satisfied",
         rated_by="petitioner")
     # p2: a group visit of 6, replied one day late
-    p["p2"] = register(district, category, date(2025, 4, 1), channel=Channel.VISIT, person_times=6)
+    p["p2"] = register(district, category, date(2025, 4, 1), channel=Channel.VISIT, person_times=6,
+                       hot_topic_codes=["real_estate", "late_delivery"])
     forward_accept(p["p2"], district, actors, date(2025, 4, 1))
     late = handling_due(p["p2"]) + timedelta(days=1)
     reply(p["p2"], actors, late)
     act(p["p2"], "deliver", actors.handler, on=late, delivery_method="in_person")
     act(p["p2"], "evaluate", actors.clerk, on=late + timedelta(days=2), rating="dissatisfied", rated_by="petitioner")
     # p3: replied early, delivered, never evaluated
-    p["p3"] = register(district, category, date(2025, 5, 6), channel=Channel.ONLINE_COMPLAINT)
+    p["p3"] = register(district, category, date(2025, 5, 6), channel=Channel.ONLINE_COMPLAINT,
+                       hot_topic_codes=["real_estate"])
     forward_accept(p["p3"], district, actors, date(2025, 5, 6))
     reply(p["p3"], actors, date(2025, 5, 20))
     act(p["p3"], "deliver", actors.handler, on=date(2025, 5, 21), delivery_method="electronic")

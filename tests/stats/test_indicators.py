@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests.stats.conftest import YEAR
-from xinfang.petitions.models import Petition
+from xinfang.petitions.models import HotTopic, Petition
 from xinfang.stats.indicators import (
     INDICATORS,
     combine,
@@ -155,6 +155,18 @@ def test_breakdowns_with_one_group_per_petition_add_up_to_every_total(year):
     total = compute_totals(q)
     for by in ("channel", "unit", "category"):
         assert combine(compute(q, by=by)) == total, by
+
+
+def test_hot_topics_break_down_and_filter(year):
+    real_estate, late_delivery = HotTopic.objects.get(code="real_estate"), HotTopic.objects.get(code="late_delivery")
+    groups = compute(year_query(), by="hot_topic")
+    assert groups[real_estate.pk]["registered"].value == 2  # p2, p3
+    assert groups[real_estate.pk]["person_times"].value == 7
+    assert groups[real_estate.pk]["on_time_completion_rate"].numerator == 1  # p3 on time, p2 late
+    assert groups[late_delivery.pk]["registered"].value == 1
+    assert groups[None]["registered"].value == 6  # no hot topic
+    filtered = compute_totals(year_query(hot_topic=real_estate))
+    assert (filtered["registered"].value, filtered["on_time_completion_rate"].denominator) == (2, 2)
 
 
 def test_filters_by_channel_and_org(year, district):

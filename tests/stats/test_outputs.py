@@ -125,7 +125,7 @@ def _xlsx(response):
 
 def test_the_statistical_tables_download_as_excel(year, district):
     book = _xlsx(_client(district.clerk).get(f"/stats/tables.xlsx?{PERIOD}"))
-    assert book.sheetnames == ["汇总", "按月", "按季度", "按年度", "按责任单位", "按问题分类"]
+    assert book.sheetnames == ["汇总", "按月", "按季度", "按年度", "按责任单位", "按问题分类", "按热点领域"]
     months = book["按月"]
     assert months["B2"].value == "登记信访件数（件）"
     assert [row[0] for row in months.iter_rows(min_row=3, values_only=True)][-1] == "合计"

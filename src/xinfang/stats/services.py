@@ -119,6 +119,9 @@ def grouped_rows(q: StatsQuery, *, by: str, keys: Iterable[str] = TABLE_KEYS) ->
     ordered = sorted(groups.items(), key=lambda item: (-item[1]["registered"].value if "registered" in item[1]
                                                          else 0, labels[item[0]]))
     total = compute(q, indicators=indicators)[None]
+    if by == "hot_topic":  # a petition may have several hot topics, or none: the rows do not add up
+        ordered = [(key, figures) for key, figures in ordered if key is not None]
+        return [(labels[key], figures) for key, figures in ordered] + [("全部事项（一件可涉及多个热点）", total)]
     return [(labels[key], figures) for key, figures in ordered] + [("合计", total)]
 
 
@@ -151,7 +154,8 @@ def stats_workbook(*, q: StatsQuery, out: BinaryIO, title: str) -> None:
         rows.append(("合计", compute(q, indicators=columns)[None]))
         _write_table(workbook.create_sheet(sheet_name), title=f"{title}（{sheet_name}）", head="期间",
                      columns=columns, rows=rows)
-    for by, sheet_name, head in (("unit", "按责任单位", "责任单位"), ("category", "按问题分类", "问题分类")):
+    for by, sheet_name, head in (("unit", "按责任单位", "责任单位"), ("category", "按问题分类", "问题分类"),
+                                 ("hot_topic", "按热点领域", "热点领域")):
         _write_table(workbook.create_sheet(sheet_name), title=f"{title}（{sheet_name}）", head=head, columns=columns,
                      rows=grouped_rows(q, by=by))
     workbook.save(out)
