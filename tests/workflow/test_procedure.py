@@ -189,6 +189,21 @@ def test_a_final_matter_raised_again_is_refused_with_a_notice(registered, distri
     assert Notice.objects.get(petition=refused).kind == Notice.Kind.NO_LONGER_ACCEPTED
 
 
+def test_a_matter_is_final_when_its_first_petition_is_though_the_named_repeat_is_not(
+    registered, district, category, actors
+):
+    repeat, _ = petition_register(data=petition_input(locality=district.township_a, category=category),
+                                  actor=district.clerk)
+    Petition.objects.filter(pk=repeat.pk).update(first_petition=registered)
+    third, _ = petition_register(data=petition_input(locality=district.township_a, category=category),
+                                 actor=district.clerk)
+    with pytest.raises(RuleViolation, match="所属事项尚未终结"):
+        act(third, "refuse_repeat", actors.reviewer, same_matter_as=repeat.number)
+    Petition.objects.filter(pk=registered.pk).update(status=PetitionStatus.FINAL)
+    refused = act(third, "refuse_repeat", actors.reviewer, same_matter_as=repeat.number)
+    assert refused.status == PetitionStatus.REJECTED
+
+
 def test_two_officials_acting_at_once_one_is_told_the_case_changed(registered, district, actors):
     seen = registered.version
     petition_act(petition_id=registered.pk, action="forward", actor=actors.reviewer,

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
+
 from xinfang.orgs.models import Org, User
 from xinfang.petitions.models import Petition, PetitionStatus, PetitionType
 from xinfang.workflow.choices import LITIGATION_PATHWAYS, OUTCOMES_BY_TYPE, Outcome
@@ -51,8 +53,11 @@ def same_matter_is_final(ctx: ActionContext) -> None:
     earlier = Petition.objects.filter(number=number).first()
     if earlier is None or earlier.pk == ctx.petition.pk:
         ctx.refuse(f"未找到已终结的信访事项 {number}", "same_matter_as")
-    if earlier.status != PetitionStatus.FINAL:
-        ctx.refuse(f"{number} 尚未终结（当前：{earlier.get_status_display()}），应依程序处理", "same_matter_as")
+    # The matter is final when any of its petitions is: the first petition (初件) or one of its repeats.
+    root_id = earlier.first_petition_id or earlier.pk
+    matter = Petition.objects.filter(Q(pk=root_id) | Q(first_petition_id=root_id))
+    if not matter.filter(status=PetitionStatus.FINAL).exists():
+        ctx.refuse(f"{number} 所属事项尚未终结（当前：{earlier.get_status_display()}），应依程序处理", "same_matter_as")
     ctx.values["same_matter_as"] = number
 
 
