@@ -74,7 +74,9 @@ class Source:
             return q.petitions.filter(self.where(q))
         rows = self.model.objects.filter(self.where(q))
         if q.petitions.query.where:  # a scope or a filter: only rows of those petitions
-            rows = rows.filter(**{f"{self.petition_path}__in": q.petitions.values("pk")})
+            # EXISTS on the row's petition (a primary-key look-up) rather than IN (SELECT … scope): the latter
+            # builds the whole scope first, a million ids for a district (measured 0.8 s against 2.9–6.1 s).
+            rows = rows.filter(Exists(q.petitions.filter(pk=OuterRef(self.petition_path))))
         return rows
 
     def petition_field(self, name: str) -> str:
