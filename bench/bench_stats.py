@@ -106,8 +106,8 @@ PROCEDURE_SQL = [
 OPTIONAL = "('objection', 'review_window', 're_review_window', 'evaluation')"
 R = "received_at >= :start AND received_at < :end"
 P = "petitions_petition"
-SETTLED = ("(stopped_on BETWEEN :first AND :last OR (stopped_on IS NULL AND statutory_due BETWEEN :first AND :last "
-           "AND statutory_due < :today))")
+SETTLED = ("(stopped_on BETWEEN :first AND :last OR (stopped_on IS NULL AND paused_since IS NULL "
+           "AND statutory_due BETWEEN :first AND :last AND statutory_due < :today))")
 LATE = "(stopped_on IS NULL OR stopped_on > statutory_due)"
 
 
@@ -161,7 +161,8 @@ def hand_written_queries() -> list[tuple[str, str]]:
          "AND c.stopped_on BETWEEN :first AND :last"),
         ("overdue",
          f"SELECT COUNT(DISTINCT petition_id) FROM workflow_clock WHERE NOT voided AND kind NOT IN {OPTIONAL} "
-         "AND started_on <= :asof AND statutory_due < :asof AND (stopped_on IS NULL OR stopped_on > :asof)"),
+         "AND started_on <= :asof AND statutory_due < :asof AND (stopped_on IS NULL OR stopped_on > :asof) "
+         "AND (paused_since IS NULL OR paused_since > :asof)"),
     ]
     for clock, notice, key in (("review_decision", "review", "reviews"),
                                ("re_review_decision", "re_review", "re_reviews")):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.conftest import act
 from tests.stats.conftest import YEAR
 from xinfang.petitions.models import HotTopic, Petition
 from xinfang.stats.indicators import (
@@ -185,3 +186,16 @@ def test_period_helpers():
 
 def test_repeat_columns_are_read_as_stored(year):
     assert Petition.objects.filter(first_petition__isnull=False).count() == 1
+
+
+def test_a_clock_paused_for_a_hearing_is_neither_overdue_nor_late(registered, district, actors):
+    # given: accepted on 5 March 2026 (handling due 6 May), in a hearing since 10 March, still today
+    act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
+    act(registered, "accept", actors.handler, on=date(2026, 3, 5))
+    act(registered, "hearing_start", actors.head, on=date(2026, 3, 10))
+    clock = Clock.objects.get(petition=registered, kind=Clock.Kind.HANDLING)
+    assert clock.statutory_due == date(2026, 5, 6) and clock.paused_since == date(2026, 3, 10)
+    # then: after the stored due date it counts neither as overdue nor as a late completion
+    q = year_query(date(2026, 5, 1), date(2026, 5, 31))
+    figures = compute_totals(q)
+    assert (figures["overdue"].value, figures["on_time_completion_rate"].denominator) == (0, 0)

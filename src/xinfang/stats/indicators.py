@@ -112,9 +112,11 @@ SOURCES = (PETITIONS, CLOCKS, EVALUATIONS)
 
 def _settled(q: StatsQuery, kinds: Iterable[str]) -> Q:
     """A step settles when it is done (stopped_on), or, undone, when its due date passes (then it is late)."""
+    # A clock paused for a hearing (Art 31) is not late while paused: its due date moves when it resumes.
     return Q(kind__in=list(kinds)) & (
         Q(stopped_on__range=(q.start, q.end))
-        | Q(stopped_on__isnull=True, statutory_due__range=(q.start, q.end), statutory_due__lt=q.today)
+        | Q(stopped_on__isnull=True, paused_since__isnull=True, statutory_due__range=(q.start, q.end),
+            statutory_due__lt=q.today)
     )
 
 
@@ -141,9 +143,14 @@ def _resolved(q: StatsQuery) -> Q:
 
 
 def _overdue(q: StatsQuery) -> Q:
-    """A statutory clock that was running and past its due date at the end of the day `as_of`."""
+    """A statutory clock that was running and past its due date at the end of the day `as_of`.
+
+    Not one paused for a hearing at that day: the hearing's time does not count (Art 31), and the stored due
+    date moves on only when the clock resumes.
+    """
     return (Q(kind__in=DUE_CLOCKS, started_on__lte=q.as_of, statutory_due__lt=q.as_of)
-            & (Q(stopped_on__isnull=True) | Q(stopped_on__gt=q.as_of)))
+            & (Q(stopped_on__isnull=True) | Q(stopped_on__gt=q.as_of))
+            & (Q(paused_since__isnull=True) | Q(paused_since__gt=q.as_of)))
 
 
 @dataclass(frozen=True)
