@@ -19,6 +19,7 @@ from xinfang.stats.indicators import (
 )
 from xinfang.stats.selectors import StatsFilters, stats_query
 from xinfang.workflow.models import Clock
+from xinfang.workflow.services import petition_correct
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +200,18 @@ def test_a_clock_paused_for_a_hearing_is_neither_overdue_nor_late(registered, di
     q = year_query(date(2026, 5, 1), date(2026, 5, 31))
     figures = compute_totals(q)
     assert (figures["overdue"].value, figures["on_time_completion_rate"].denominator) == (0, 0)
+
+
+def test_an_action_undone_by_a_correction_no_longer_counts(registered, district, actors):
+    # given: a reply, then its correction (the handling clock runs again; the decision is void)
+    act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
+    act(registered, "accept", actors.handler, on=date(2026, 3, 5))
+    act(registered, "reply", actors.head, on=date(2026, 3, 20), outcome="explained", facts="经查。",
+        decision="解释说明。", legal_basis="《信访工作条例》")
+    q = year_query(date(2026, 3, 1), date(2026, 3, 31))
+    assert compute_totals(q)["completed"].value == 1
+    petition_correct(petition_id=registered.pk, actor=actors.head, reason="误操作")
+    # then: nothing is completed in March any more, and the matter is back in handling
+    figures = compute_totals(q)
+    assert (figures["completed"].value, figures["on_time_completion_rate"].denominator) == (0, 0)
+    assert figures["completion_rate"].denominator == 1 and figures["completion_rate"].numerator == 0
