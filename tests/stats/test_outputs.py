@@ -133,6 +133,7 @@ def test_the_statistical_tables_download_as_excel(year, district):
     assert sum(row[1] for row in months.iter_rows(min_row=3, max_row=14, values_only=True)) == 8
     units = book["按责任单位"]
     assert units.cell(row=units.max_row, column=2).value == 8
+    assert book["汇总"]["A1"].value.endswith("（2025年1月1日至2025年12月31日）")
     summary = {row[1]: row for row in book["汇总"].iter_rows(min_row=3, values_only=True)}
     assert summary["registered"][2:7] == ("8", 8, None, "2", "300.00%")
     assert summary["satisfaction_rate"][2] == "66.67%"

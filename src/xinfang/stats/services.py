@@ -1,6 +1,7 @@
 """Statistics output: figures as JSON (command line), statistical tables and drill-down lists as Excel."""
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -26,6 +27,11 @@ from xinfang.stats.indicators import (
     split_period,
 )
 from xinfang.stats.selectors import StatsFilters
+
+
+def chinese_date(day: date) -> str:
+    """A date as offices write it: 2025年1月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _number(value: Decimal | int | None) -> float | int | None:
@@ -132,7 +138,7 @@ def stats_workbook(*, q: StatsQuery, out: BinaryIO, title: str) -> None:
     summary = workbook.active
     summary.title = "汇总"
     comparisons = compute_with_comparisons(q)
-    summary.append([f"{title}（{q.start:%Y年%m月%d日}至{q.end:%Y年%m月%d日}）"])
+    summary.append([f"{title}（{chinese_date(q.start)}至{chinese_date(q.end)}）"])
     summary["A1"].font = Font(bold=True, size=14)
     summary.append(["指标", "代码", "本期", "分子", "分母", "上年同期", "同比", "上期", "环比", "口径", "计入期间"])
     for cell in summary[2]:

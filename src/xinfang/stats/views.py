@@ -26,7 +26,7 @@ from xinfang.stats.indicators import (
     split_period,
 )
 from xinfang.stats.selectors import PRESETS, StatsFilters, scope_orgs, stats_filters_parse, stats_query
-from xinfang.stats.services import drilldown_workbook, stats_export_record, stats_workbook
+from xinfang.stats.services import chinese_date, drilldown_workbook, stats_export_record, stats_workbook
 
 CARD_KEYS = ("registered", "person_times", "first_petitions", "repeat_ratio", "online_ratio", "group_visits",
              "timely_acceptance_rate", "on_time_completion_rate", "satisfaction_rate", "evaluation_rate",
@@ -168,7 +168,7 @@ def drilldown_export(request: HttpRequest, key: str) -> FileResponse:
     indicator, part, filters, _, q = _drilldown_queryset(request, key)
     stream = io.BytesIO()
     label = "分母" if part == "denominator" else ("分子" if indicator.denominator else "")
-    title = f"{indicator.name_zh}{label}：{filters.start:%Y年%m月%d日}至{filters.end:%Y年%m月%d日}"
+    title = f"{indicator.name_zh}{label}：{chinese_date(filters.start)}至{chinese_date(filters.end)}"
     rows = drilldown_workbook(queryset=indicator.petitions(q, part), out=stream, title=title)
     stats_export_record(actor=request.user, what="drilldown_export", filters=filters, indicator=key, part=part,
                         rows=rows)
