@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -11,7 +12,19 @@ from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import org_subtree, user_scope_org_ids, user_scope_root
 from xinfang.petitions.models import Category, Channel, HotTopic, Petition
 from xinfang.petitions.selectors import petitions_visible_to
-from xinfang.stats.indicators import StatsQuery
+from xinfang.stats.indicators import (
+    INDICATORS_BY_KEY,
+    THREE_RATES,
+    Comparison,
+    Figure,
+    PeriodSlice,
+    StatsQuery,
+    combine,
+    compute,
+    compute_totals,
+    compute_with_comparisons,
+    split_period,
+)
 
 # The widest range one request may ask for: ten years keeps a mistyped year from scanning a century.
 MAX_DAYS = 3660
@@ -223,3 +236,57 @@ def scope_orgs(*, user: User) -> QuerySet[Org]:
     if root is None:
         return Org.objects.all() if user.is_superuser else Org.objects.none()
     return org_subtree(org=root)
+
+
+# --- the dashboard's figures --------------------------------------------------------------------------
+
+CARD_KEYS = ("registered", "person_times", "first_petitions", "repeat_ratio", "online_ratio", "group_visits",
+             "timely_acceptance_rate", "on_time_completion_rate", "satisfaction_rate", "evaluation_rate",
+             "completion_rate", "resolution_rate", "overdue", "reviews_requested")
+UNSENT_LABEL = "未转送（信访部门办理）"
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    org_id: int | None
+    name: str
+    figures: dict[str, Figure]
+    average: Decimal | None  # of the three rates that have a value; None when none has
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    comparisons: dict[str, Comparison]
+    trend: list[tuple[PeriodSlice, dict[str, Figure]]]
+    categories: list[tuple[int, str, int]]  # top ten: (category id, name, registered)
+    units: list[UnitRow]  # ranked by the average of the three rates
+    overdue: QuerySet[Petition]
+
+
+def stats_dashboard(*, q: StatsQuery, top: int = 10) -> Dashboard:
+    """Everything the dashboard shows, in a few grouped queries per period."""
+    shown = [INDICATORS_BY_KEY[key] for key in CARD_KEYS] + [INDICATORS_BY_KEY[f"channel_{c}"] for c in Channel.values]
+    # One grouped evaluation gives both the unit ranking and, added up, the cards (each matter has one unit).
+    by_unit = compute(q, by="unit", indicators=shown)
+    comparisons = compute_with_comparisons(q, shown, current=combine(by_unit, shown))
+    # The trend: the period's months, or the twelve months up to its end for a short period.
+    months = split_period(q.start, q.end, step="month")
+    if len(months) < 2:
+        months = split_period((q.end.replace(day=1) - timedelta(days=330)).replace(day=1), q.end, step="month")
+    trend_keys = [INDICATORS_BY_KEY["registered"], INDICATORS_BY_KEY["person_times"]]
+    trend = [(month, compute_totals(q.shifted(month.start, month.end), trend_keys)) for month in months]
+    by_category = compute(q, by="category", indicators=[INDICATORS_BY_KEY["registered"]])
+    names = dict(Category.objects.filter(pk__in=[key for key in by_category if key]).values_list("pk", "name"))
+    categories = sorted(((pk, names.get(pk, "未分类"), figures["registered"].value)
+                         for pk, figures in by_category.items() if pk and figures["registered"].value),
+                        key=lambda row: (-row[2], row[1]))[:top]
+    org_names = dict(Org.objects.filter(pk__in=[key for key in by_unit if key]).values_list("pk", "name"))
+    units = []
+    for org_id, figures in by_unit.items():
+        values = [figures[key].value for key in THREE_RATES if figures[key].value is not None]
+        units.append(UnitRow(org_id, org_names.get(org_id, UNSENT_LABEL), figures,
+                             sum(values) / len(values) if values else None))
+    units.sort(key=lambda unit: (unit.average is None, -(unit.average or 0), unit.name))
+    overdue = (INDICATORS_BY_KEY["overdue"].petitions(q).select_related("category__parent", "locality", "handling_org")
+               .order_by("received_at", "id")[:20])
+    return Dashboard(comparisons, trend, categories, units, overdue)

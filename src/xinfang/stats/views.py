@@ -2,7 +2,6 @@
 
 import io
 from dataclasses import replace
-from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,18 +18,19 @@ from xinfang.stats.indicators import (
     INDICATORS_BY_KEY,
     PERIOD_RULES,
     THREE_RATES,
-    combine,
-    compute,
     compute_totals,
-    compute_with_comparisons,
-    split_period,
 )
-from xinfang.stats.selectors import PRESETS, StatsFilters, scope_orgs, stats_filters_parse, stats_query
+from xinfang.stats.selectors import (
+    CARD_KEYS,
+    PRESETS,
+    StatsFilters,
+    scope_orgs,
+    stats_dashboard,
+    stats_filters_parse,
+    stats_query,
+)
 from xinfang.stats.services import chinese_date, drilldown_workbook, stats_export_record, stats_workbook
 
-CARD_KEYS = ("registered", "person_times", "first_petitions", "repeat_ratio", "online_ratio", "group_visits",
-             "timely_acceptance_rate", "on_time_completion_rate", "satisfaction_rate", "evaluation_rate",
-             "completion_rate", "resolution_rate", "overdue", "reviews_requested")
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,63 +65,37 @@ def _link(name: str, filters: StatsFilters, **extra: str) -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters, problems = _filters(request)
     filters, q = _query(request, filters, problems)
-    # Only what the page shows: the cards and the channel mix (three evaluations: now, last year, previous).
-    shown = [INDICATORS_BY_KEY[key] for key in CARD_KEYS] + [INDICATORS_BY_KEY[f"channel_{c}"] for c in Channel.values]
-    # One grouped evaluation gives both the unit ranking and, added up, the cards (each matter has one unit).
-    unit_figures = compute(q, by="unit", indicators=shown)
-    comparisons = compute_with_comparisons(q, shown, current=combine(unit_figures, shown))
-    cards = []
-    for key in CARD_KEYS:
-        indicator = INDICATORS_BY_KEY[key]
-        cards.append({"indicator": indicator, "item": comparisons[key],
-                      "url": _link("stats:drilldown", filters, kwargs={"key": key})})
-    # The trend: the period's months, or the twelve months up to its end for a short period.
-    months = split_period(filters.start, filters.end, step="month")
-    if len(months) < 2:
-        start = (filters.end.replace(day=1) - timedelta(days=330)).replace(day=1)
-        months = split_period(start, filters.end, step="month")
-    trend_keys = [INDICATORS_BY_KEY[key] for key in ("registered", "person_times")]
-    trend = []
-    for month in months:
-        figures = compute_totals(q.shifted(month.start, month.end), trend_keys)
-        trend.append({"label": month.label, "registered": figures["registered"].value,
-                      "person_times": figures["person_times"].value,
-                      "url": _link("stats:drilldown", replace(filters, start=month.start, end=month.end),
-                                   kwargs={"key": "registered"})})
-    channels = [{"label": channel.label, "value": comparisons[f"channel_{channel.value}"].figure.value,
+    data = stats_dashboard(q=q)
+    cards = [{"indicator": INDICATORS_BY_KEY[key], "item": data.comparisons[key],
+              "url": _link("stats:drilldown", filters, kwargs={"key": key})} for key in CARD_KEYS]
+    trend = [{"label": month.label, "registered": figures["registered"].value,
+              "person_times": figures["person_times"].value,
+              "url": _link("stats:drilldown", replace(filters, start=month.start, end=month.end),
+                           kwargs={"key": "registered"})}
+             for month, figures in data.trend]
+    channels = [{"label": channel.label, "value": data.comparisons[f"channel_{channel.value}"].figure.value,
                  "url": _link("stats:drilldown", filters, kwargs={"key": f"channel_{channel.value}"})}
                 for channel in Channel]
-    by_category = compute(q, by="category", indicators=[INDICATORS_BY_KEY["registered"]])
-    names = dict(Category.objects.filter(pk__in=[key for key in by_category if key]).values_list("pk", "name"))
-    categories = sorted(
-        ({"label": names.get(category_id, "未分类"), "value": figures["registered"].value,
-          "url": _link("stats:drilldown", replace(filters, category=Category(pk=category_id)),
-                       kwargs={"key": "registered"})}
-         for category_id, figures in by_category.items() if category_id and figures["registered"].value),
-        key=lambda row: (-row["value"], row["label"]))[:10]
+    categories = [{"label": name, "value": value,
+                   "url": _link("stats:drilldown", replace(filters, category=Category(pk=pk)),
+                                kwargs={"key": "registered"})}
+                  for pk, name, value in data.categories]
     units = []
-    names = dict(Org.objects.filter(pk__in=[key for key in unit_figures if key]).values_list("pk", "name"))
-    for org_id, figures in unit_figures.items():
-        values = [figures[key].value for key in THREE_RATES if figures[key].value is not None]
-        unit_filters = replace(filters, unit=Org(pk=org_id) if org_id else None, unsent=org_id is None)
-        cells = [{"figure": figures[key], "url": _link("stats:drilldown", unit_filters, kwargs={"key": key})}
-                 for key in THREE_RATES]
-        units.append({"name": names.get(org_id, "未转送（信访部门办理）"), "cells": cells,
-                      "average": sum(values) / len(values) if values else None})
-    units.sort(key=lambda unit: (unit["average"] is None, -(unit["average"] or 0), unit["name"]))
-    overdue = (INDICATORS_BY_KEY["overdue"].petitions(q).select_related("category__parent", "locality", "handling_org")
-               .order_by("received_at", "id")[:20])
+    for unit in data.units:
+        unit_filters = replace(filters, unit=Org(pk=unit.org_id) if unit.org_id else None, unsent=unit.org_id is None)
+        units.append({"name": unit.name, "cells": [
+            {"figure": unit.figures[key], "url": _link("stats:drilldown", unit_filters, kwargs={"key": key})}
+            for key in THREE_RATES]})
     chart_data = {
         "trend": {"labels": [row["label"] for row in trend], "registered": [row["registered"] for row in trend],
                   "person_times": [row["person_times"] for row in trend]},
         "channels": [{"name": row["label"], "value": row["value"]} for row in channels if row["value"]],
-        "categories": {"labels": [row["label"] for row in categories],
-                       "values": [row["value"] for row in categories]},
+        "categories": {"labels": [row["label"] for row in categories], "values": [row["value"] for row in categories]},
     }
     return render(request, "stats/dashboard.html", {
         "filters": filters, "problems": problems, "cards": cards, "trend": trend, "channels": channels,
         "categories": categories, "units": units, "three_rates": [INDICATORS_BY_KEY[key] for key in THREE_RATES],
-        "overdue": overdue, "overdue_url": _link("stats:drilldown", filters, kwargs={"key": "overdue"}),
+        "overdue": data.overdue, "overdue_url": _link("stats:drilldown", filters, kwargs={"key": "overdue"}),
         "chart_data": chart_data, "presets": PRESETS, "orgs": scope_orgs(user=request.user).only("pk", "name", "path"),
         "channel_choices": Channel.choices, "categories_top": Category.objects.filter(parent__isnull=True),
         "hot_topics": HotTopic.objects.filter(is_active=True),
