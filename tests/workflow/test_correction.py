@@ -1,15 +1,17 @@
 """A mistaken action is undone by a new, audited correcting event; history is never edited."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from tests.conftest import act
 from tests.workflow.test_procedure import running
-from xinfang.petitions.models import PetitionEvent, PetitionStatus
+from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus
+from xinfang.workflow.clocks import Level, clock_state
 from xinfang.workflow.exceptions import RuleViolation
-from xinfang.workflow.models import Clock, Notice
+from xinfang.workflow.models import Clock, Evaluation, Notice
+from xinfang.workflow.selectors import petitions_by_deadline
 from xinfang.workflow.services import petition_correct
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +57,30 @@ def test_corrections_need_a_reason_a_role_and_something_to_correct(registered, d
     petition_correct(petition_id=registered.pk, actor=actors.reviewer, reason="更正")
     with pytest.raises(RuleViolation):  # the forward was the only action: nothing left to correct
         petition_correct(petition_id=registered.pk, actor=actors.reviewer, reason="再次更正")
+
+
+def test_correcting_an_evaluation_voids_it_so_the_right_rating_can_be_entered(registered, district, actors):
+    act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
+    act(registered, "accept", actors.handler, on=date(2026, 3, 5))
+    act(registered, "reply", actors.head, on=date(2026, 4, 20), outcome="supported", facts="f", decision="d",
+        legal_basis="b")
+    act(registered, "deliver", actors.handler, on=date(2026, 4, 22), delivery_method="in_person")
+    act(registered, "evaluate", actors.clerk, on=date(2026, 4, 25), rating="dissatisfied", rated_by="petitioner")
+    petition_correct(petition_id=registered.pk, actor=actors.reviewer, reason="评价录反了")
+    act(registered, "evaluate", actors.clerk, on=date(2026, 4, 26), rating="satisfied", rated_by="petitioner")
+    ratings = list(Evaluation.objects.filter(petition=registered).values_list("rating", "voided"))
+    assert ratings == [("dissatisfied", True), ("satisfied", False)]  # the mistaken row stays, void
+
+
+def test_a_clock_paused_for_a_hearing_is_at_no_warning_level(registered, district, actors):
+    act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
+    act(registered, "accept", actors.handler, on=date(2026, 3, 5))
+    act(registered, "hearing_start", actors.head, on=date(2026, 3, 20))
+    handling = running(registered, Clock.Kind.HANDLING)
+    long_after = handling.statutory_due + timedelta(days=60)
+    assert clock_state(clock=handling, today=long_after).level == Level.PAUSED
+    petitions = Petition.objects.filter(pk=registered.pk)
+    for level in (Level.OVERDUE, Level.SERIOUSLY_OVERDUE):
+        assert not petitions_by_deadline(queryset=petitions, level=level, today=long_after).exists()
+    act(registered, "hearing_end", actors.head, on=date(2026, 3, 30))
+    assert petitions_by_deadline(queryset=petitions, level=Level.OVERDUE, today=long_after).exists()

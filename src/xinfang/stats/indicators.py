@@ -98,7 +98,7 @@ def _clock_rows(q: StatsQuery) -> Q:
 
 
 def _evaluation_rows(q: StatsQuery) -> Q:
-    return Q(rated_on__range=(q.start, q.end))
+    return Q(voided=False, rated_on__range=(q.start, q.end))
 
 
 PETITIONS = Source("petitions", Petition, "", _received)
@@ -130,7 +130,7 @@ def _completed(q: StatsQuery) -> Q:
 
 
 def _evaluated() -> Q:
-    return Q(Exists(Evaluation.objects.filter(petition=OuterRef("petition_id"))))
+    return Q(Exists(Evaluation.objects.filter(petition=OuterRef("petition_id"), voided=False)))
 
 
 def _resolved(q: StatsQuery) -> Q:
@@ -138,7 +138,7 @@ def _resolved(q: StatsQuery) -> Q:
     # matter, not rated dissatisfied (a matter rated later counts once its rating is in).
     review = Clock.objects.filter(petition=OuterRef("petition_id"), kind=K.REVIEW_DECISION, voided=False)
     repeat = Petition.objects.filter(first_petition=OuterRef("petition_id"))
-    unhappy = Evaluation.objects.filter(petition=OuterRef("petition_id"), rating=Rating.DISSATISFIED)
+    unhappy = Evaluation.objects.filter(petition=OuterRef("petition_id"), rating=Rating.DISSATISFIED, voided=False)
     return _completed(q) & ~Q(Exists(review)) & ~Q(Exists(repeat)) & ~Q(Exists(unhappy))
 
 

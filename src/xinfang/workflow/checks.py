@@ -84,7 +84,7 @@ def outcome_fits_type(ctx: ActionContext) -> None:
 
 
 def not_yet_evaluated(ctx: ActionContext) -> None:
-    if Evaluation.objects.filter(petition=ctx.petition).exists():
+    if Evaluation.objects.filter(petition=ctx.petition, voided=False).exists():
         ctx.refuse("该事项已评价，不能重复评价")
 
 

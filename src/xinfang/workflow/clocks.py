@@ -120,10 +120,11 @@ class Level:
     OVERDUE = "overdue"
     SERIOUSLY_OVERDUE = "seriously_overdue"
     EXPIRED = "expired"
+    PAUSED = "paused"
 
 
 LEVEL_LABELS = {Level.ON_TIME: "正常", Level.APPROACHING: "临期", Level.OVERDUE: "超期",
-                Level.SERIOUSLY_OVERDUE: "严重超期", Level.EXPIRED: "已届满"}
+                Level.SERIOUSLY_OVERDUE: "严重超期", Level.EXPIRED: "已届满", Level.PAUSED: "暂停计时"}
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,9 @@ def clock_state(*, clock: Clock, today: date) -> ClockState:
     if clock.stopped_on is not None:
         level = Level.ON_TIME if clock.met else Level.OVERDUE
         return ClockState(clock, level, None, clock.met)
+    if clock.paused_since is not None:
+        # Paused for a hearing (Art 31): the due date moves when it resumes, so it is neither near nor late.
+        return ClockState(clock, Level.PAUSED, None, None)
     remaining = (clock.statutory_due - today).days
     if clock.kind in OPTIONAL_WINDOWS:
         return ClockState(clock, Level.EXPIRED if remaining < 0 else Level.ON_TIME, remaining, None)

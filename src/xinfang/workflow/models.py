@@ -112,6 +112,8 @@ class Evaluation(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     rated_on = models.DateField("评价日期")
     comment = models.TextField("意见", blank=True)
+    # Set when the evaluate action is corrected (undone): the row stays, it no longer counts.
+    voided = models.BooleanField("已作废", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

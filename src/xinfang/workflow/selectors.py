@@ -19,8 +19,10 @@ DEADLINE_FILTERS = {
 def petitions_by_deadline(*, queryset: QuerySet[Petition], level: str, today: date) -> QuerySet[Petition]:
     """Petitions with a running statutory deadline at this warning level (thresholds from the policy)."""
     policy = current_policy()
-    running = Clock.objects.filter(petition=OuterRef("pk"), stopped_on__isnull=True, voided=False).exclude(
-        kind__in=OPTIONAL_WINDOWS)
+    # A clock paused for a hearing (Art 31) is at no warning level: its due date moves when it resumes.
+    running = Clock.objects.filter(
+        petition=OuterRef("pk"), stopped_on__isnull=True, paused_since__isnull=True, voided=False
+    ).exclude(kind__in=OPTIONAL_WINDOWS)
     if level == Level.APPROACHING:
         running = running.filter(statutory_due__gte=today,
                                  statutory_due__lte=today + timedelta(days=policy.approaching_days))

@@ -24,7 +24,7 @@ from xinfang.workflow.clocks import (
 from xinfang.workflow.effects import run_effect
 from xinfang.workflow.exceptions import ActionNotPermitted, RuleViolation, StaleVersion
 from xinfang.workflow.fields import parse_values, serialisable
-from xinfang.workflow.models import Clock, Notice
+from xinfang.workflow.models import Clock, Evaluation, Notice
 from xinfang.workflow.rules import RULES_BY_ACTION, Rule, Side, rules_from
 
 NOTICE_CODES = {
@@ -242,6 +242,8 @@ def petition_correct(
             setattr(clock, name, date.fromisoformat(value) if name in ("stopped_on", "paused_since") and value else value)
         clock_recompute_one(clock=clock)
     Notice.objects.filter(petition=petition, number=event.data.get("notice")).update(voided=True)
+    if event.kind == "evaluate":  # a matter has at most one live evaluation (checks.not_yet_evaluated)
+        Evaluation.objects.filter(petition=petition, voided=False).update(voided=True)
     petition.version += 1
     petition.save(update_fields=["status", "handling_org", "outcome", "legal_pathway", "version", "updated_at"])
     PetitionEvent.objects.create(
