@@ -566,8 +566,8 @@ def cluster_consider(*, petition: Petition) -> MassCluster | None:
         cluster = clusters[max(fitting, key=lambda pk: (hits[pk], -pk))]
         MassClusterMember.objects.create(cluster=cluster, petition=petition)
         return cluster_recount(cluster=cluster)
-    free = [pk for pk in neighbours if pk not in set(MassClusterMember.objects.filter(petition_id__in=neighbours)
-                                                      .values_list("petition_id", flat=True))]
+    members = set(MassClusterMember.objects.filter(petition_id__in=neighbours).values_list("petition_id", flat=True))
+    free = [pk for pk in neighbours if pk not in members]
     group = [petition.pk, *free]
     if len(group) < 2 or _distinct_petitioners(group) < CLUSTER_MIN_PETITIONERS:
         return None
