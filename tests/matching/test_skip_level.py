@@ -3,9 +3,14 @@
 import pytest
 
 from tests.matching.conftest import register, when
+from xinfang.exchange.export import export_queryset, petition_records
+from xinfang.exchange.importer import import_records
+from xinfang.exchange.models import ImportedRecord
 from xinfang.matching.models import SkipLevelMark
 from xinfang.matching.services import repeat_link, repeat_unlink
+from xinfang.orgs.services import user_create
 from xinfang.petitions.models import Channel
+from xinfang.petitions.selectors import PetitionFilters
 
 pytestmark = pytest.mark.usefixtures("no_index")
 
@@ -76,3 +81,16 @@ def test_a_repeat_confirmed_on_the_form_is_applied_before_skip_level_is_decided(
     assert city_petition.first_petition_id == county_petition.pk
     assert city_petition.is_skip_level is False
     assert city_petition.events.get(kind="repeat_link").note == "登记时确认为重复信访"
+
+
+def test_an_import_silent_on_skip_level_keeps_the_decision_and_an_explicit_value_wins(district, category, city):
+    register(district, category, actor=city.clerk)
+    (record,) = petition_records(queryset=export_queryset(user=None, filters=PetitionFilters()), unmask=True)
+    admin = user_create(username="admin", password="pw-123456", org=None, roles=[], is_superuser=True)
+    silent = {**record, "source_system": "旧系统", "external_id": "A-1", "number": "", "is_skip_level": None}
+    explicit = {**record, "source_system": "旧系统", "external_id": "A-2", "number": "", "is_skip_level": "否"}
+    report = import_records(records=[silent, explicit], actor=admin)
+    assert report.errors == []
+    imported = dict(ImportedRecord.objects.filter(external_id__in=["A-1", "A-2"])
+                    .values_list("external_id", "petition__is_skip_level"))
+    assert imported == {"A-1": True, "A-2": False}

@@ -131,7 +131,7 @@ def _record(petition: Petition, *, codes: dict[int, str], categories: dict[int, 
         "history": _history(petition.events.all(), codes),
         "evaluations": [
             {"rating": evaluation.rating, "rated_by": evaluation.rated_by, "rated_on": evaluation.rated_on.isoformat(),
-             "comment": evaluation.comment} for evaluation in petition.evaluations.all()],
+             "comment": evaluation.comment} for evaluation in petition.evaluations.all() if not evaluation.voided],
         "notices": [
             {"kind": notice.kind, "number": notice.number, "issued_on": timezone.localdate(notice.issued_at).isoformat(),
              "issuing_org": codes.get(notice.issuing_org_id), "voided": notice.voided}

@@ -498,9 +498,12 @@ class _Importer:
                 raise _RowFailure(HEADER_OF[key], f"与办理历史推出的结果不一致：文件为“{expected}”，"
                                                    f"按历史应为“{getattr(petition, key) or '（空）'}”")
         # 初件/重件 and 越级 are kept by the matching app for live registrations; an imported row brings its own.
+        # A file silent on 越级 (an older system's) keeps the matching app's decision made at registration.
         petition.first_petition = first
-        petition.is_skip_level = _bool(record.get("is_skip_level"))
-        if first is not None or petition.is_skip_level:
+        skip_level_given = record.get("is_skip_level") not in (None, "")
+        if skip_level_given:
+            petition.is_skip_level = _bool(record.get("is_skip_level"))
+        if first is not None or skip_level_given:
             petition.save(update_fields=["first_petition", "is_skip_level", "updated_at"])
         ImportedRecord.objects.create(source_system=source, external_id=external, petition=petition,
                                       file_sha256=self.file_hash)
