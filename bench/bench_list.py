@@ -9,16 +9,13 @@ and prints median, p95 and the SQL queries per request. docs/PERFORMANCE.md reco
 
 import argparse
 import html
-import math
-import os
-import platform
 import re
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from benchenv import cpu_model, setup_django  # bench/ is on sys.path as the script's folder
+from benchenv import percentile, print_machine, seed_district, setup_django  # bench/ is on sys.path as the script's folder
 
 SLOW_MS = 300
 
@@ -39,12 +36,6 @@ def parse_args() -> argparse.Namespace:
 
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile: with 20 samples, p95 is the 19th smallest."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
 def main() -> int:
     args = parse_args()
     db = Path(args.db).resolve()
@@ -56,32 +47,13 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from xinfang.api.services import api_token_create
-    from xinfang.demo.district import district_build
-    from xinfang.demo.generator import generate_petitions
     from xinfang.petitions.models import Channel, Petition, Petitioner
     from xinfang.petitions.selectors import encode_cursor
 
     print(f"database: {db}")
-    print(f"machine: {platform.platform()}, {os.cpu_count()} × {cpu_model()}, Python {platform.python_version()}, "
-          f"SQLite {connection.Database.sqlite_version}")
-    call_command("migrate", interactive=False, verbosity=0)
+    print_machine()
+    district, _ = seed_district(petitions=args.petitions, seed=args.seed)
     call_command("collectstatic", interactive=False, verbosity=0)  # pages render as in production
-    district = district_build()
-    have = Petition.objects.count()
-    if have < args.petitions:
-        missing = args.petitions - have
-        print(f"seeding {missing:,} petitions (have {have:,}) …", flush=True)
-        started = time.perf_counter()
-
-        def progress(done: int) -> None:
-            if done % 100_000 < 5_000 or done == missing:
-                elapsed = time.perf_counter() - started
-                print(f"  {done:>10,}  {elapsed:7.1f} s  {done / elapsed:8,.0f}/s", flush=True)
-
-        result = generate_petitions(n=missing, seed=args.seed + have, district=district, progress=progress)
-        print(f"seeded {result.petitions:,} petitions, {result.petitioners:,} petitioners, {result.parties:,} "
-              f"parties, {result.events:,} events, {result.hot_topic_links:,} hot-topic links in "
-              f"{result.elapsed:.1f} s ({result.petitions / result.elapsed:,.0f} petitions/s)")
     total = Petition.objects.count()
     print(f"petitions: {total:,}; database file {db.stat().st_size / 2**20:,.0f} MiB")
     if args.analyze:

@@ -8,15 +8,12 @@ then times each case --repeat times and prints median, p95 and SQL queries. docs
 """
 
 import argparse
-import math
-import os
-import platform
 import statistics
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from benchenv import cpu_model, setup_django  # bench/ is on sys.path as the script's folder
+from benchenv import percentile, print_machine, seed_district, setup_django  # bench/ is on sys.path as the script's folder
 
 
 def parse_args() -> argparse.Namespace:
@@ -27,11 +24,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--cluster-sample", type=int, default=2000, help="petitions replayed by the cluster rebuild")
     return parser.parse_args()
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def main() -> int:
@@ -47,8 +39,6 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from xinfang.demo.district import district_build
-    from xinfang.demo.generator import generate_petitions
     from xinfang.matching.models import IdentityKey
     from xinfang.matching.selectors import draft_of_petition, repeat_candidates
     from xinfang.matching.services import clusters_rebuild
@@ -56,15 +46,9 @@ def main() -> int:
     from xinfang.petitions.services import PetitionerInput, PetitionInput, petition_register
 
     print(f"database: {db}")
-    print(f"machine: {platform.platform()}, {os.cpu_count()} × {cpu_model()}, Python {platform.python_version()}, "
-          f"SQLite {connection.Database.sqlite_version}")
-    call_command("migrate", interactive=False, verbosity=0)
-    district = district_build()
-    have = Petition.objects.count()
-    if have < args.petitions:
-        started = time.perf_counter()
-        result = generate_petitions(n=args.petitions - have, seed=args.seed + have, district=district)
-        print(f"seeded {result.petitions:,} petitions in {result.elapsed:.1f} s", flush=True)
+    print_machine()
+    district, seeded = seed_district(petitions=args.petitions, seed=args.seed)
+    if seeded:
         started = time.perf_counter()
         call_command("similarity", "rebuild", stdout=io.StringIO())
         print(f"similarity rebuild {time.perf_counter() - started:.1f} s", flush=True)

@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchenv import cpu_model, setup_django  # bench/ is on sys.path as the script's folder
+from benchenv import cpu_model, percentile, setup_django  # bench/ is on sys.path as the script's folder
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 LIMIT = 20
@@ -53,11 +53,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--ranking", default=None, help="candidate ranking: rarity (default) or count")
     parser.add_argument("--scoring", default=None, help="idf (default) or jaccard")
     return parser.parse_args()
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def peak_rss_mib() -> float:

@@ -13,15 +13,13 @@ denominator), checks that both give the same figures, and prints both times and 
 """
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from benchenv import cpu_model, setup_django  # bench/ is on sys.path as the script's folder
+from benchenv import print_machine, seed_district, setup_django  # bench/ is on sys.path as the script's folder
 
 
 def parse_args() -> argparse.Namespace:
@@ -71,11 +69,12 @@ PROCEDURE_SQL = [
        WHERE a.kind = 'acceptance'
          AND NOT EXISTS (SELECT 1 FROM workflow_clock h WHERE h.petition_id = a.petition_id AND h.kind = 'handling')""",
     # evaluations of 3 in 4 completed matters: satisfied, mostly satisfied, 1 in 12 dissatisfied.
-    """INSERT INTO workflow_evaluation (petition_id, rating, rated_by, entered_by_id, rated_on, comment, created_at)
+    """INSERT INTO workflow_evaluation (petition_id, rating, rated_by, entered_by_id, rated_on, comment, voided,
+                                       created_at)
        SELECT h.petition_id,
               CASE WHEN h.petition_id % 12 = 6 THEN 'dissatisfied'
                    WHEN h.petition_id % 2 = 0 THEN 'satisfied' ELSE 'mostly_satisfied' END,
-              'petitioner', NULL, date(h.stopped_on, '+5 days'), '', CURRENT_TIMESTAMP
+              'petitioner', NULL, date(h.stopped_on, '+5 days'), '', 0, CURRENT_TIMESTAMP
        FROM workflow_clock h
        WHERE h.kind = 'handling' AND h.stopped_on IS NOT NULL AND h.petition_id % 4 != 1
          AND NOT EXISTS (SELECT 1 FROM workflow_evaluation e WHERE e.petition_id = h.petition_id)""",
@@ -142,12 +141,12 @@ def hand_written_queries() -> list[tuple[str, str]]:
          f"COUNT(DISTINCT petition_id) FROM workflow_clock WHERE NOT voided AND kind = 'handling' AND {SETTLED}"),
         ("satisfaction_rate",
          "SELECT COUNT(DISTINCT CASE WHEN rating IN ('satisfied', 'mostly_satisfied') THEN petition_id END), "
-         "COUNT(DISTINCT petition_id) FROM workflow_evaluation WHERE rated_on BETWEEN :first AND :last"),
+         "COUNT(DISTINCT petition_id) FROM workflow_evaluation WHERE NOT voided AND rated_on BETWEEN :first AND :last"),
         ("completed", "SELECT COUNT(DISTINCT petition_id) FROM workflow_clock WHERE NOT voided AND kind = 'handling' "
                       "AND stopped_on BETWEEN :first AND :last"),
         ("evaluation_rate",
          "SELECT COUNT(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM workflow_evaluation e WHERE e.petition_id = "
-         "c.petition_id) THEN c.petition_id END), COUNT(DISTINCT c.petition_id) FROM workflow_clock c "
+         "c.petition_id AND NOT e.voided) THEN c.petition_id END), COUNT(DISTINCT c.petition_id) FROM workflow_clock c "
          "WHERE NOT c.voided AND c.kind = 'handling' AND c.stopped_on BETWEEN :first AND :last"),
         ("completion_rate",
          "SELECT COUNT(DISTINCT CASE WHEN stopped_on <= :last THEN petition_id END), COUNT(DISTINCT petition_id) "
@@ -156,7 +155,7 @@ def hand_written_queries() -> list[tuple[str, str]]:
          "SELECT COUNT(DISTINCT CASE WHEN NOT EXISTS (SELECT 1 FROM workflow_clock r WHERE r.petition_id = "
          "c.petition_id AND r.kind = 'review_decision' AND NOT r.voided) AND NOT EXISTS (SELECT 1 FROM "
          f"{P} x WHERE x.first_petition_id = c.petition_id) AND NOT EXISTS (SELECT 1 FROM workflow_evaluation e "
-         "WHERE e.petition_id = c.petition_id AND e.rating = 'dissatisfied') THEN c.petition_id END), "
+         "WHERE e.petition_id = c.petition_id AND e.rating = 'dissatisfied' AND NOT e.voided) THEN c.petition_id END), "
          "COUNT(DISTINCT c.petition_id) FROM workflow_clock c WHERE NOT c.voided AND c.kind = 'handling' "
          "AND c.stopped_on BETWEEN :first AND :last"),
         ("overdue",
@@ -184,27 +183,17 @@ def main() -> int:
     db = Path(args.db).resolve()
     setup_django(db)
 
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from xinfang.demo.district import district_build
-    from xinfang.demo.generator import generate_petitions
     from xinfang.petitions.models import Petition
     from xinfang.stats.indicators import INDICATORS, StatsQuery, compute_totals
     from xinfang.workflow.models import Clock
 
     print(f"database: {db}")
-    print(f"machine: {platform.platform()}, {os.cpu_count()} × {cpu_model()}, Python {platform.python_version()}, "
-          f"SQLite {connection.Database.sqlite_version}")
-    call_command("migrate", interactive=False, verbosity=0)
-    district = district_build()
-    have = Petition.objects.count()
-    if have < args.petitions:
-        print(f"seeding {args.petitions - have:,} petitions (have {have:,}) …", flush=True)
-        result = generate_petitions(n=args.petitions - have, seed=args.seed + have, district=district)
-        print(f"seeded {result.petitions:,} in {result.elapsed:.1f} s", flush=True)
+    print_machine()
+    district, _ = seed_district(petitions=args.petitions, seed=args.seed)
     tz = timezone.get_current_timezone()
     first, last = date(args.year, 1, 1), date(args.year, 12, 31)
     start = datetime.combine(first, datetime.min.time(), tz)

@@ -1,7 +1,9 @@
 """What every benchmark script needs before Django starts: its own database file, and the machine's name."""
 
+import math
 import os
 import platform
+import time
 from pathlib import Path
 
 
@@ -25,3 +27,49 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "unknown CPU"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: with 20 samples, p95 is the 19th smallest."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def print_machine() -> None:
+    """One line naming the machine and the database, printed before a benchmark's figures."""
+    from django.db import connection
+
+    print(f"machine: {platform.platform()}, {os.cpu_count()} × {cpu_model()}, Python {platform.python_version()}, "
+          f"SQLite {connection.Database.sqlite_version}")
+
+
+def seed_district(*, petitions: int, seed: int, progress_every: int = 100_000):
+    """Migrate, build the fictional district and generate petitions up to `petitions` (kept in the file).
+
+    Returns (district, seeded): seeded is False when the file already held enough petitions.
+    """
+    from django.core.management import call_command
+
+    from xinfang.demo.district import district_build
+    from xinfang.demo.generator import generate_petitions
+    from xinfang.petitions.models import Petition
+
+    call_command("migrate", interactive=False, verbosity=0)
+    district = district_build()
+    have = Petition.objects.count()
+    if have >= petitions:
+        return district, False
+    missing = petitions - have
+    print(f"seeding {missing:,} petitions (have {have:,}) …", flush=True)
+    started = time.perf_counter()
+
+    def progress(done: int) -> None:
+        if done % progress_every < 5_000 or done == missing:
+            elapsed = time.perf_counter() - started
+            print(f"  {done:>10,}  {elapsed:7.1f} s  {done / elapsed:8,.0f}/s", flush=True)
+
+    result = generate_petitions(n=missing, seed=seed + have, district=district, progress=progress)
+    print(f"seeded {result.petitions:,} petitions, {result.petitioners:,} petitioners, {result.parties:,} "
+          f"parties, {result.events:,} events, {result.hot_topic_links:,} hot-topic links in "
+          f"{result.elapsed:.1f} s ({result.petitions / result.elapsed:,.0f} petitions/s)", flush=True)
+    return district, True
