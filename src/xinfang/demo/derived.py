@@ -4,7 +4,7 @@ import io
 import time
 from collections.abc import Callable
 
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 
 # Clustering looks up every petition in the text index; above this many, `xinfang matching clusters
 # --since …` is left to the operator (a million petitions take too long for a seed run).
@@ -12,11 +12,10 @@ CLUSTER_LIMIT = 20_000
 
 
 def derived_data_rebuild(*, petitions: int, write: Callable[[str], None]) -> None:
-    """Text index (if the similarity app is installed), identity keys and links, mass matters."""
+    """Text index, identity keys and links, mass matters."""
     started = time.perf_counter()
-    if "similarity" in get_commands():
-        call_command("similarity", "rebuild", verbosity=0, stdout=io.StringIO())
-        write(f"    相似内容索引 similarity index rebuilt ({time.perf_counter() - started:.1f} s)")
+    call_command("similarity", "rebuild", verbosity=0, stdout=io.StringIO())
+    write(f"    相似内容索引 similarity index rebuilt ({time.perf_counter() - started:.1f} s)")
     started = time.perf_counter()
     call_command("matching", "identities", stdout=io.StringIO())
     write(f"    身份关联 identity keys and links ({time.perf_counter() - started:.1f} s)")
