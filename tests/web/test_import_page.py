@@ -78,6 +78,7 @@ def test_the_page_is_404_for_a_clerk_and_open_to_a_superuser_with_an_org(client,
     assert 'enctype="multipart/form-data"' in page and "csrfmiddlewaretoken" in page
     assert 'value="all_or_nothing" checked' in page and "只导入正确的行" in page and "仅检查，不导入" in page
     assert TEMPLATE_URL in page
+    assert "<title>导入 · 法治信访</title>" in page and page.count('id="import-jobs"') <= 1
     assert 'href="/exchange/import/"' in client.get("/petitions/").content.decode()
 
 
