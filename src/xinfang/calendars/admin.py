@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
+from xinfang.audit.admin import ReadOnlyAdmin
 from xinfang.calendars.models import HolidaySchedule, OrgCalendarDay
 from xinfang.calendars.services import (
     check_calendar_scope,
@@ -12,21 +13,12 @@ from xinfang.orgs.selectors import user_scope_root
 
 
 @admin.register(HolidaySchedule)
-class HolidayScheduleAdmin(admin.ModelAdmin):
+class HolidayScheduleAdmin(ReadOnlyAdmin):
     """Read-only: schedules are loaded with `xinfang holidays load`, which validates and audits them."""
 
     list_display = ["year", "is_current", "source", "replaces_official", "loaded_at", "loaded_by", "superseded_at"]
     list_filter = ["is_current", "year"]
     search_fields = ["source"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OrgCalendarDayForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from xinfang.audit.admin import ReadOnlyAdmin
 from xinfang.petitions.models import Category, HotTopic, Petition
 
 
@@ -17,7 +18,7 @@ class HotTopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Petition)
-class PetitionAdmin(admin.ModelAdmin):
+class PetitionAdmin(ReadOnlyAdmin):
     """Read-only in admin: petitions change only through the services, which audit every write."""
 
     list_display = ["number", "channel", "summary", "person_times", "received_at", "registering_org"]
@@ -25,12 +26,3 @@ class PetitionAdmin(admin.ModelAdmin):
     search_fields = ["number"]
     show_full_result_count = False
     raw_id_fields = ["registering_org", "registered_by", "category", "locality", "complained_org"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
