@@ -175,6 +175,18 @@ def _message(failure: Exception) -> str:
     return "；".join(getattr(failure, "messages", None) or [str(failure) or "无权操作"])
 
 
+def _attempt(request: HttpRequest, petition: Petition, *, verb: str, change, ok, missing: type[Exception],
+             missing_message: str) -> HttpResponse:
+    """Run one change of the case's matching data and show its outcome: "未能<verb>：reason" on failure."""
+    try:
+        result = change()
+    except missing:
+        return _after_change(request, petition, ok="", error=f"未能{verb}：{missing_message}")
+    except (ValidationError, PermissionDenied) as failure:
+        return _after_change(request, petition, ok="", error=f"未能{verb}：" + _message(failure))
+    return _after_change(request, petition, ok=ok(result) if callable(ok) else ok)
+
+
 @require_POST
 def link_view(request: HttpRequest, petition_id: int) -> HttpResponse:
     petition = _visible(request, petition_id)
@@ -182,14 +194,12 @@ def link_view(request: HttpRequest, petition_id: int) -> HttpResponse:
     if not form.is_valid():
         return _after_change(request, petition, ok="", error="未能关联：请选择要关联的信访事项")
     reason = form.cleaned_data["reason"] or "经比对确认为同一事项"
-    try:
-        repeat_link(actor=request.user, petition_id=petition.pk,
-                    first_petition_id=form.cleaned_data["first_petition"], reason=reason)
-    except Petition.DoesNotExist:
-        return _after_change(request, petition, ok="", error="未能关联：信访事项不存在或无权查看")
-    except (ValidationError, PermissionDenied) as failure:
-        return _after_change(request, petition, ok="", error="未能关联：" + _message(failure))
-    return _after_change(request, petition, ok="已确认为重复信访，并关联到该事项的初件")
+    return _attempt(
+        request, petition, verb="关联", ok="已确认为重复信访，并关联到该事项的初件",
+        missing=Petition.DoesNotExist, missing_message="信访事项不存在或无权查看",
+        change=lambda: repeat_link(actor=request.user, petition_id=petition.pk,
+                                   first_petition_id=form.cleaned_data["first_petition"], reason=reason),
+    )
 
 
 @require_POST
@@ -198,11 +208,11 @@ def unlink_view(request: HttpRequest, petition_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _after_change(request, petition, ok="", error="未能撤销：请填写理由")
-    try:
-        repeat_unlink(actor=request.user, petition_id=petition.pk, reason=form.cleaned_data["reason"])
-    except (ValidationError, PermissionDenied) as failure:
-        return _after_change(request, petition, ok="", error="未能撤销：" + _message(failure))
-    return _after_change(request, petition, ok="已撤销重复关联，该件成为初件")
+    return _attempt(
+        request, petition, verb="撤销", ok="已撤销重复关联，该件成为初件",
+        missing=Petition.DoesNotExist, missing_message="信访事项不存在或无权查看",
+        change=lambda: repeat_unlink(actor=request.user, petition_id=petition.pk, reason=form.cleaned_data["reason"]),
+    )
 
 
 @require_POST
@@ -212,14 +222,12 @@ def split_view(request: HttpRequest, petition_id: int) -> HttpResponse:
     form = SplitForm(request.POST, member_ids=member_ids)
     if not form.is_valid():
         return _after_change(request, petition, ok="", error="未能拆分：请勾选要拆分出去的信访件并填写理由")
-    try:
-        new_root = matter_split(actor=request.user, petition_ids=form.cleaned_data["petitions"],
-                                reason=form.cleaned_data["reason"])
-    except Petition.DoesNotExist:
-        return _after_change(request, petition, ok="", error="未能拆分：信访事项不存在或无权查看")
-    except (ValidationError, PermissionDenied) as failure:
-        return _after_change(request, petition, ok="", error="未能拆分：" + _message(failure))
-    return _after_change(request, petition, ok=f"已拆分：新事项的初件为 {new_root.number}")
+    return _attempt(
+        request, petition, verb="拆分", ok=lambda new_root: f"已拆分：新事项的初件为 {new_root.number}",
+        missing=Petition.DoesNotExist, missing_message="信访事项不存在或无权查看",
+        change=lambda: matter_split(actor=request.user, petition_ids=form.cleaned_data["petitions"],
+                                    reason=form.cleaned_data["reason"]),
+    )
 
 
 @require_POST
@@ -228,14 +236,12 @@ def merge_view(request: HttpRequest, petition_id: int) -> HttpResponse:
     form = MergeForm(request.POST)
     if not form.is_valid():
         return _after_change(request, petition, ok="", error="未能合并：请填写合并理由")
-    try:
-        petitioner_merge(actor=request.user, source_id=form.cleaned_data["source"],
-                         target_id=form.cleaned_data["target"], reason=form.cleaned_data["reason"])
-    except Petitioner.DoesNotExist:
-        return _after_change(request, petition, ok="", error="未能合并：信访人不存在或无权查看")
-    except (ValidationError, PermissionDenied) as failure:
-        return _after_change(request, petition, ok="", error="未能合并：" + _message(failure))
-    return _after_change(request, petition, ok="已合并信访人记录（可撤销）")
+    return _attempt(
+        request, petition, verb="合并", ok="已合并信访人记录（可撤销）",
+        missing=Petitioner.DoesNotExist, missing_message="信访人不存在或无权查看",
+        change=lambda: petitioner_merge(actor=request.user, source_id=form.cleaned_data["source"],
+                                        target_id=form.cleaned_data["target"], reason=form.cleaned_data["reason"]),
+    )
 
 
 @require_POST
@@ -244,13 +250,11 @@ def unmerge_view(request: HttpRequest, petition_id: int, merge_id: int) -> HttpR
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _after_change(request, petition, ok="", error="未能撤销合并：请填写理由")
-    try:
-        petitioner_unmerge(actor=request.user, merge_id=merge_id, reason=form.cleaned_data["reason"])
-    except PetitionerMerge.DoesNotExist:
-        return _after_change(request, petition, ok="", error="未能撤销合并：合并记录不存在或无权查看")
-    except (ValidationError, PermissionDenied) as failure:
-        return _after_change(request, petition, ok="", error="未能撤销合并：" + _message(failure))
-    return _after_change(request, petition, ok="已撤销合并，信访人记录已恢复")
+    return _attempt(
+        request, petition, verb="撤销合并", ok="已撤销合并，信访人记录已恢复",
+        missing=PetitionerMerge.DoesNotExist, missing_message="合并记录不存在或无权查看",
+        change=lambda: petitioner_unmerge(actor=request.user, merge_id=merge_id, reason=form.cleaned_data["reason"]),
+    )
 
 
 @require_GET
