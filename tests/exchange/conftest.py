@@ -1,8 +1,10 @@
-"""Shared by the export and import tests: a petition carried to a delivered, evaluated decision."""
+"""Shared by the export and import tests: a petition carried to a delivered, evaluated decision; an empty database."""
 
 from datetime import date
 
 import pytest
+from django.apps import apps
+from django.db import connection
 
 from tests.conftest import act
 from xinfang.orgs.models import Role
@@ -26,3 +28,18 @@ def importer(district):
     """A superuser of the district's office: the only kind of user who may import."""
     return user_create(username="importer", password="pw-123456", org=district.office,
                        roles=[Role.ADMINISTRATOR], is_superuser=True)
+
+
+@pytest.fixture
+def fresh_rows(db) -> dict:
+    """Every table's primary keys as migrated, before any fixture adds to them."""
+    tables = set(connection.introspection.table_names())
+    return {model: set(model._base_manager.values_list("pk", flat=True))
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and model._meta.db_table in tables}
+
+
+def empty_database(fresh_rows: dict) -> None:
+    for model, kept in fresh_rows.items():
+        model._base_manager.exclude(pk__in=list(kept))._raw_delete(connection.alias)
+    connection.check_constraints()  # nothing left points at a deleted row

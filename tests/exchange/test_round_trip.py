@@ -10,12 +10,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from tests.conftest import act, petition_input
+from tests.exchange.conftest import empty_database
 from xinfang.exchange.format import ACTION_LABELS, org_codes
 from xinfang.exchange.importer import IMPORTED_EVENT
 from xinfang.exchange.models import ImportedRecord
@@ -26,21 +25,6 @@ from xinfang.petitions.services import petition_register
 from xinfang.workflow.services import petition_correct
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fresh_rows(db) -> dict:
-    """Every table's primary keys as migrated, before any fixture adds to them."""
-    tables = set(connection.introspection.table_names())
-    return {model: set(model._base_manager.values_list("pk", flat=True))
-            for model in apps.get_models(include_auto_created=True)
-            if model._meta.managed and model._meta.db_table in tables}
-
-
-def empty_database(fresh_rows: dict) -> None:
-    for model, kept in fresh_rows.items():
-        model._base_manager.exclude(pk__in=kept)._raw_delete(connection.alias)
-    connection.check_constraints()  # nothing left points at a deleted row
 
 
 @pytest.fixture

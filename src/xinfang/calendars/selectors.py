@@ -1,5 +1,8 @@
 """Reads: the working-day calendar an org's deadlines are computed with, and the schedules known."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -87,9 +90,38 @@ def org_calendar_days(*, org: Org) -> tuple[dict[date, str], dict[date, str]]:
     return rest_days, work_days
 
 
+# Inside `calendars_cached()`: org id (None: national) → its calendar, for one bulk job.
+_cache: ContextVar[dict[int | None, WorkCalendar] | None] = ContextVar("calendar_cache", default=None)
+
+
+@contextmanager
+def calendars_cached() -> Iterator[None]:
+    """Compute each org's calendar once within the block (a bulk job that computes many deadlines).
+
+    Only for work in which schedules and regional days do not change (an import, a recompute).
+    """
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+
+
 def calendar_for_org(*, org: Org | None) -> WorkCalendar:
     """The calendar `org`'s deadlines are computed with: official and loaded schedules, plus the
-    regional days of the org and every org above it. `org=None`: the national calendar. Two queries."""
+    regional days of the org and every org above it. `org=None`: the national calendar. Two queries
+    (none inside `calendars_cached()` once the org's calendar was computed)."""
+    cache = _cache.get()
+    key = org.pk if org is not None else None
+    if cache is not None and key in cache:
+        return cache[key]
+    calendar = _calendar_for_org(org=org)
+    if cache is not None:
+        cache[key] = calendar
+    return calendar
+
+
+def _calendar_for_org(*, org: Org | None) -> WorkCalendar:
     calendar = WorkCalendar(effective_schedules())
     if org is None:
         return calendar

@@ -48,6 +48,7 @@ from xinfang.workflow.models import Notice
 from xinfang.workflow.services import petition_act
 
 MODES = ("all_or_nothing", "good_rows")
+ENGINES = ("bulk", "services")
 # The case event that records an import (who, for which office, from which system).
 IMPORTED_EVENT = "imported"
 # Petition numbers as Xinfang writes them (petitions.services.format_number): PREFIX-YEAR-NNNNNN.
@@ -89,6 +90,7 @@ class ImportReport:
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
     rolled_back: bool = False
+    notes: list[str] = field(default_factory=list)  # what the import left for a later command
 
     @property
     def failed(self) -> int:
@@ -690,15 +692,20 @@ def import_records(
     progress: Callable[[int], None] | None = None,
     progress_every: int = PROGRESS_EVERY,
     report: ImportReport | None = None,
+    engine: str = "bulk",
 ) -> ImportReport:
     """Import records; all_or_nothing runs in one transaction rolled back if any row failed.
 
-    Each row has its own savepoint, so a bad row is undone alone and every row is still checked.
-    `progress(rows)` is called every `progress_every` records; a caller passing its own `report` can read
-    the counts so far from it (the upload page's progress bar).
+    engine "bulk" (exchange.bulk) checks rows in memory and writes them in batches; "services" registers
+    and replays each row through the live services, with a savepoint per row. Both refuse the same rows
+    with the same messages and write the same rows (tests/exchange/test_bulk.py). good_rows commits each
+    bulk batch (or each services row) on its own. `progress(rows)` is called every `progress_every`
+    records; a caller passing its own `report` can read the counts so far from it (the upload page).
     """
     if mode not in MODES:
         raise ValueError(mode)
+    if engine not in ENGINES:
+        raise ValueError(engine)
     if not actor.is_superuser:
         # Replayed steps are taken by many sides (office, handler, reviewer); only a superuser passes them all.
         # The superuser acts for the record's registering office and each step's org, so it needs no org.
@@ -706,6 +713,21 @@ def import_records(
     report = report or ImportReport(mode=mode)
     report.mode = mode
     importer = _Importer(actor=actor, file_hash=file_hash)
+    if engine == "bulk":
+        from xinfang.exchange.bulk import BulkImporter  # the bulk engine builds on this module
+
+        bulk = BulkImporter(importer=importer, report=report, progress=progress, progress_every=progress_every)
+        if mode == "all_or_nothing":
+            with transaction.atomic():
+                bulk.run(records, transactional_batches=False)
+                if report.errors:
+                    transaction.set_rollback(True)
+                    report.rolled_back = True
+                    report.created = 0
+                    report.notes = []
+        else:
+            bulk.run(records, transactional_batches=True)
+        return report
 
     def run() -> None:
         for index, record in enumerate(records, start=1):
@@ -749,20 +771,21 @@ def import_records(
 def import_file(
     *, path: Path, actor: User, mode: str = "all_or_nothing", progress: Callable[[int], None] | None = None,
     channel: str = "cli", progress_every: int = PROGRESS_EVERY, report: ImportReport | None = None,
-    file_name: str = "",
+    file_name: str = "", engine: str = "bulk",
 ) -> ImportReport:
     """Read, import and audit one file. A file that cannot be read raises ImportFileError, nothing changed."""
     digest = file_sha256(path=path)
     try:
         report = import_records(records=read_file(path=path), actor=actor, mode=mode, file_hash=digest,
-                                progress=progress, progress_every=progress_every, report=report)
+                                progress=progress, progress_every=progress_every, report=report, engine=engine)
     except ImportFileError:
         raise
     except (UnicodeDecodeError, csv.Error, io.UnsupportedOperation) as error:
         raise ImportFileError(f"文件无法读取：{error}") from error
     with transaction.atomic():  # audit_record needs a transaction; the command line runs in autocommit
         audit_record(actor=actor, action="exchange.import",
-                     data={"file": file_name or path.name, "sha256": digest, "mode": mode, "created": report.created,
+                     data={"file": file_name or path.name, "sha256": digest, "mode": mode, "engine": engine,
+                           "created": report.created,
                            "skipped": report.skipped, "failed": report.failed, "rolled_back": report.rolled_back,
                            "channel": channel})
     return report

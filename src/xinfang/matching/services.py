@@ -65,63 +65,109 @@ def _event(*, petition_id: int, kind: str, actor: User | None, note: str, data: 
 # --- identity keys and links ---------------------------------------------------------------------------
 
 
+def _wanted_keys(petitioner: Petitioner) -> dict[str, str]:
+    return {
+        IdentityKey.Kind.NAME_ADDRESS: identity.name_address_key(petitioner.name, petitioner.address),
+        IdentityKey.Kind.NAME_BIRTH_DATE: identity.name_birth_key(petitioner.name, petitioner.id_number),
+    }
+
+
 def identity_keys_refresh(*, petitioners: Iterable[Petitioner]) -> None:
-    """(Re)write the name+address and name+birth date keys of these petitioners (decrypted in memory)."""
-    for petitioner in petitioners:
-        if petitioner.kind != Petitioner.Kind.PERSON:
-            continue
-        wanted = {
-            IdentityKey.Kind.NAME_ADDRESS: identity.name_address_key(petitioner.name, petitioner.address),
-            IdentityKey.Kind.NAME_BIRTH_DATE: identity.name_birth_key(petitioner.name, petitioner.id_number),
-        }
-        existing = {key.kind: key for key in IdentityKey.objects.filter(petitioner=petitioner)}
-        for kind, value in wanted.items():
-            key = existing.get(kind)
+    """(Re)write the name+address and name+birth date keys of these petitioners (decrypted in memory).
+
+    One read and at most three writes for any number of petitioners (a registration's few, an import's batch).
+    """
+    people = [p for p in petitioners if p.kind == Petitioner.Kind.PERSON]
+    if not people:
+        return
+    existing = {(key.petitioner_id, key.kind): key
+                for key in IdentityKey.objects.filter(petitioner_id__in=[p.pk for p in people])}
+    stale, changed, new = [], [], []
+    for petitioner in people:
+        for kind, value in _wanted_keys(petitioner).items():
+            key = existing.get((petitioner.pk, kind))
             if not value:
                 if key is not None:
-                    key.delete()
+                    stale.append(key.pk)
             elif key is None:
-                IdentityKey.objects.create(petitioner=petitioner, kind=kind, value=value)
+                new.append(IdentityKey(petitioner=petitioner, kind=kind, value=value))
             elif key.value != value:
                 key.value = value
-                key.save(update_fields=["value"])
+                changed.append(key)
+    if stale:
+        IdentityKey.objects.filter(pk__in=stale).delete()
+    if changed:
+        IdentityKey.objects.bulk_update(changed, ["value"])
+    if new:
+        IdentityKey.objects.bulk_create(new)
+
+
+def _sharing(pairs: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
+    """value → the ids having it, in id order."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for value, pk in pairs:
+        members[value].append(pk)
+    for ids in members.values():
+        ids.sort()
+    return members
 
 
 def identity_links_detect(*, petitioners: Iterable[Petitioner]) -> list[IdentityLink]:
-    """Record links from these petitioners to other records of the same person; dismissed links stay dismissed."""
-    created: list[IdentityLink] = []
-    for petitioner in petitioners:
-        found: dict[tuple[int, str], str] = {}
+    """Record links from these petitioners to other records of the same person; dismissed links stay dismissed.
+
+    One read per kind of evidence for the whole list. A phone or key shared by MAX_SHARED people or more
+    is no evidence.
+    """
+    people = list({p.pk: p for p in petitioners}.values())
+    if not people:
+        return []
+    id_indexes = {p.id_number_index for p in people if p.id_number_index}
+    phones = {p.phone_index for p in people if p.phone_index}
+    by_id = _sharing(Petitioner.objects.filter(id_number_index__in=id_indexes)
+                     .values_list("id_number_index", "pk")) if id_indexes else {}
+    by_phone = _sharing(Petitioner.objects.filter(phone_index__in=phones)
+                        .values_list("phone_index", "pk")) if phones else {}
+    own_keys = _sharing((f"{kind}:{value}", pk) for kind, value, pk in IdentityKey.objects.filter(
+        petitioner_id__in=[p.pk for p in people]).values_list("kind", "value", "petitioner_id"))
+    keys_of: dict[int, list[str]] = defaultdict(list)
+    for composite, ids in own_keys.items():
+        for pk in ids:
+            keys_of[pk].append(composite)
+    by_key = _sharing((f"{kind}:{value}", pk) for kind, value, pk in IdentityKey.objects.filter(
+        value__in={composite.split(":", 1)[1] for composite in own_keys}).values_list("kind", "value", "petitioner_id")
+    ) if own_keys else {}
+
+    found: dict[tuple[int, int, str], str] = {}  # (lower id, higher id, method) → reason
+    for petitioner in people:
+        def add(others: list[int], method: str, reason: str, pk: int = petitioner.pk) -> None:
+            for other in others:
+                found[(min(pk, other), max(pk, other), method)] = reason
+
         if petitioner.id_number_index:
-            for other in Petitioner.objects.filter(id_number_index=petitioner.id_number_index).exclude(pk=petitioner.pk
-                                                                                                     ).values_list("pk", flat=True)[:50]:
-                found[(other, IdentityLink.Method.ID_NUMBER)] = "证件号码的索引相同"
+            others = [pk for pk in by_id.get(petitioner.id_number_index, []) if pk != petitioner.pk]
+            add(others[:50], IdentityLink.Method.ID_NUMBER, "证件号码的索引相同")
         if petitioner.phone_index:
-            others = list(Petitioner.objects.filter(phone_index=petitioner.phone_index).exclude(pk=petitioner.pk)
-                          .values_list("pk", flat=True)[:MAX_SHARED])
+            others = [pk for pk in by_phone.get(petitioner.phone_index, []) if pk != petitioner.pk]
             if len(others) < MAX_SHARED:  # a number shared by many is no evidence
-                for other in others:
-                    found[(other, IdentityLink.Method.PHONE)] = "联系电话相同"
-        keys = dict(IdentityKey.objects.filter(petitioner=petitioner).values_list("kind", "value"))
-        for kind, value in keys.items():
-            others = list(IdentityKey.objects.filter(kind=kind, value=value).exclude(petitioner=petitioner)
-                          .values_list("petitioner_id", flat=True)[:MAX_SHARED])
+                add(others, IdentityLink.Method.PHONE, "联系电话相同")
+        for composite in keys_of.get(petitioner.pk, []):
+            others = [pk for pk in by_key.get(composite, []) if pk != petitioner.pk]
             if len(others) >= MAX_SHARED:
                 continue
-            for other in others:
-                if kind == IdentityKey.Kind.NAME_ADDRESS:
-                    found[(other, IdentityLink.Method.NAME_ADDRESS)] = "姓名相同且住址相同（无证件号码可比）"
-                else:
-                    found[(other, IdentityLink.Method.NAME_BIRTH_DATE)] = "姓名相同且出生日期相同（证件号码不同）"
-        for (other, method), reason in found.items():
-            a, b = sorted((petitioner.pk, other))
-            link, made = IdentityLink.objects.get_or_create(
-                petitioner_a_id=a, petitioner_b_id=b, method=method,
-                defaults={"confidence": identity.CONFIDENCE[method], "reason": reason},
-            )
-            if made:
-                created.append(link)
-    return created
+            if composite.startswith(f"{IdentityKey.Kind.NAME_ADDRESS}:"):
+                add(others, IdentityLink.Method.NAME_ADDRESS, "姓名相同且住址相同（无证件号码可比）")
+            else:
+                add(others, IdentityLink.Method.NAME_BIRTH_DATE, "姓名相同且出生日期相同（证件号码不同）")
+    if not found:
+        return []
+    ids = {pk for a, b, _ in found for pk in (a, b)}
+    existing = set(IdentityLink.objects.filter(petitioner_a_id__in=ids, petitioner_b_id__in=ids)
+                   .values_list("petitioner_a_id", "petitioner_b_id", "method"))
+    created = [IdentityLink(petitioner_a_id=a, petitioner_b_id=b, method=method, reason=reason,
+                            confidence=identity.CONFIDENCE[method])
+               for (a, b, method), reason in found.items() if (a, b, method) not in existing]
+    # ignore_conflicts: a concurrent registration may have recorded the same link meanwhile.
+    return IdentityLink.objects.bulk_create(created, ignore_conflicts=True)
 
 
 @transaction.atomic

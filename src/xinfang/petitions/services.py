@@ -248,6 +248,22 @@ def petition_register(
         raise
 
 
+def petition_from_input(*, data: PetitionInput, office: Org, actor: User, sequence: int, category: Category,
+                        locality: Org, complained_org: Org | None, person_times: int, is_group_visit: bool) -> Petition:
+    """The unsaved petition a checked registration makes (numbered `sequence` of its year at `office`)."""
+    year = timezone.localtime(data.received_at).year
+    return Petition(
+        number=format_number(org=office, year=year, sequence=sequence),
+        registering_org=office, year=year, sequence=sequence, registered_by=actor,
+        channel=data.channel, received_at=data.received_at,
+        source_reference=data.source_reference.strip(), summary=data.summary.strip(),
+        content=data.content.strip(), demands=data.demands.strip(), category=category,
+        petition_type=data.petition_type, locality=locality, complained_org=complained_org,
+        amount_involved=data.amount_involved, litigation_related=data.litigation_related,
+        urgency=data.urgency, person_times=person_times, is_group_visit=is_group_visit,
+    )
+
+
 @transaction.atomic
 def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) -> tuple[Petition, bool]:
     if idempotency_key:
@@ -279,17 +295,10 @@ def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) 
     office = actor.org
     year = timezone.localtime(data.received_at).year
     sequence = _next_sequence(org=office, year=year)
-    petition = Petition(
-        number=format_number(org=office, year=year, sequence=sequence),
-        registering_org=office, year=year, sequence=sequence, registered_by=actor,
-        channel=data.channel, received_at=data.received_at,
-        source_reference=data.source_reference.strip(), summary=data.summary.strip(),
-        content=data.content.strip(), demands=data.demands.strip(), category=category,
-        petition_type=data.petition_type, locality=locality, complained_org=complained_org,
-        amount_involved=data.amount_involved, litigation_related=data.litigation_related,
-        urgency=data.urgency, person_times=person_times, is_group_visit=is_group_visit,
-        idempotency_key=idempotency_key,
-    )
+    petition = petition_from_input(data=data, office=office, actor=actor, sequence=sequence, category=category,
+                                   locality=locality, complained_org=complained_org, person_times=person_times,
+                                   is_group_visit=is_group_visit)
+    petition.idempotency_key = idempotency_key
     # Constraints are the database's job (a racing duplicate key must surface as IntegrityError).
     petition.full_clean(exclude=["hot_topics"], validate_unique=False, validate_constraints=False)
     petition.save()

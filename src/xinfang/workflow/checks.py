@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from xinfang.orgs.models import Org, User
 from xinfang.petitions.models import Petition, PetitionStatus, PetitionType
+from xinfang.workflow.clocks import clock_set_target
 from xinfang.workflow.choices import LITIGATION_PATHWAYS, OUTCOMES_BY_TYPE, Outcome
 from xinfang.workflow.exceptions import RuleViolation
 from xinfang.workflow.models import Clock, Evaluation
@@ -26,6 +27,28 @@ class ActionContext:
     def refuse(self, message: str, field: str | None = None) -> None:
         text = f"{message}（{self.rule.label}，{self.rule.article}）"
         raise RuleViolation({field: [text]} if field else text)
+
+    # What checks and effects read or add beyond the petition and its running clocks. The bulk import's
+    # replay (exchange.replay.ReplayContext) answers these from the rows it is about to write.
+    def petition_numbered(self, number: str) -> Petition | None:
+        return Petition.objects.filter(number=number).first()
+
+    def matter_is_final(self, root_id: int) -> bool:
+        matter = Petition.objects.filter(Q(pk=root_id) | Q(first_petition_id=root_id))
+        return matter.filter(status=PetitionStatus.FINAL).exists()
+
+    def has_live_evaluation(self) -> bool:
+        return Evaluation.objects.filter(petition=self.petition, voided=False).exists()
+
+    def last_review_decision_org(self) -> Org | None:
+        clock = Clock.objects.filter(petition=self.petition, kind=Clock.Kind.REVIEW_DECISION).order_by("-id").first()
+        return clock.org if clock else None
+
+    def add_evaluation(self, evaluation: Evaluation) -> None:
+        evaluation.save()
+
+    def set_clock_target(self, clock: Clock, kind_of_target: str) -> None:
+        clock_set_target(clock=clock, kind_of_target=kind_of_target)
 
 
 def destination_allowed(ctx: ActionContext) -> None:
@@ -50,13 +73,11 @@ def pathway_org_fits(ctx: ActionContext) -> None:
 
 def same_matter_is_final(ctx: ActionContext) -> None:
     number = ctx.values["same_matter_as"].upper()
-    earlier = Petition.objects.filter(number=number).first()
+    earlier = ctx.petition_numbered(number)
     if earlier is None or earlier.pk == ctx.petition.pk:
         ctx.refuse(f"未找到已终结的信访事项 {number}", "same_matter_as")
     # The matter is final when any of its petitions is: the first petition (初件) or one of its repeats.
-    root_id = earlier.first_petition_id or earlier.pk
-    matter = Petition.objects.filter(Q(pk=root_id) | Q(first_petition_id=root_id))
-    if not matter.filter(status=PetitionStatus.FINAL).exists():
+    if not ctx.matter_is_final(earlier.first_petition_id or earlier.pk):
         ctx.refuse(f"{number} 所属事项尚未终结（当前：{earlier.get_status_display()}），应依程序处理", "same_matter_as")
     ctx.values["same_matter_as"] = number
 
@@ -84,7 +105,7 @@ def outcome_fits_type(ctx: ActionContext) -> None:
 
 
 def not_yet_evaluated(ctx: ActionContext) -> None:
-    if Evaluation.objects.filter(petition=ctx.petition, voided=False).exists():
+    if ctx.has_live_evaluation():
         ctx.refuse("该事项已评价，不能重复评价")
 
 
@@ -101,7 +122,7 @@ def reviewing_org_is_above(ctx: ActionContext, of: str) -> None:
     if of == "handling":
         below = ctx.petition.handling_org
     else:
-        below = Clock.objects.filter(petition=ctx.petition, kind=Clock.Kind.REVIEW_DECISION).order_by("-id").first().org
+        below = ctx.last_review_decision_org()
     if below is None or org.pk == below.pk or org.pk not in below.ancestor_ids:
         ctx.refuse("复查（复核）机关应为原办理（复查）机关的上一级机关", "reviewing_org")
 

@@ -30,52 +30,63 @@ def _compute(clock: Clock, *, policy: Policy) -> None:
     clock.target_due = calendar.add(clock.started_on, target.length, target.unit).due if target else None
 
 
-def clock_start(*, petition: Petition, kind: str, org: Org, started_on: date, length: int | None = None) -> Clock:
+# `save=False` (the bulk import's replay, exchange.replay) changes the clock in memory only; its caller
+# writes it. Everything else saves at once.
+
+
+def clock_start(*, petition: Petition, kind: str, org: Org, started_on: date, length: int | None = None,
+                save: bool = True) -> Clock:
     policy = current_policy()
     period = policy.clocks[kind].statutory
     clock = Clock(petition=petition, kind=kind, org=org, started_on=started_on, unit=period.unit,
                   length=period.length if length is None else length)
     _compute(clock, policy=policy)
-    clock.save()
+    if save:
+        clock.save()
     return clock
 
 
-def clock_stop(*, clock: Clock, stopped_on: date) -> None:
+def clock_stop(*, clock: Clock, stopped_on: date, save: bool = True) -> None:
     if clock.paused_since is not None:
-        clock_resume(clock=clock, resumed_on=stopped_on)
+        clock_resume(clock=clock, resumed_on=stopped_on, save=save)
     clock.stopped_on = stopped_on
-    clock.save(update_fields=["stopped_on", "paused_since", "paused_days", "statutory_due", "target_due",
+    if save:
+        clock.save(update_fields=["stopped_on", "paused_since", "paused_days", "statutory_due", "target_due",
                               "provisional", "explanation", "updated_at"])
 
 
-def clock_pause(*, clock: Clock, paused_on: date) -> None:
+def clock_pause(*, clock: Clock, paused_on: date, save: bool = True) -> None:
     clock.paused_since = paused_on
-    clock.save(update_fields=["paused_since", "updated_at"])
+    if save:
+        clock.save(update_fields=["paused_since", "updated_at"])
 
 
-def clock_resume(*, clock: Clock, resumed_on: date) -> None:
+def clock_resume(*, clock: Clock, resumed_on: date, save: bool = True) -> None:
     """Add the paused days to the clock and recompute: a pause never shortens a period."""
     if clock.paused_since is None:
         return
     clock.paused_days += max((resumed_on - clock.paused_since).days, 0)
     clock.paused_since = None
     _compute(clock, policy=current_policy())
-    clock.save()
+    if save:
+        clock.save()
 
 
-def clock_extend(*, clock: Clock, days: int) -> None:
+def clock_extend(*, clock: Clock, days: int, save: bool = True) -> None:
     clock.extended_days += days
     _compute(clock, policy=current_policy())
-    clock.save()
+    if save:
+        clock.save()
 
 
-def clock_set_target(*, clock: Clock, kind_of_target: str) -> None:
+def clock_set_target(*, clock: Clock, kind_of_target: str, save: bool = True) -> None:
     """Use another policy entry's target (e.g. fast_track) for this clock; statutory due unchanged."""
     policy = current_policy()
     target = policy.clocks[kind_of_target].target
     if target is not None:
         clock.target_due = calendar_for_org(org=clock.org).add(clock.started_on, target.length, target.unit).due
-        clock.save(update_fields=["target_due", "updated_at"])
+        if save:
+            clock.save(update_fields=["target_due", "updated_at"])
 
 
 def clock_recompute_one(*, clock: Clock) -> None:

@@ -3,7 +3,6 @@
 
 from xinfang.petitions.models import PetitionStatus
 from xinfang.workflow.checks import ActionContext
-from xinfang.workflow.clocks import clock_set_target
 from xinfang.workflow.models import Clock, Evaluation
 
 
@@ -28,7 +27,7 @@ def set_legal_pathway(ctx: ActionContext) -> None:
 def fast_track_target(ctx: ActionContext) -> None:
     clock = ctx.running.get(Clock.Kind.HANDLING)
     if clock is not None:
-        clock_set_target(clock=clock, kind_of_target="fast_track")
+        ctx.set_clock_target(clock, "fast_track")
 
 
 def set_outcome(ctx: ActionContext) -> None:
@@ -40,10 +39,10 @@ def set_mediated(ctx: ActionContext) -> None:
 
 
 def record_evaluation(ctx: ActionContext) -> None:
-    Evaluation.objects.create(
+    ctx.add_evaluation(Evaluation(
         petition=ctx.petition, rating=ctx.values["rating"], rated_by=ctx.values["rated_by"],
         entered_by=ctx.actor, rated_on=ctx.acted_on, comment=ctx.values.get("comment", ""),
-    )
+    ))
 
 
 def run_effect(name: str, ctx: ActionContext) -> None:

@@ -39,6 +39,10 @@ def _choice(choices: type[models.TextChoices]) -> Callable[[Any], str]:
 
 
 def _org(value: Any) -> Org:
+    if isinstance(value, Org):  # the bulk import resolves org codes itself (exchange.replay)
+        if not value.is_active:
+            raise ValidationError("机构不存在或已停用")
+        return value
     try:
         return Org.objects.get(pk=int(value), is_active=True)
     except (TypeError, ValueError, Org.DoesNotExist):

@@ -86,7 +86,7 @@ def actions_allowed(*, petition: Petition, actor: User) -> list[Rule]:
             and rule_permits(rule=rule, petition=petition, actor=actor, running=running)]
 
 
-def _org_for(start_org: str, *, petition: Petition, values: dict[str, Any], running: dict[str, Clock]) -> Org:
+def org_for(start_org: str, *, petition: Petition, values: dict[str, Any], running: dict[str, Clock]) -> Org:
     if start_org == "office":
         return petition.registering_org
     if start_org == "handling":
@@ -96,14 +96,49 @@ def _org_for(start_org: str, *, petition: Petition, values: dict[str, Any], runn
         if kind in (Clock.Kind.REVIEW_DECISION, Clock.Kind.RE_REVIEW_DECISION))
 
 
-def _issue_notice(*, rule: Rule, petition: Petition, actor: User, values: dict[str, Any]) -> Notice:
-    count = Notice.objects.filter(petition=petition, kind=rule.notice).count()
-    return Notice.objects.create(
-        petition=petition, kind=rule.notice, number=f"{petition.number}-{NOTICE_CODES[rule.notice]}{count + 1}",
+def notice_for(*, rule: Rule, petition: Petition, actor: User, values: dict[str, Any], issued_before: int) -> Notice:
+    """The (unsaved) notice a rule issues; `issued_before`: how many of its kind the petition has."""
+    return Notice(
+        petition=petition, kind=rule.notice,
+        number=f"{petition.number}-{NOTICE_CODES[rule.notice]}{issued_before + 1}",
         issuing_org=actor.org, issued_by=actor, issued_at=timezone.now(),
         content={"summary": petition.summary, "demands": petition.demands, "article": rule.article,
                  **serialisable(values)},
     )
+
+
+def change_clocks(*, rule: Rule, running: dict[str, Clock], acted_on: date, values: dict[str, Any],
+                  save: bool = True) -> None:
+    """Stop, pause, resume and extend the running clocks as the rule says (`running` loses the stopped)."""
+    for kind in rule.stops:
+        if kind in running:
+            clock_stop(clock=running.pop(kind), stopped_on=acted_on, save=save)
+    for kind in rule.pauses:
+        if kind in running:
+            clock_pause(clock=running[kind], paused_on=acted_on, save=save)
+    for kind in rule.resumes:
+        if kind in running:
+            clock_resume(clock=running[kind], resumed_on=acted_on, save=save)
+    if rule.extends and rule.extends in running:
+        clock_extend(clock=running[rule.extends], days=values["days"], save=save)
+
+
+def action_event(*, rule: Rule, petition: Petition, actor: User, values: dict[str, Any], previous_status: str,
+                 acted_on: date, notice: Notice | None, snapshot: dict[str, Any], started: list[int]) -> PetitionEvent:
+    """The (unsaved) case event recording an action, with what a correction needs to undo it."""
+    return PetitionEvent(
+        petition=petition, kind=rule.action, title=rule.label, actor=actor, actor_org=actor.org,
+        occurred_at=timezone.now(), note=str(values.get("reason") or values.get("decision") or "")[:500],
+        data={"from": previous_status, "to": petition.status, "article": rule.article,
+              "acted_on": acted_on.isoformat(), "values": serialisable(values),
+              "notice": notice.number if notice else None, "before": snapshot, "clocks_started": started},
+    )
+
+
+def correction_snapshot(*, petition: Petition, running: dict[str, Clock]) -> dict[str, Any]:
+    """What a correction needs to undo an action: the petition's fields and every touched clock."""
+    return {"petition": {name: _field_value(petition, name) for name in CORRECTABLE_FIELDS},
+            "clocks": [_clock_snapshot(clock) for clock in running.values()]}
 
 
 @transaction.atomic
@@ -150,27 +185,15 @@ def petition_act(
 
     previous_status = petition.status
     before = dict(running)  # the reviewing org of a decision is read from its clock, stopped below
-    # What a correction needs to undo this action: the petition's fields and every touched clock.
-    snapshot = {"petition": {name: _field_value(petition, name) for name in CORRECTABLE_FIELDS},
-                "clocks": [_clock_snapshot(clock) for clock in running.values()]}
-    for kind in rule.stops:
-        if kind in running:
-            clock_stop(clock=running.pop(kind), stopped_on=acted_on)
-    for kind in rule.pauses:
-        if kind in running:
-            clock_pause(clock=running[kind], paused_on=acted_on)
-    for kind in rule.resumes:
-        if kind in running:
-            clock_resume(clock=running[kind], resumed_on=acted_on)
-    if rule.extends and rule.extends in running:
-        clock_extend(clock=running[rule.extends], days=values["days"])
+    snapshot = correction_snapshot(petition=petition, running=running)
+    change_clocks(rule=rule, running=running, acted_on=acted_on, values=values)
     if rule.target is not None:
         petition.status = rule.target
     for effect in rule.effects:
         run_effect(effect, context)
     started = []
     for start in rule.starts:
-        org = _org_for(start.org, petition=petition, values=values, running=before)
+        org = org_for(start.org, petition=petition, values=values, running=before)
         length = values.get("report_days") if start.kind == Clock.Kind.REPORT_BACK else None
         running[start.kind] = clock_start(petition=petition, kind=start.kind, org=org, started_on=acted_on,
                                           length=length)
@@ -178,17 +201,15 @@ def petition_act(
     petition.version += 1
     petition.save(update_fields=["status", "handling_org", "outcome", "legal_pathway", "version", "updated_at"])
 
-    notice = _issue_notice(rule=rule, petition=petition, actor=actor, values=values) if rule.notice else None
-    stored = serialisable(values)
-    PetitionEvent.objects.create(
-        petition=petition, kind=rule.action, title=rule.label, actor=actor, actor_org=actor.org,
-        occurred_at=timezone.now(), note=str(values.get("reason") or values.get("decision") or "")[:500],
-        data={"from": previous_status, "to": petition.status, "article": rule.article,
-              "acted_on": acted_on.isoformat(), "values": stored, "notice": notice.number if notice else None,
-              "before": snapshot, "clocks_started": started},
-    )
+    notice = None
+    if rule.notice:
+        notice = notice_for(rule=rule, petition=petition, actor=actor, values=values,
+                            issued_before=Notice.objects.filter(petition=petition, kind=rule.notice).count())
+        notice.save()
+    action_event(rule=rule, petition=petition, actor=actor, values=values, previous_status=previous_status,
+                 acted_on=acted_on, notice=notice, snapshot=snapshot, started=started).save()
     audit_record(actor=actor, action=f"petition.{rule.action}", target=petition,
-                 data={"from": previous_status, "to": petition.status, "values": stored})
+                 data={"from": previous_status, "to": petition.status, "values": serialisable(values)})
     return petition
 
 
