@@ -1,10 +1,11 @@
 """One imported petition's history replayed in memory, for the bulk import (exchange.bulk).
 
-`replay_step` applies one rule of the table as `workflow.services.petition_act` does — the same state and
-date rules, `parse_values`, the rule's checks and effects, and petition_act's own pieces for the clocks
-(`change_clocks`, `clock_start`), the notice (`notice_for`), the event (`action_event`) and the correction
-snapshot — but to unsaved rows of one petition (`Staged`), which the bulk importer then writes in batches.
-The live service reads and writes a dozen rows per step; replaying 100,000 histories that way takes hours.
+`replay_step` applies one rule of the table with petition_act's own steps (`workflow.services.rule_for`,
+`check_acted_on`, `check_rule`, `apply_rule`, `notice_for`, `action_event`) to unsaved rows of one
+petition (`Staged`), which the bulk importer then writes in batches. What those steps read or add beyond
+the petition — evaluations, the review clock, other matters, new clocks — goes through the context, which
+here answers from the staged rows (`ReplayContext`). The live service reads and writes a dozen rows a step;
+replaying 100,000 histories that way takes hours.
 
 petition_act is the reference: tests/exchange/test_bulk.py imports the same files through both and
 compares every row. Keep the two in step.
@@ -13,22 +14,24 @@ compares every row. Keep the two in step.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from xinfang.audit.services import AuditEntry
 from xinfang.orgs.models import Org, User
 from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus, Petitioner, PetitionParty
-from xinfang.workflow.checks import ActionContext, run_check
+from xinfang.workflow.checks import ActionContext
 from xinfang.workflow.clocks import clock_set_target, clock_start
-from xinfang.workflow.effects import run_effect
-from xinfang.workflow.exceptions import RuleViolation
 from xinfang.workflow.fields import parse_values, serialisable
 from xinfang.workflow.models import Clock, Evaluation, Notice
-from xinfang.workflow.services import action_event, change_clocks, correction_snapshot, notice_for, org_for
-from xinfang.workflow.rules import RULES_BY_ACTION
+from xinfang.workflow.services import (
+    action_event,
+    apply_rule,
+    check_acted_on,
+    check_rule,
+    notice_for,
+    rule_for,
+)
 
 
 @dataclass
@@ -53,6 +56,8 @@ class ReplayContext(ActionContext):
     """The checks' and effects' view of the rows being replayed (ActionContext reads the database)."""
 
     staged: Staged | None = None
+    next_clock_id: Callable[[], int] | None = None
+    saves: ClassVar[bool] = False
     # Petitions of the batch being written, by number: a refusal as a repeat (不再受理) may name one of them.
     batch: dict[str, Petition] = field(default_factory=dict)
 
@@ -77,6 +82,10 @@ class ReplayContext(ActionContext):
     def set_clock_target(self, clock: Clock, kind_of_target: str) -> None:
         clock_set_target(clock=clock, kind_of_target=kind_of_target, save=False)
 
+    def start_clock(self, *, kind: str, org: Org, started_on: date, length: int | None) -> Clock:
+        return start_clock(self.staged, kind=kind, org=org, started_on=started_on, length=length,
+                           next_id=self.next_clock_id)
+
 
 def start_clock(staged: Staged, *, kind: str, org: Org, started_on: date, length: int | None,
                 next_id: Callable[[], int]) -> Clock:
@@ -91,44 +100,13 @@ def replay_step(staged: Staged, *, action: str, actor: User, values: dict[str, A
                 next_clock_id: Callable[[], int], batch: dict[str, Petition]) -> None:
     """Apply one rule to the staged petition, as petition_act would (its messages, its rows)."""
     petition = staged.petition
-    rule = RULES_BY_ACTION.get(action)
-    if rule is None:
-        raise RuleViolation(f"没有名为 {action!r} 的办理操作")
-    if petition.status not in rule.sources:
-        allowed = "、".join(PetitionStatus(state).label for state in rule.sources)
-        raise RuleViolation(
-            f"“{rule.label}”只能在“{allowed}”状态下进行，当前状态为“{petition.get_status_display()}”（{rule.article}）"
-        )
-    running = staged.running
-    today = timezone.localdate()
-    if acted_on > today:
-        raise ValidationError({"acted_on": ["办理日期不能晚于今天"]})
-    if acted_on < timezone.localtime(petition.received_at).date():
-        raise ValidationError({"acted_on": ["办理日期不能早于收到日期"]})
+    rule = rule_for(petition=petition, action=action)
+    check_acted_on(petition=petition, acted_on=acted_on)
     values = parse_values(required=rule.fields, optional=rule.optional_fields, raw=values)
     context = ReplayContext(petition=petition, rule=rule, actor=actor, values=values, acted_on=acted_on,
-                            running=running, staged=staged, batch=batch)
-    if rule.needs_clock and rule.needs_clock not in running:
-        clock_label = Clock.Kind(rule.needs_clock).label
-        raise RuleViolation(f"“{rule.label}”需要{clock_label}正在计算中，该事项当前没有（{rule.article}）")
-    for check in rule.checks:
-        run_check(check, context)
-
-    previous_status = petition.status
-    before = dict(running)
-    snapshot = correction_snapshot(petition=petition, running=running)
-    change_clocks(rule=rule, running=running, acted_on=acted_on, values=values, save=False)
-    if rule.target is not None:
-        petition.status = rule.target
-    for effect in rule.effects:
-        run_effect(effect, context)
-    started = []
-    for start in rule.starts:
-        org = org_for(start.org, petition=petition, values=values, running=before)
-        length = values.get("report_days") if start.kind == Clock.Kind.REPORT_BACK else None
-        started.append(start_clock(staged, kind=start.kind, org=org, started_on=acted_on, length=length,
-                                   next_id=next_clock_id).pk)
-    petition.version += 1
+                            running=staged.running, staged=staged, batch=batch, next_clock_id=next_clock_id)
+    check_rule(context)
+    previous_status, snapshot, started = apply_rule(context)
     notice = None
     if rule.notice:
         notice = notice_for(rule=rule, petition=petition, actor=actor, values=values,

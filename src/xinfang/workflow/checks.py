@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db.models import Q
 
 from xinfang.orgs.models import Org, User
 from xinfang.petitions.models import Petition, PetitionStatus, PetitionType
-from xinfang.workflow.clocks import clock_set_target
+from xinfang.workflow.clocks import clock_set_target, clock_start
 from xinfang.workflow.choices import LITIGATION_PATHWAYS, OUTCOMES_BY_TYPE, Outcome
 from xinfang.workflow.exceptions import RuleViolation
 from xinfang.workflow.models import Clock, Evaluation
@@ -23,6 +23,7 @@ class ActionContext:
     values: dict[str, Any]
     acted_on: date
     running: dict[str, Clock]  # running clocks by kind, locked with the petition
+    saves: ClassVar[bool] = True  # clocks are saved as they change (the bulk import's replay: written later)
 
     def refuse(self, message: str, field: str | None = None) -> None:
         text = f"{message}（{self.rule.label}，{self.rule.article}）"
@@ -49,6 +50,9 @@ class ActionContext:
 
     def set_clock_target(self, clock: Clock, kind_of_target: str) -> None:
         clock_set_target(clock=clock, kind_of_target=kind_of_target)
+
+    def start_clock(self, *, kind: str, org: Org, started_on: date, length: int | None) -> Clock:
+        return clock_start(petition=self.petition, kind=kind, org=org, started_on=started_on, length=length)
 
 
 def destination_allowed(ctx: ActionContext) -> None:

@@ -18,7 +18,6 @@ from xinfang.workflow.clocks import (
     clock_pause,
     clock_recompute_one,
     clock_resume,
-    clock_start,
     clock_stop,
 )
 from xinfang.workflow.effects import run_effect
@@ -141,6 +140,61 @@ def correction_snapshot(*, petition: Petition, running: dict[str, Clock]) -> dic
             "clocks": [_clock_snapshot(clock) for clock in running.values()]}
 
 
+# The steps of an action, shared with the bulk import's replay (exchange.replay), which applies them to
+# unsaved rows: the context says whether clocks are saved and how a clock is started.
+
+
+def rule_for(*, petition: Petition, action: str) -> Rule:
+    """The rule named `action`, if the petition's state allows it."""
+    rule = RULES_BY_ACTION.get(action)
+    if rule is None:
+        raise RuleViolation(f"没有名为 {action!r} 的办理操作")
+    if petition.status not in rule.sources:
+        allowed = "、".join(PetitionStatus(state).label for state in rule.sources)
+        raise RuleViolation(
+            f"“{rule.label}”只能在“{allowed}”状态下进行，当前状态为“{petition.get_status_display()}”（{rule.article}）"
+        )
+    return rule
+
+
+def check_acted_on(*, petition: Petition, acted_on: date) -> None:
+    if acted_on > timezone.localdate():
+        raise ValidationError({"acted_on": ["办理日期不能晚于今天"]})
+    if acted_on < timezone.localtime(petition.received_at).date():
+        raise ValidationError({"acted_on": ["办理日期不能早于收到日期"]})
+
+
+def check_rule(ctx: ActionContext) -> None:
+    """The rule's clock condition and its named checks."""
+    rule = ctx.rule
+    if rule.needs_clock and rule.needs_clock not in ctx.running:
+        clock_label = Clock.Kind(rule.needs_clock).label
+        raise RuleViolation(f"“{rule.label}”需要{clock_label}正在计算中，该事项当前没有（{rule.article}）")
+    for check in rule.checks:
+        run_check(check, ctx)
+
+
+def apply_rule(ctx: ActionContext) -> tuple[str, dict[str, Any], list[int]]:
+    """Change the petition and its clocks as the checked rule says; (previous status, snapshot, clocks started)."""
+    rule, petition, running, values = ctx.rule, ctx.petition, ctx.running, ctx.values
+    previous_status = petition.status
+    before = dict(running)  # the reviewing org of a decision is read from its clock, stopped below
+    snapshot = correction_snapshot(petition=petition, running=running)
+    change_clocks(rule=rule, running=running, acted_on=ctx.acted_on, values=values, save=ctx.saves)
+    if rule.target is not None:
+        petition.status = rule.target
+    for effect in rule.effects:
+        run_effect(effect, ctx)
+    started = []
+    for start in rule.starts:
+        org = org_for(start.org, petition=petition, values=values, running=before)
+        length = values.get("report_days") if start.kind == Clock.Kind.REPORT_BACK else None
+        running[start.kind] = ctx.start_clock(kind=start.kind, org=org, started_on=ctx.acted_on, length=length)
+        started.append(running[start.kind].pk)
+    petition.version += 1
+    return previous_status, snapshot, started
+
+
 @transaction.atomic
 def petition_act(
     *,
@@ -157,48 +211,17 @@ def petition_act(
     petition = petitions_visible_to(user=actor).select_for_update().get(pk=petition_id)
     if expected_version is not None and expected_version != petition.version:
         raise StaleVersion("该信访事项已被他人办理（数据已更新），请刷新后重新操作")
-    rule = RULES_BY_ACTION.get(action)
-    if rule is None:
-        raise RuleViolation(f"没有名为 {action!r} 的办理操作")
-    if petition.status not in rule.sources:
-        allowed = "、".join(PetitionStatus(state).label for state in rule.sources)
-        raise RuleViolation(
-            f"“{rule.label}”只能在“{allowed}”状态下进行，当前状态为“{petition.get_status_display()}”（{rule.article}）"
-        )
+    rule = rule_for(petition=petition, action=action)
     running = _running_clocks(petition)
     if not rule_permits(rule=rule, petition=petition, actor=actor, running=running):
         raise ActionNotPermitted(f"您的角色或单位不能对该事项进行“{rule.label}”（{rule.article}）")
-    today = timezone.localdate()
-    acted_on = acted_on or today
-    if acted_on > today:
-        raise ValidationError({"acted_on": ["办理日期不能晚于今天"]})
-    if acted_on < timezone.localtime(petition.received_at).date():
-        raise ValidationError({"acted_on": ["办理日期不能早于收到日期"]})
+    acted_on = acted_on or timezone.localdate()
+    check_acted_on(petition=petition, acted_on=acted_on)
     values = parse_values(required=rule.fields, optional=rule.optional_fields, raw=values or {})
     context = ActionContext(petition=petition, rule=rule, actor=actor, values=values, acted_on=acted_on,
                             running=running)
-    if rule.needs_clock and rule.needs_clock not in running:
-        clock_label = Clock.Kind(rule.needs_clock).label
-        raise RuleViolation(f"“{rule.label}”需要{clock_label}正在计算中，该事项当前没有（{rule.article}）")
-    for check in rule.checks:
-        run_check(check, context)
-
-    previous_status = petition.status
-    before = dict(running)  # the reviewing org of a decision is read from its clock, stopped below
-    snapshot = correction_snapshot(petition=petition, running=running)
-    change_clocks(rule=rule, running=running, acted_on=acted_on, values=values)
-    if rule.target is not None:
-        petition.status = rule.target
-    for effect in rule.effects:
-        run_effect(effect, context)
-    started = []
-    for start in rule.starts:
-        org = org_for(start.org, petition=petition, values=values, running=before)
-        length = values.get("report_days") if start.kind == Clock.Kind.REPORT_BACK else None
-        running[start.kind] = clock_start(petition=petition, kind=start.kind, org=org, started_on=acted_on,
-                                          length=length)
-        started.append(running[start.kind].pk)
-    petition.version += 1
+    check_rule(context)
+    previous_status, snapshot, started = apply_rule(context)
     petition.save(update_fields=["status", "handling_org", "outcome", "legal_pathway", "version", "updated_at"])
 
     notice = None
