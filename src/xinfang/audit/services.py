@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from xinfang.audit.middleware import current_ip
 from xinfang.audit.models import AuditChainHead, AuditEvent
+from xinfang.db import insert_rows
 
 GENESIS_HASH = "0" * 64
 
@@ -104,9 +105,9 @@ def audit_record_many(entries: list[AuditEntry]) -> None:
                            ip_address=None, prev_hash=prev_hash)
         events.append(event)
         prev_hash = event.hash
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    insert_rows(AuditEvent, events)
     head.last_hash = prev_hash
-    head.last_event_id = events[-1].pk or AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    head.last_event_id = AuditEvent.objects.filter(hash=prev_hash).values_list("id", flat=True).get()
     head.save(update_fields=["last_hash", "last_event_id"])
 
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from xinfang.audit.services import AuditEntry, audit_record_many
 from xinfang.calendars.selectors import calendars_cached
+from xinfang.db import insert_rows
 from xinfang.exchange import importer as base
 from xinfang.exchange.format import ACTION_LABELS
 from xinfang.exchange.models import ImportedRecord
@@ -98,28 +99,6 @@ class IdBlock:
                                [self.table])
                 self._ids = [row[0] for row in cursor.fetchall()][::-1]
         return self._ids.pop()
-
-
-def insert_rows(model: type, objs: list) -> None:
-    """INSERT model instances with one executemany: what bulk_create writes, without its per-value SQL building.
-
-    Each value still goes through its field's `pre_save` and `get_db_prep_save` (timestamps, JSON, the
-    encrypted personal data); only Django's statement assembly is skipped, which is most of bulk_create's
-    time for narrow rows. The primary key is written when the instances carry one (reserved ids), else the
-    database assigns it. No ids are read back.
-    """
-    if not objs:
-        return
-    with_pk = objs[0].pk is not None
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    rows = [tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-    for obj in objs:
-        obj._state.adding = False
 
 
 def _take_write_lock() -> None:

@@ -536,10 +536,13 @@ class _Importer:
         reference = _text(repeat_of)
         if not reference:
             return None
-        imported = ImportedRecord.objects.filter(source_system=source, external_id=reference).select_related(
-            "petition__first_petition").first()
-        earlier = imported.petition if imported else (
-            Petition.objects.select_related("first_petition").filter(number=reference).first())
+        # Both look-ups are on unique keys: get(), not first(), whose ORDER BY id makes SQLite walk the table.
+        try:
+            earlier = ImportedRecord.objects.select_related("petition__first_petition").get(
+                source_system=source, external_id=reference).petition
+        except ImportedRecord.DoesNotExist:
+            earlier = next(iter(Petition.objects.select_related("first_petition").filter(number=reference).order_by()[:1]),
+                           None)
         if earlier is None:
             raise _RowFailure("重复信访关联编号", f"未找到所重复的信访事项：{reference}"
                                                   "（初件须已导入，或在同一文件中位于本行之前）")
