@@ -146,6 +146,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
     except Exception:  # noqa: BLE001 — a background job has no caller to raise to: record it, log it
         logger.exception("import job %s failed", job.pk)
         status, message = ImportJob.Status.FAILED, "导入时发生内部错误，已记录日志；未写入的数据可重新导入"
+    if status == ImportJob.Status.DONE:
+        message = "；".join(report.notes)  # what the import left for a later command (docs/IMPORT.md)
     ImportJob.objects.filter(pk=job.pk).update(
         status=status, message=message, finished_at=timezone.now(), stored_path="",
         created=report.created, skipped=report.skipped, failed=report.failed, rolled_back=report.rolled_back,
