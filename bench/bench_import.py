@@ -38,6 +38,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20251024)
     parser.add_argument("--dir", default="", help="working directory (default: a new temporary one, kept)")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower import)")
+    parser.add_argument("--engine", choices=("bulk", "services"), default="bulk", help="the import engine")
+    parser.add_argument("--history-only", action="store_true",
+                        help="import file of finished matters only: the --with-history petitions repeated to --rows "
+                             "rows (new external ids, numbered by the target)")
     # internal: the import phase, run in a child process
     parser.add_argument("--phase", choices=("all", "import"), default="all", help=argparse.SUPPRESS)
     parser.add_argument("--file", default="", help=argparse.SUPPRESS)
@@ -46,6 +50,38 @@ def parse_args() -> argparse.Namespace:
 
 
 
+
+
+def repeat_finished(source: Path, *, rows: int) -> tuple[Path, int, int]:
+    """A file of `rows` petition records copied round-robin from those of `source` that have a history.
+
+    Copy k of a record gets external id `ID#k` (its repeat_of the same suffix, or none where the first
+    petition has no history and is not in the file) and no number, so every copy is a new matter numbered
+    by the target. Reference records (orgs, codes) are kept once, first.
+    """
+    references, finished = [], []
+    with open(source, encoding="utf-8") as stream:
+        for line in stream:
+            record = json.loads(line)
+            if record.get("type", "petition") != "petition":
+                references.append(line)
+            elif record.get("history"):
+                finished.append(record)
+    kept = {record["external_id"] for record in finished}
+    target = source.with_name("finished.jsonl")
+    past_registration = 0
+    with open(target, "w", encoding="utf-8") as out:
+        out.writelines(references)
+        for index in range(rows):
+            record = dict(finished[index % len(finished)])
+            copy = index // len(finished)
+            record["external_id"] = f"{record['external_id']}#{copy}"
+            record["number"] = ""
+            if record.get("repeat_of"):  # a repeat of a matter in the file: of that matter's same copy
+                record["repeat_of"] = f"{record['repeat_of']}#{copy}" if record["repeat_of"] in kept else ""
+            past_registration += record.get("status") != "registered"
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return target, rows, past_registration
 
 
 def max_rss_mib() -> float:
@@ -79,7 +115,7 @@ def import_phase(args: argparse.Namespace, workdir: Path) -> int:
 
     if args.tracemalloc:
         tracemalloc.start()
-    report = import_file(path=Path(args.file), actor=admin, progress=progress)
+    report = import_file(path=Path(args.file), actor=admin, progress=progress, engine=args.engine)
     elapsed = time.perf_counter() - started
     traced_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
     result = {
@@ -126,15 +162,17 @@ def main() -> int:
     call_command("migrate", interactive=False, verbosity=0)
     district = district_build()
     with_history = min(args.with_history, args.rows)
+    registered_only = 0 if args.history_only else args.rows - with_history
     print(f"source: {with_history:,} petitions carried through the procedure, "
-          f"{args.rows - with_history:,} registered only (the procedure costs ~6 ms an action: "
+          f"{registered_only:,} registered only (the procedure costs ~6 ms an action: "
           f"all {args.rows:,} would take about an hour)", flush=True)
     generate_petitions(n=with_history, seed=args.seed, district=district)
     stories_started = time.perf_counter()
     counts = progress_petitions(district=district, seed=args.seed)
     print(f"  procedure: {sum(counts.values()):,} actions in {time.perf_counter() - stories_started:.1f} s",
           flush=True)
-    generate_petitions(n=args.rows - with_history, seed=args.seed + 1, district=district)
+    if not args.history_only:
+        generate_petitions(n=args.rows - with_history, seed=args.seed + 1, district=district)
     total = Petition.objects.count()
     not_registered = Petition.objects.exclude(status=PetitionStatus.REGISTERED).count()
     timings.append(("build source database", time.perf_counter() - started))
@@ -149,9 +187,15 @@ def main() -> int:
           f"{PetitionEvent.objects.count():,} events) to {export_file} "
           f"({export_file.stat().st_size / 2**20:,.1f} MiB)", flush=True)
 
+    if args.history_only:
+        export_file, total, not_registered = repeat_finished(export_file, rows=args.rows)
+        print(f"import file: the {with_history:,} petitions with a history repeated to {total:,} rows "
+              f"({not_registered:,} past registration) in {export_file}", flush=True)
+
     print("importing into a second, empty database (child process) …", flush=True)
     started = time.perf_counter()
-    command = [sys.executable, __file__, "--phase", "import", "--dir", str(workdir), "--file", str(export_file)]
+    command = [sys.executable, __file__, "--phase", "import", "--dir", str(workdir), "--file", str(export_file),
+               "--engine", args.engine]
     if args.tracemalloc:
         command.append("--tracemalloc")
     child = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)

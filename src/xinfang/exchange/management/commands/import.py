@@ -1,13 +1,47 @@
 """`xinfang import FILE`: petitions with their history from xlsx, csv or JSON lines (docs/IMPORT.md)."""
 
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
-from xinfang.exchange.importer import ENGINES, MODES, import_file
+from xinfang.exchange.importer import ENGINES, MODES, count_rows, import_file
 from xinfang.orgs.models import User
+
+
+@dataclass
+class ProgressBar:
+    """Rows done, rate and time left on stderr: one redrawn line on a terminal, a line per update otherwise."""
+
+    total: int | None
+    stream: OutputWrapper
+    started: float
+    width: int = 30
+
+    def line(self, done: int) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        rate = done / elapsed
+        if not self.total:
+            return f"已处理 {done:,} 行 · {rate:,.0f} 行/秒"
+        share = min(done / self.total, 1.0)
+        filled = round(share * self.width)
+        left = (self.total - done) / rate if rate else 0
+        return (f"[{'█' * filled}{'░' * (self.width - filled)}] 已处理 {done:,}/{self.total:,} 行（{share:.0%}）· "
+                f"{rate:,.0f} 行/秒 · 剩余约 {left:,.0f} 秒")
+
+    def update(self, done: int) -> None:
+        if self.stream.isatty():
+            self.stream.write("\r" + self.line(done), ending="")
+        else:
+            self.stream.write(self.line(done))
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.stream.isatty():
+            self.stream.write("")
 
 
 class Command(BaseCommand):
@@ -34,12 +68,14 @@ class Command(BaseCommand):
         if user is None or not user.is_active:
             raise CommandError(f"没有名为 {options['user']} 的有效用户")
 
-        def progress(count: int) -> None:
-            self.stderr.write(f"已处理 {count} 行……")
+        total = count_rows(path=path)
+        started = time.monotonic()
+        bar = ProgressBar(total=total, stream=self.stderr, started=started)
 
         try:
-            report = import_file(path=path, actor=user, mode=options["mode"], progress=progress,
+            report = import_file(path=path, actor=user, mode=options["mode"], progress=bar.update,
                                  engine=options["engine"])
+            bar.finish()
         except (ValidationError, PermissionDenied) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
             # good_rows keeps rows committed before an unreadable part of the file; all_or_nothing keeps none.
