@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from xinfang.audit.services import AuditEntry, audit_record_many
@@ -254,6 +254,9 @@ class BulkImporter:
         except (ValidationError, PermissionDenied) as error:
             failure = base._failure(error, prefix="")
             self.report.errors.append(base.RowError(row, failure.column, failure.message))
+        except IntegrityError as error:
+            failure = base._conflict(error)
+            self.report.errors.append(base.RowError(row, failure.column, failure.message))
         # Whatever it wrote is in the database now; the batch's caches are read again.
         for block in self.ids.values():
             block.begin()
@@ -443,7 +446,9 @@ class BulkImporter:
             self._keep_notice_number(staged, base._text(step["notice"]))
 
     def _keep_notice_number(self, staged: Staged, number: str) -> None:
-        """As the services engine's `_keep_notice_number`: the file's notice number when it differs and is free."""
+        """As the services engine's `_keep_notice_number`: the file's number, if it differs, is free and is the petition's."""
+        if not base.keepable_notice_number(petition_number=staged.petition.number, number=number):
+            return
         event = next((event for event in reversed(staged.events) if event.kind in ACTION_LABELS), None)
         issued = (event.data or {}).get("notice") if event else None
         if not issued or issued == number:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -645,11 +645,15 @@ class _Importer:
             self._keep_notice_number(petition, _text(step["notice"]))
 
     def _keep_notice_number(self, petition: Petition, number: str) -> None:
-        """Give the notice this step issued the file's number when it differs and is free.
+        """Give the notice this step issued the file's number when it differs, is free and is the petition's.
 
         With the petition's number kept the numbers already agree; they differ when the source voided a
-        notice by a correction (corrected steps are not exported), or the petition was renumbered here.
+        notice by a correction (corrected steps are not exported: ZS2 where a fresh replay issues ZS1), or
+        when the petition was renumbered here. Only a number of this petition (`NUMBER-…`) is taken: notice
+        numbers then stay prefixed by their petition's, so a later petition's own notices never collide.
         """
+        if not keepable_notice_number(petition_number=petition.number, number=number):
+            return
         event = petition.events.filter(kind__in=ACTION_LABELS).order_by("-id").only("id", "data").first()
         issued = (event.data or {}).get("notice") if event else None
         if not issued or issued == number or Notice.objects.filter(number=number).exists():
@@ -657,6 +661,15 @@ class _Importer:
         Notice.objects.filter(petition=petition, number=issued).update(number=number)
         # The step's own event names its notice: same transaction, same step, so it names the kept number.
         PetitionEvent.objects.filter(pk=event.pk).update(data={**event.data, "notice": number})
+
+
+def keepable_notice_number(*, petition_number: str, number: str) -> bool:
+    return number.startswith(f"{petition_number}-")
+
+
+def _conflict(error: IntegrityError) -> _RowFailure:
+    """A row the checks passed but the database refused (a unique number taken meanwhile, say)."""
+    return _RowFailure("", f"与已有数据冲突，未导入该行（{error}）")
 
 
 def _date(value: Any) -> date:
@@ -757,6 +770,9 @@ def import_records(
                 report.errors.append(RowError(row, failure.column, failure.message))
             except (ValidationError, PermissionDenied) as error:
                 failure = _failure(error, prefix="")
+                report.errors.append(RowError(row, failure.column, failure.message))
+            except IntegrityError as error:
+                failure = _conflict(error)
                 report.errors.append(RowError(row, failure.column, failure.message))
 
     if mode == "all_or_nothing":
