@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tests.conftest import ID_ZHANG, act, petition_input
 from tests.exchange.conftest import empty_database
+from tests.exchange.test_import import exported, write_jsonl
 from xinfang.audit.models import AuditEvent
 from xinfang.audit.services import audit_verify
 from xinfang.exchange.format import org_codes
@@ -226,3 +227,27 @@ def test_both_engines_refuse_the_same_rows_with_the_same_messages(matters, tmp_p
     assert sorted({row for row, _, _ in reports["bulk"][0]}) == spoilt
     assert reports["bulk"][1] == reports["services"][1] == len(petitions) - len(spoilt)
     assert reports["bulk"][2] == reports["services"][2]
+
+
+@pytest.mark.parametrize("engine", ["services", "bulk"])
+def test_a_renumbered_matter_never_takes_another_petitions_notice_number(delivered, importer, tmp_path, engine):
+    """Row 1 is renumbered here (its number is another office's form); row 2 keeps number …-000007.
+
+    Row 1's file notices are …-000007-ZS1 etc.: taking them would leave row 2's own notices no number.
+    """
+    record = exported(source="old-system")
+    number = record["number"]
+    seventh = number[:-6] + "000007"
+    renumbered = {**record, "external_id": "A", "number": "OTHER-2026-000001",
+                  "history": [{**step, "notice": step["notice"].replace(number, seventh) if step.get("notice") else None}
+                              for step in record["history"]]}
+    kept = {**record, "external_id": "B", "number": seventh,
+            "history": [{**step, "notice": step["notice"].replace(number, seventh) if step.get("notice") else None}
+                        for step in record["history"]]}
+    report = import_file(path=write_jsonl(tmp_path / "two.jsonl", [renumbered, kept]), actor=importer,
+                         engine=engine)
+    assert (report.created, report.errors) == (2, [])
+    for petition in Petition.objects.exclude(pk=delivered.pk):
+        assert all(notice.startswith(f"{petition.number}-") for notice in
+                   petition.notices.values_list("number", flat=True)), petition.number
+    assert Petition.objects.filter(number=seventh).get().notices.filter(number=f"{seventh}-ZS1").exists()
