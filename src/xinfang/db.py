@@ -1,6 +1,6 @@
 """Database helpers for the bulk writers (the import, the audit chain's batch append)."""
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 def insert_rows(model: type, objs: list) -> None:
@@ -19,8 +19,30 @@ def insert_rows(model: type, objs: list) -> None:
     quote = db.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
-    rows = [tuple(f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields) for obj in objs]
+    plain = [_is_plain(f) for f in fields]
+    rows = [tuple(_value(f, obj, db, is_plain) for f, is_plain in zip(fields, plain, strict=True)) for obj in objs]
     with db.cursor() as cursor:
         cursor.executemany(sql, rows)
     for obj in objs:
         obj._state.adding = False
+
+
+# Field classes (exactly these, not subclasses such as the encrypted ones) whose stored form of a str, int,
+# bool or None is the value itself: Django's preparation would return it unchanged.
+_PLAIN_TYPES = (models.CharField, models.TextField, models.IntegerField, models.PositiveIntegerField,
+                models.PositiveSmallIntegerField, models.SmallIntegerField, models.BigIntegerField,
+                models.BooleanField, models.AutoField, models.BigAutoField)
+_PLAIN_VALUES = (str, int, bool, type(None))
+
+
+def _is_plain(field: models.Field) -> bool:
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    return type(target) in _PLAIN_TYPES and not getattr(field, "auto_now", False)
+
+
+def _value(field: models.Field, obj: models.Model, db, is_plain: bool):
+    if is_plain:
+        value = getattr(obj, field.attname)
+        if type(value) in _PLAIN_VALUES:
+            return value
+    return field.get_db_prep_save(field.pre_save(obj, True), db)
