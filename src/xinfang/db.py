@@ -1,6 +1,30 @@
 """Database helpers for the bulk writers (the import, the audit chain's batch append)."""
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+
+
+@contextmanager
+def bulk_load_cache(mib: int = 256) -> Iterator[None]:
+    """A bigger SQLite page cache while inserting many rows (a petition carries 13 indexes); restored after.
+
+    Memory stays bounded by `mib`; without it SQLite's 2 MiB default re-reads index pages from the OS on
+    almost every insert once the tables outgrow it. PostgreSQL: no change.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        saved = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {-1024 * int(mib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {saved}")
 
 
 def insert_rows(model: type, objs: list) -> None:

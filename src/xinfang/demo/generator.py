@@ -24,6 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from xinfang.audit.services import audit_record
+from xinfang.db import bulk_load_cache
 from xinfang.demo import content, people
 from xinfang.demo.content import Template
 from xinfang.demo.district import DISTRICT_NAME, DISTRICT_REGION_CODE, DemoDistrict, district_build
@@ -618,25 +619,6 @@ def _reserve_numbers(*, office: Org, per_year: dict[int, int]) -> dict[int, tupl
     return reserved
 
 
-class _BulkLoadSettings:
-    """A bigger SQLite page cache while inserting (petitions carry 13 indexes); restored afterwards."""
-
-    def __enter__(self):
-        self.saved_cache = None
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA cache_size")
-                self.saved_cache = cursor.fetchone()[0]
-                cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB
-        return self
-
-    def __exit__(self, *exc):
-        if self.saved_cache is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = {int(self.saved_cache)}")
-        return False
-
-
 def _reset_sequences() -> None:
     """Move PostgreSQL's id sequences past the ids assigned here (SQLite's AUTOINCREMENT follows by itself)."""
     statements = connection.ops.sequence_reset_sql(no_style(), [Petitioner, Petition])
@@ -686,7 +668,7 @@ def generate_petitions(
                                     format_number(org=district.office, year=year, sequence=last)]
                         for year, (first, last) in result.numbers.items()},
         })
-    with _BulkLoadSettings():
+    with bulk_load_cache():
         try:
             generator.run(result=result)
         finally:
