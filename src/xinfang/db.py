@@ -1,4 +1,4 @@
-"""Database helpers for the bulk writers (the import, the audit chain's batch append)."""
+"""Database helpers for the bulk writers (the import, the audit chain's batch append, the seeder)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,10 +8,10 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 @contextmanager
 def bulk_load_cache(mib: int = 256) -> Iterator[None]:
-    """A bigger SQLite page cache while inserting many rows (a petition carries 13 indexes); restored after.
+    """A bigger SQLite page cache while seeding (a petition carries 13 indexes); restored after.
 
-    Memory stays bounded by `mib`; without it SQLite's 2 MiB default re-reads index pages from the OS on
-    almost every insert once the tables outgrow it. PostgreSQL: no change.
+    Memory stays bounded by `mib`. PostgreSQL: no change. (Tried for the bulk import too: a 100,000-row
+    import of finished matters ran no faster and its RSS rose by 270 MiB, so the import does not use it.)
     """
     if connection.vendor != "sqlite":
         yield

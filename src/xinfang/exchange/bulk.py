@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from xinfang.audit.services import AuditEntry, audit_record_many
 from xinfang.calendars.selectors import calendars_cached
-from xinfang.db import bulk_load_cache, insert_rows
+from xinfang.db import insert_rows
 from xinfang.exchange import importer as base
 from xinfang.exchange.format import ACTION_LABELS
 from xinfang.exchange.models import ImportedRecord
@@ -157,7 +157,7 @@ class BulkImporter:
     def run(self, records: Iterable[dict[str, Any]], *, transactional_batches: bool) -> None:
         """Import every record; with `transactional_batches` each batch commits on its own (good_rows)."""
         reported = 0
-        with calendars_cached(), bulk_load_cache():
+        with calendars_cached():
             for batch in self._batches(records):
                 self._run_batch(batch, transactional=transactional_batches)
                 # Progress counts rows done (in good_rows mode: committed), every `progress_every` rows.
