@@ -27,8 +27,8 @@ def _event_digest(*, prev_hash: str, event: AuditEvent) -> str:
         "target_type": event.target_type,
         "target_id": event.target_id,
         "ip": event.ip_address,
-        # Round-trip through JSON so the digest sees what the database gives back.
-        "data": json.loads(json.dumps(event.data, cls=DjangoJSONEncoder)),
+        # Plain JSON already: `_new_event` round-trips it, so the digest sees what the database gives back.
+        "data": event.data,
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
