@@ -40,7 +40,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--size", type=int, default=100_000, help="petitions in the index")
     parser.add_argument("--queries", type=int, default=1_000, help="repeat queries (plus half as many look-alikes)")
     parser.add_argument("--brute-queries", type=int, default=300, help="queries also answered by brute force")
-    parser.add_argument("--threshold", type=float, default=0.3, help="min_similarity of the headline figures")
+    parser.add_argument("--threshold", type=float, default=0.25, help="min_similarity of the headline figures")
     parser.add_argument("--db", help="SQLite file (default var/bench-similarity-<size>.sqlite3, recreated)")
     parser.add_argument("--reuse", action="store_true", help="keep an index already built in --db")
     parser.add_argument("--seed", type=int, default=20261122)
@@ -50,8 +50,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=None)
     parser.add_argument("--bucket-limit", type=int, default=None, help="newest members read per bucket")
     parser.add_argument("--rerank-limit", type=int, default=None, help="candidates scored exactly")
-    parser.add_argument("--ranking", default=None, help="candidate ranking: rarity (default) or count")
-    parser.add_argument("--scoring", default=None, help="idf (default) or jaccard")
+    parser.add_argument("--scoring", default=None, help="dice (default), idf (the first version's) or jaccard")
+    parser.add_argument("--power", type=float, default=None, help="exponent of the rarity weight (dice)")
     return parser.parse_args()
 
 
@@ -94,8 +94,8 @@ def main() -> int:
                           bands=args.bands or minhash.NUM_BANDS, rows=args.rows or minhash.ROWS_PER_BAND)
     if args.scoring:
         selectors.SCORING = args.scoring
-    if args.ranking:
-        selectors.CANDIDATE_RANKING = args.ranking
+    if args.power is not None:
+        selectors.WEIGHT_POWER = args.power
     if args.bucket_limit:
         selectors.BUCKET_LIMIT = args.bucket_limit
     if args.rerank_limit:
@@ -105,7 +105,7 @@ def main() -> int:
           f"SQLite {connection.Database.sqlite_version}, numpy {np.__version__}")
     print(f"parameters: {minhash.SHINGLE_SIZE}-character shingles (at most {minhash.MAX_SHINGLES}), "
           f"{minhash.NUM_BANDS} bands × {minhash.ROWS_PER_BAND} rows, bucket limit {selectors.BUCKET_LIMIT}, "
-          f"re-rank limit {selectors.RERANK_LIMIT}")
+          f"re-rank limit {selectors.RERANK_LIMIT}, score {selectors.SCORING} (weight power {selectors.WEIGHT_POWER:g})")
     call_command("migrate", interactive=False, verbosity=0)
     corpus, documents = repeat_corpus.generate(size=args.size, queries=args.queries, seed=args.seed)
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from xinfang.petitions.services import petition_register
 from xinfang.similarity import minhash
@@ -74,6 +75,32 @@ def test_reindexing_replaces_the_old_entry(indexed):
     assert BandKey.objects.filter(petition_id=1).count() == BandKey.objects.filter(petition_id=2).count()
     assert [m.petition_id for m in similar_petitions(text=ROAD)] == [2, 1]
     assert similar_petitions(text=WAGES) == []
+
+
+def test_band_table_has_no_surrogate_id_and_one_row_per_key_and_petition(indexed):
+    # (key, petition_id) is the primary key and the only index: no id column repeating the rows.
+    with connection.cursor() as cursor:
+        columns = [c.name for c in connection.introspection.get_table_description(cursor, BandKey._meta.db_table)]
+    assert sorted(columns) == ["key", "petition_id"]
+    assert [field.name for field in BandKey._meta.pk_fields] == ["key", "petition"]
+    assert BandKey.objects.values("key", "petition_id").distinct().count() == BandKey.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_band_table_migration_keeps_every_key_both_ways():
+    # given: an index built on the composite primary key (migration 0002)
+    index_petitions([(1, WAGES), (2, ROAD)])
+    before = sorted(BandKey.objects.values_list("key", "petition_id"))
+    # when: back to the surrogate id (0001), then forward again
+    call_command("migrate", "similarity", "0001", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "key", petition_id FROM {BandKey._meta.db_table}')
+        on_0001 = sorted(cursor.fetchall())
+    call_command("migrate", "similarity", verbosity=0)
+    # then
+    assert on_0001 == before
+    assert sorted(BandKey.objects.values_list("key", "petition_id")) == before
+    assert [m.petition_id for m in similar_petitions(text=WAGES_AGAIN)] == [1]
 
 
 @pytest.mark.parametrize("text", ["", "欠", "，。！？……", "1234567890", "  \n\t "])

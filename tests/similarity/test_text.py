@@ -62,3 +62,29 @@ def test_jaccard_is_exact():
     b = np.array([3, 4, 5], dtype=np.uint32)
     assert minhash.jaccard(a, [b, a]).tolist() == [2 / 5, 1.0]
 
+
+
+def test_weighted_dice_of_identical_texts_is_one_and_of_disjoint_texts_zero():
+    a = np.array([1, 2, 3, 4], dtype=np.uint32)
+    b = np.array([5, 6, 7], dtype=np.uint32)
+    assert minhash.weighted_dice(a, [a, b]).tolist() == [1.0, 0.0]
+
+
+def test_weighted_dice_counts_a_shingle_shared_by_all_texts_less_than_a_rare_one():
+    # given: the query shares shingle 1 with every other text (boilerplate), 9 with one of them only
+    query = np.array([1, 9, 20], dtype=np.uint32)
+    others = [np.array([1, 30, 31], dtype=np.uint32), np.array([1, 9, 32], dtype=np.uint32),
+              np.array([1, 33, 34], dtype=np.uint32)]
+    # when
+    scores = minhash.weighted_dice(query, others, power=1)
+    # then: plain Dice says 1/3 and 2/3, twice as much; the rarity weights widen that gap
+    assert scores[1] / scores[0] > 2.5
+
+
+def test_squaring_the_weights_sharpens_the_contrast():
+    query = np.array([1, 9, 20], dtype=np.uint32)
+    others = [np.array([1, 30, 31], dtype=np.uint32), np.array([1, 9, 32], dtype=np.uint32),
+              np.array([1, 33, 34], dtype=np.uint32)]
+    plain = minhash.weighted_dice(query, others, power=1)
+    squared = minhash.weighted_dice(query, others, power=2)
+    assert squared[1] / squared[0] > plain[1] / plain[0]

@@ -122,19 +122,20 @@ def jaccard(query: np.ndarray, others: Sequence[np.ndarray]) -> np.ndarray:
     return inter / (len(query) + lengths - inter)
 
 
-def weighted_jaccard(query: np.ndarray, others: Sequence[np.ndarray]) -> np.ndarray:
-    """Jaccard similarity with each shingle weighted by its rarity among the texts compared (all non-empty).
+def _weighted_overlap(query: np.ndarray, others: Sequence[np.ndarray], power: float
+                      ) -> tuple[np.ndarray, float, np.ndarray]:
+    """(shared weight with each other text, the query's total weight, each other text's total weight).
 
-    Weight = log(1 + n / df), df counting the query and the n - 1 others that hold the shingle: what
-    all these look-alike texts share (a template, a village's name) weighs little, what only the query
-    and one other share weighs most. Identical texts still score 1, disjoint ones 0.
+    A shingle's weight is log(1 + n / df) ** power, with n = 1 + len(others) texts compared and df = how
+    many of them hold it (weighted_dice says why).
     """
-    if not len(others):
-        return np.empty(0)
     lengths = np.fromiter((len(o) for o in others), dtype=np.int64, count=len(others))
     flat = np.concatenate(others)
     universe, inverse, df = np.unique(np.concatenate((flat, query)), return_inverse=True, return_counts=True)
-    weights = np.log1p((len(others) + 1) / df)[inverse]  # per element: others' shingles, then the query's
+    weights = np.log1p((len(others) + 1) / df)
+    if power != 1:
+        weights **= power
+    weights = weights[inverse]  # per element: others' shingles, then the query's
     flat_w = weights[: len(flat)]
     in_query = np.zeros(len(universe), dtype=bool)
     in_query[inverse[len(flat):]] = True
@@ -142,4 +143,33 @@ def weighted_jaccard(query: np.ndarray, others: Sequence[np.ndarray]) -> np.ndar
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     inter = np.add.reduceat(np.where(hits, flat_w, 0.0), offsets)
     total = np.add.reduceat(flat_w, offsets)
-    return inter / (weights[len(flat):].sum() + total - inter)
+    return inter, float(weights[len(flat):].sum()), total
+
+
+def weighted_jaccard(query: np.ndarray, others: Sequence[np.ndarray]) -> np.ndarray:
+    """Jaccard similarity with each shingle weighted by its rarity among the texts compared (all non-empty).
+
+    Weight = log(1 + n / df), df counting the query and the n - 1 others that hold the shingle. The
+    score of the first version (SCORING = "idf"), kept for comparison: weighted_dice replaced it.
+    """
+    if not len(others):
+        return np.empty(0)
+    inter, query_total, totals = _weighted_overlap(query, others, 1)
+    return inter / (query_total + totals - inter)
+
+
+def weighted_dice(query: np.ndarray, others: Sequence[np.ndarray], *, power: float = 2) -> np.ndarray:
+    """Dice similarity, 2·shared ÷ (both texts' weight), with each shingle weighted by its rarity among the
+    texts compared (all non-empty): weight = log(1 + n / df) ** power, n = the query and its others, df =
+    how many of them hold the shingle.
+
+    What all these look-alike texts share (a kind of complaint's usual wording, a village's name) weighs
+    little, what only the query and one other share (names, dates, amounts, the petitioner's own story)
+    weighs most; squaring the weight sharpens that contrast, which is what separates a reworded repeat
+    from another matter of the same kind among a million (docs/SIMILARITY.md). Identical texts score 1,
+    disjoint ones 0.
+    """
+    if not len(others):
+        return np.empty(0)
+    inter, query_total, totals = _weighted_overlap(query, others, power)
+    return 2 * inter / (query_total + totals)

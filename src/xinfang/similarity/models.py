@@ -30,10 +30,14 @@ class PetitionShingles(models.Model):
 class BandKey(models.Model):
     """One LSH band of one petition's MinHash signature: petitions sharing a key are candidates.
 
-    The key mixes the band's number with its rows, so one column (and one index, which covers the
-    lookup) serves all bands.
+    The key mixes the band's number with its rows, so one column serves all bands. The primary key is
+    (key, petition), and it is the table's only index: it covers the lookup (a key's newest members) and
+    the delete of a re-indexed petition's keys. On SQLite the table is `WITHOUT ROWID` (migration 0002),
+    so the rows live in that one B-tree instead of in a table plus an index repeating both columns:
+    at a million petitions (32 million rows) that halves the band table on disk.
     """
 
+    pk = models.CompositePrimaryKey("key", "petition")
     key = models.BigIntegerField("分段键")
     petition = models.ForeignKey("petitions.Petition", on_delete=models.DO_NOTHING, db_constraint=False,
                                  db_index=False, related_name="+", verbose_name="信访事项")
@@ -41,7 +45,6 @@ class BandKey(models.Model):
     class Meta:
         verbose_name = "分段键"
         verbose_name_plural = "分段键"
-        indexes = [models.Index(fields=["key", "petition"], name="similarity_band_key_petition")]
 
     def __str__(self) -> str:
         return f"{self.key} → {self.petition_id}"
