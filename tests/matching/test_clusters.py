@@ -1,13 +1,21 @@
 """Mass matters (涉众): many different petitioners, one matter, one place, within a window."""
 
+import json
+
 import pytest
 from django.core.management import call_command
 
 from tests.conftest import ID_LI, ID_WANG, ID_ZHANG, ID_ZHAO
 from tests.matching.conftest import register, when
+from xinfang.exchange import bulk
+from xinfang.exchange.export import export_queryset, petition_records
+from xinfang.exchange.importer import import_file
 from xinfang.matching.models import MassCluster
 from xinfang.matching.selectors import cluster_months, clusters_visible_to
 from xinfang.matching.services import clusters_rebuild
+from xinfang.orgs.models import Role
+from xinfang.orgs.services import user_create
+from xinfang.petitions.selectors import PetitionFilters
 from xinfang.petitions.services import PetitionerInput
 
 ESTATE = "我们是滨江花园小区业主，开发商逾期两年未办理房产证，多次协商无果，请求督促开发商尽快办证。"
@@ -73,3 +81,33 @@ def test_content_too_short_never_clusters(district, category, fake_index, conten
         register(district, category, content=content, summary="？", demands="",
                  person=PetitionerInput(name=name, id_number=id_number))
     assert not MassCluster.objects.exists()
+
+
+@pytest.mark.parametrize("inline_limit", [2000, 1])
+def test_an_import_clusters_its_petitions_or_says_which_command_will(district, category, fake_index, tmp_path,
+                                                                     monkeypatch, inline_limit):
+    monkeypatch.setattr(bulk, "CLUSTER_INLINE_LIMIT", inline_limit)
+    file_estate(district, category, PEOPLE[:2])  # two people: not a mass matter yet
+    assert not MassCluster.objects.exists()
+    records = []
+    for record, (name, id_number) in zip(
+            petition_records(queryset=export_queryset(user=None, filters=PetitionFilters()), unmask=True),
+            PEOPLE[2:], strict=True):
+        person = {**record["petitioners"][0], "name": name, "id_number": id_number, "phone": "", "address": ""}
+        records.append({**record, "source_system": "old-system", "number": "", "petitioners": [person]})
+    path = tmp_path / "two.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    admin = user_create(username="importer", password="pw-123456", org=district.office,
+                        roles=[Role.ADMINISTRATOR], is_superuser=True)
+
+    report = import_file(path=path, actor=admin)
+    assert (report.created, report.errors) == (2, [])
+    if inline_limit == 2000:
+        cluster = MassCluster.objects.get()
+        assert (cluster.petition_count, cluster.petitioner_count) == (4, 4)
+        assert report.notes == []
+    else:
+        assert not MassCluster.objects.exists()
+        assert report.notes == ["本次导入2件，未逐件归并涉众事项；请运行 xinfang matching clusters --since 2026-01-03"]
+        call_command("matching", "clusters", "--since", "2026-01-03")
+        assert MassCluster.objects.get().petition_count == 4

@@ -11,7 +11,8 @@ makes the same rows with a few queries per batch of BATCH_SIZE:
    `_reserve_number` does, the office's 15-day clock, and every step through `replay.replay_step` (the
    rules table, its checks and effects, the clock arithmetic). A refused row leaves nothing behind: the
    state shared between rows (number counters, petitioners, keys) changes only when a row is accepted.
-3. The batch is written with `bulk_create` and one audit-chain append (`audit_record_many`), then the data
+3. The batch is written with one `executemany` a table (`xinfang.db.insert_rows`) and one audit-chain
+   append (`audit_record_many`), then the data
    the registration receivers keep is brought up to date for the batch: the similarity index, identity
    keys and links, 越级 (where the file is silent). Mass-matter clusters are considered for up to
    CLUSTER_INLINE_LIMIT imported petitions; above that `xinfang matching clusters --since` does it.
@@ -25,6 +26,7 @@ the row.
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -127,7 +129,11 @@ class BulkImporter:
         self.importer, self.report = importer, report
         self.progress, self.progress_every, self.batch_size = progress, progress_every, batch_size
         self.ids = {model: IdBlock(model) for model in (Petition, Petitioner, Clock)}
+        # Petitions created, for the mass-matter clusters: their ids up to CLUSTER_INLINE_LIMIT, else the count
+        # and the earliest day received (memory stays bounded).
         self.created_ids: list[int] = []
+        self.created_count = 0
+        self.earliest: date | None = None
         self._topics: dict[str, HotTopic] | None = None
         self.batch_records: list[dict[str, Any]] = []
         self._reset_batch_state()
@@ -165,11 +171,12 @@ class BulkImporter:
                 if self.progress and done // self.progress_every > reported // self.progress_every:
                     self.progress(done)
                     reported = done
-            if self.created_ids and len(self.created_ids) <= CLUSTER_INLINE_LIMIT:
+            if 0 < self.created_count <= CLUSTER_INLINE_LIMIT:
                 self._clusters(transactional=transactional_batches)
-            elif self.created_ids:
+            elif self.created_count:
                 self.report.notes.append(
-                    f"导入{len(self.created_ids)}件，涉众事项未逐件归并；请运行 xinfang matching clusters --since 起始日期")
+                    f"本次导入{self.created_count}件，未逐件归并涉众事项；请运行 "
+                    f"xinfang matching clusters --since {self.earliest.isoformat()}")
 
     def _batches(self, records: Iterable[dict[str, Any]]) -> Iterator[list[tuple[int, dict[str, Any]]]]:
         batch: list[tuple[int, dict[str, Any]]] = []
@@ -246,9 +253,9 @@ class BulkImporter:
                 self.report.created += created
                 self.report.skipped += not created
                 if created:
-                    self.created_ids.append(ImportedRecord.objects.get(
+                    self._created([ImportedRecord.objects.select_related("petition").get(
                         source_system=base._text(record.get("source_system")),
-                        external_id=base._text(record.get("external_id"))).petition_id)
+                        external_id=base._text(record.get("external_id"))).petition])
         except base._RowFailure as failure:
             self.report.errors.append(base.RowError(row, failure.column, failure.message))
         except (ValidationError, PermissionDenied) as error:
@@ -521,7 +528,15 @@ class BulkImporter:
                 self._one_by_services(record.get("_row", index), record)
             return
         self.report.created += len(plans)
-        self.created_ids.extend(plan.staged.petition.pk for plan in plans)
+        self._created([plan.staged.petition for plan in plans])
+
+    def _created(self, petitions: list[Petition]) -> None:
+        self.created_count += len(petitions)
+        for petition in petitions:
+            day = timezone.localtime(petition.received_at).date()
+            self.earliest = day if self.earliest is None else min(self.earliest, day)
+        if self.created_count <= CLUSTER_INLINE_LIMIT:
+            self.created_ids.extend(petition.pk for petition in petitions)
 
     def _write_plans(self, plans: list[_Plan]) -> None:
         new_petitioners = [p for plan in plans for p in plan.staged.new_petitioners]
