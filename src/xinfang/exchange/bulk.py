@@ -135,7 +135,6 @@ class BulkImporter:
         self.created_count = 0
         self.earliest: date | None = None
         self._topics: dict[str, HotTopic] | None = None
-        self.batch_records: list[dict[str, Any]] = []
         self._reset_batch_state()
 
     # --- state shared by the rows of a batch (caches of the database plus the batch's accepted rows) ------
@@ -199,9 +198,8 @@ class BulkImporter:
         _take_write_lock()
         for block in self.ids.values():
             block.begin()
-        self.batch_records = [record for _, record in batch]
         self._reset_batch_state()
-        self._prefetch(self.batch_records)
+        self._prefetch([record for _, record in batch])
         pending: list[tuple[int, dict[str, Any]]] = []  # the records of the rows staged since the last write
         for index, record in batch:
             row = record.get("_row", index)
@@ -264,11 +262,7 @@ class BulkImporter:
         except IntegrityError as error:
             failure = base._conflict(error)
             self.report.errors.append(base.RowError(row, failure.column, failure.message))
-        # Whatever it wrote is in the database now; the batch's caches are read again.
-        for block in self.ids.values():
-            block.begin()
-        self._reset_batch_state()
-        self._prefetch(self.batch_records)
+        # It runs at the end of a batch only: the next batch reads its ids and caches afresh.
 
     # --- reading ahead ----------------------------------------------------------------------------
 
