@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,11 +21,19 @@ from tests.exchange.conftest import empty_database
 from tests.exchange.test_import import exported, write_jsonl
 from xinfang.audit.models import AuditEvent
 from xinfang.audit.services import audit_verify
+from xinfang.exchange import bulk
 from xinfang.exchange.format import org_codes
 from xinfang.exchange.importer import import_file
 from xinfang.matching.models import IdentityKey, IdentityLink
 from xinfang.orgs.models import Org, User
-from xinfang.petitions.models import NumberSequence, Petition, PetitionStatus, PetitionType, Petitioner
+from xinfang.petitions.models import (
+    NumberSequence,
+    Petition,
+    PetitionEvent,
+    PetitionStatus,
+    PetitionType,
+    Petitioner,
+)
 from xinfang.petitions.services import PetitionerInput, petition_register
 from xinfang.similarity.models import PetitionShingles
 from xinfang.workflow.models import Clock
@@ -251,3 +260,24 @@ def test_a_renumbered_matter_never_takes_another_petitions_notice_number(deliver
         assert all(notice.startswith(f"{petition.number}-") for notice in
                    petition.notices.values_list("number", flat=True)), petition.number
     assert Petition.objects.filter(number=seventh).get().notices.filter(number=f"{seventh}-ZS1").exists()
+
+
+def test_a_batch_the_database_refuses_is_imported_row_by_row_by_the_services(matters, tmp_path, monkeypatch):
+    path = tmp_path / "full.jsonl"
+    call_command("export", "--out", str(path), "--full", "--unmask", "--reason", "迁移到新系统")
+    import_into_empty_database(matters, path, "services")
+    by_services = everything()
+
+    real_insert = bulk.insert_rows
+    refused = []
+
+    def insert_refusing_once(model, objs):
+        if model is PetitionEvent and not refused:
+            refused.append(len(objs))
+            raise IntegrityError("a constraint no check foresaw")
+        real_insert(model, objs)
+
+    monkeypatch.setattr(bulk, "insert_rows", insert_refusing_once)
+    report = import_into_empty_database(matters, path, "bulk")
+    assert refused and (report.created, report.errors) == (18, [])
+    assert everything() == by_services
