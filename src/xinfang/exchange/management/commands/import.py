@@ -33,14 +33,18 @@ class ProgressBar:
                 f"{rate:,.0f} 行/秒 · 剩余约 {left:,.0f} 秒")
 
     def update(self, done: int) -> None:
+        # style_func=str: Django colours a terminal's stderr as an error; progress is not one.
         if self.stream.isatty():
-            self.stream.write("\r" + self.line(done), ending="")
+            self.stream.write("\r" + self.line(done), style_func=str, ending="")
         else:
-            self.stream.write(self.line(done))
+            self.stream.write(self.line(done), style_func=str)
         self.stream.flush()
 
     def finish(self) -> None:
+        """The bar at 100 % (updates come every 1,000 rows), then a new line."""
         if self.stream.isatty():
+            if self.total:
+                self.update(self.total)
             self.stream.write("")
 
 
