@@ -32,8 +32,9 @@ BUCKET_LIMIT = 500
 RERANK_LIMIT = 400
 SCORING = "dice"  # or "idf" (the first version's score) or "jaccard" (benchmark comparisons)
 WEIGHT_POWER = 2  # the rarity weight's exponent in the "dice" score
-# Measured on the benchmark at this threshold: recall 0.957 / precision 0.95 at 1,000,000 petitions,
-# 0.976 / 0.96 at 100,000 (docs/SIMILARITY.md, docs/PERFORMANCE.md).
+# Measured on the benchmark at this threshold: recall 0.956 / precision 0.948 at 1,000,000 petitions,
+# 0.976 / 0.963 at 100,000. Small indexes score higher: on 2,000 petitions 0.30–0.35 is the better
+# threshold (docs/SIMILARITY.md, "Which threshold"; figures in docs/PERFORMANCE.md).
 RECOMMENDED_MIN_SIMILARITY = 0.25
 
 
