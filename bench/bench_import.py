@@ -39,6 +39,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--dir", default="", help="working directory (default: a new temporary one, kept)")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower import)")
     parser.add_argument("--engine", choices=("bulk", "services"), default="bulk", help="the import engine")
+    parser.add_argument("--target-url", default="",
+                        help="import into this EMPTY database (e.g. postgres://user:pw@host:port/db) "
+                             "instead of a new SQLite file")
     parser.add_argument("--history-only", action="store_true",
                         help="import file of finished matters only: the --with-history petitions repeated to --rows "
                              "rows (new external ids, numbered by the target)")
@@ -84,13 +87,24 @@ def repeat_finished(source: Path, *, rows: int) -> tuple[Path, int, int]:
     return target, rows, past_registration
 
 
+def database_mib(sqlite_file: Path) -> float:
+    """The target database's size: the SQLite file, or PostgreSQL's pg_database_size."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return cursor.fetchone()[0] / 2**20
+    return sqlite_file.stat().st_size / 2**20
+
+
 def max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def import_phase(args: argparse.Namespace, workdir: Path) -> int:
     """The child: an empty database and a superuser without an org, then the timed import. Prints one JSON line."""
-    setup_django(workdir / "target.sqlite3")
+    setup_django(workdir / "target.sqlite3", database_url=args.target_url)
     import tracemalloc
 
     from django.core.management import call_command
@@ -125,7 +139,7 @@ def import_phase(args: argparse.Namespace, workdir: Path) -> int:
         "traced_peak_mib": traced_peak, "petitions": Petition.objects.count(),
         "events": PetitionEvent.objects.count(),
         "numbers_kept": ImportedRecord.objects.filter(external_id=F("petition__number")).count(),
-        "db_mib": (workdir / "target.sqlite3").stat().st_size / 2**20,
+        "db_mib": database_mib(workdir / "target.sqlite3"),
     }
     print("RESULT " + json.dumps(result))
     return 0
@@ -195,7 +209,7 @@ def main() -> int:
     print("importing into a second, empty database (child process) …", flush=True)
     started = time.perf_counter()
     command = [sys.executable, __file__, "--phase", "import", "--dir", str(workdir), "--file", str(export_file),
-               "--engine", args.engine]
+               "--engine", args.engine, "--target-url", args.target_url]
     if args.tracemalloc:
         command.append("--tracemalloc")
     child = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)

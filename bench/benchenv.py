@@ -7,10 +7,11 @@ import time
 from pathlib import Path
 
 
-def setup_django(db: Path) -> None:
-    """Point Django at the benchmark's SQLite file, then start it (settings read DATABASE_URL once)."""
+def setup_django(db: Path, *, database_url: str = "") -> None:
+    """Point Django at the benchmark's SQLite file (or `database_url`), then start it (settings read
+    DATABASE_URL once). `db` also names the directory of static files and uploads."""
     db.parent.mkdir(parents=True, exist_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{db}"
     # Static files and uploads of a benchmark stay next to its database, apart from the real ones.
     os.environ["XINFANG_DATA_DIR"] = str(db.parent / f"{db.stem}-data")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.config.settings.local")
