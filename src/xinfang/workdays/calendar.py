@@ -124,6 +124,9 @@ class WorkCalendar:
         self.schedules = dict(official_schedules() if schedules is None else schedules)
         self.extra_rest_days = dict(extra_rest_days or {})
         self.extra_work_days = dict(extra_work_days or {})
+        # Deadlines already computed: a calendar is not changed after it is made (the with_* methods copy),
+        # and a bulk job asks for the same few periods from the same days many times.
+        self._deadlines: dict[tuple[date, int, Unit], Deadline] = {}
 
     def with_schedules(self, schedules: Mapping[int, Schedule]) -> "WorkCalendar":
         """A copy where `schedules` replace or add years (e.g. ones an administrator loaded)."""
@@ -176,7 +179,12 @@ class WorkCalendar:
         return self._count(start, length, Unit.CALENDAR_DAYS)
 
     def add(self, start: date, length: int, unit: Unit | str) -> Deadline:
-        return self.add_workdays(start, length) if Unit(unit) == Unit.WORKING_DAYS else self.add_days(start, length)
+        key = (start, length, Unit(unit))
+        deadline = self._deadlines.get(key)
+        if deadline is None:
+            deadline = self.add_workdays(start, length) if key[2] == Unit.WORKING_DAYS else self.add_days(start, length)
+            self._deadlines[key] = deadline
+        return deadline
 
     def _count(self, start: date, length: int, unit: Unit) -> Deadline:
         examined: list[date] = []
