@@ -132,9 +132,9 @@ run_suite() {
   env "$@" "${timeout_cmd[@]}" "$PY" -m pytest "${pytest_args[@]}" --junitxml="$ARTIFACTS/junit-$name.xml" \
       "${extra_args[@]}" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
   duration[$name]=$((SECONDS - t0))
-  # pytest's last "==== 12 passed, 1 skipped in 3.2s ====" line, without colour codes.
+  # pytest's last "==== 12 passed, 1 skipped in 3.2s ====" line (bare with -q), without colour codes.
   # `|| true`: a missing summary (say, another run on this machine emptied test-artifacts) must not end the run.
-  summary[$name]="$(sed 's/\x1b\[[0-9;]*m//g' "$log" 2>/dev/null | grep -E '^=+ .* in [0-9.]+s' | tail -n 1 \
+  summary[$name]="$(sed 's/\x1b\[[0-9;]*m//g' "$log" 2>/dev/null | grep -E '^(=+ )?[0-9]+ (passed|failed|errors?|skipped|deselected).* in [0-9.]+s' | tail -n 1 \
     | sed -E 's/^=+ //; s/ =+$//' || true)"
   case "$rc" in
     0) verdict[$name]="PASS" ;;
