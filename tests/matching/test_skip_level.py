@@ -83,14 +83,20 @@ def test_a_repeat_confirmed_on_the_form_is_applied_before_skip_level_is_decided(
     assert city_petition.events.get(kind="repeat_link").note == "登记时确认为重复信访"
 
 
-def test_an_import_silent_on_skip_level_keeps_the_decision_and_an_explicit_value_wins(district, category, city):
+@pytest.mark.parametrize("engine", ["services", "bulk"])
+def test_an_import_silent_on_skip_level_keeps_the_decision_and_an_explicit_value_wins(district, category, city,
+                                                                                       engine):
     register(district, category, actor=city.clerk)
     (record,) = petition_records(queryset=export_queryset(user=None, filters=PetitionFilters()), unmask=True)
     admin = user_create(username="admin", password="pw-123456", org=None, roles=[], is_superuser=True)
     silent = {**record, "source_system": "旧系统", "external_id": "A-1", "number": "", "is_skip_level": None}
     explicit = {**record, "source_system": "旧系统", "external_id": "A-2", "number": "", "is_skip_level": "否"}
-    report = import_records(records=[silent, explicit], actor=admin)
+    report = import_records(records=[silent, explicit], actor=admin, engine=engine)
     assert report.errors == []
-    imported = dict(ImportedRecord.objects.filter(external_id__in=["A-1", "A-2"])
-                    .values_list("external_id", "petition__is_skip_level"))
-    assert imported == {"A-1": True, "A-2": False}
+    imported = {record.external_id: record.petition for record in
+                ImportedRecord.objects.filter(external_id__in=["A-1", "A-2"]).select_related("petition")}
+    assert {key: petition.is_skip_level for key, petition in imported.items()} == {"A-1": True, "A-2": False}
+    # The import's own record says what the petition is.
+    notes = {key: petition.events.get(kind="imported") for key, petition in imported.items()}
+    assert "越级" in notes["A-1"].note and notes["A-1"].data["is_skip_level"] is True
+    assert "越级" not in notes["A-2"].note and notes["A-2"].data["is_skip_level"] is False

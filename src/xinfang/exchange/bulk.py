@@ -121,6 +121,7 @@ class _Plan:
     petitioner_updates: list[tuple[Petitioner, dict[str, str]]] = field(default_factory=list)
     hot_topics: list[HotTopic] = field(default_factory=list)
     skip_level_given: bool = False
+    number_kept: bool = False
 
 
 class BulkImporter:
@@ -359,7 +360,7 @@ class BulkImporter:
         plan.skip_level_given = record.get("is_skip_level") not in (None, "")
         if plan.skip_level_given:
             petition.is_skip_level = base._bool(record.get("is_skip_level"))
-        self._record_import(plan, office=office, number_kept=kept)
+        plan.number_kept = kept  # the `imported` event and audit entry are made when the batch is written
         return plan
 
     def _number(self, *, office: Org, number: str, year: int) -> tuple[int, tuple[tuple[int, int], int], bool]:
@@ -463,9 +464,14 @@ class BulkImporter:
                 notice.number = number
         event.data = {**event.data, "notice": number}
 
-    def _record_import(self, plan: _Plan, *, office: Org, number_kept: bool) -> None:
-        """The `imported` event and audit entry, as the services engine's `_record_import` writes them."""
+    def _record_import(self, plan: _Plan) -> None:
+        """The `imported` event and audit entry, as the services engine's `_record_import` writes them.
+
+        Made at write time, after 越级 is decided for a row whose file is silent on it, so that both say
+        what the petition is.
+        """
         record, petition, importer = plan.record, plan.staged.petition, self.importer
+        office, number_kept = petition.registering_org, plan.number_kept
         source, external = plan.key
         first = petition.first_petition
         data = {"source_system": source, "external_id": external, "file_sha256": importer.file_hash,
@@ -549,6 +555,13 @@ class BulkImporter:
         insert_rows(Clock, [clock for plan in plans for clock in plan.staged.clocks])
         insert_rows(Notice, [notice for plan in plans for notice in plan.staged.notices])
         insert_rows(Evaluation, [e for plan in plans for e in plan.staged.evaluations])
+        # 越级 where the file is silent: the matching app decides, as its receiver does at a registration.
+        silent = {plan.staged.petition.pk: plan.staged.petition for plan in plans if not plan.skip_level_given}
+        if silent:
+            for pk, is_skip_level in skip_level_refresh(petitions=list(silent.values())).items():
+                silent[pk].is_skip_level = is_skip_level
+        for plan in plans:
+            self._record_import(plan)
         insert_rows(PetitionEvent, [event for plan in plans for event in plan.staged.events])
         insert_rows(ImportedRecord, [
             ImportedRecord(source_system=plan.key[0], external_id=plan.key[1], petition=plan.staged.petition,
@@ -567,7 +580,7 @@ class BulkImporter:
                 NumberSequence.objects.create(org_id=org_id, year=year, last_value=value)
 
     def _derive(self, plans: list[_Plan]) -> None:
-        """What the registration receivers keep (similarity, matching), for the batch at once."""
+        """What the registration receivers keep (similarity, identity), for the batch at once (越级: above)."""
         index_petitions([(plan.staged.petition.pk, petition_text(plan.staged.petition)) for plan in plans],
                         replace=False)
         touched: dict[int, Petitioner] = {}
@@ -577,9 +590,6 @@ class BulkImporter:
         people = list(touched.values())
         identity_keys_refresh(petitioners=people)
         identity_links_detect(petitioners=people)
-        silent = [plan.staged.petition for plan in plans if not plan.skip_level_given]
-        if silent:
-            skip_level_refresh(petitions=silent)
 
     def _clusters(self, *, transactional: bool) -> None:
         def consider() -> None:
