@@ -508,7 +508,7 @@ class BulkImporter:
         for petitioner, changes in plan.petitioner_updates:
             for name, value in changes.items():
                 setattr(petitioner, name, value)
-            if not petitioner._state.adding and petitioner not in plan.staged.new_petitioners:
+            if not petitioner._state.adding:  # written by an earlier batch: an UPDATE
                 self.dirty_petitioners[petitioner.pk] = petitioner
         self.plans.append(plan)
 
@@ -541,7 +541,8 @@ class BulkImporter:
     def _write_plans(self, plans: list[_Plan]) -> None:
         new_petitioners = [p for plan in plans for p in plan.staged.new_petitioners]
         insert_rows(Petitioner, new_petitioners)
-        dirty = [p for p in self.dirty_petitioners.values() if p not in new_petitioners]
+        new_ids = {p.pk for p in new_petitioners}
+        dirty = [p for p in self.dirty_petitioners.values() if p.pk not in new_ids]
         if dirty:
             for petitioner in dirty:
                 petitioner.updated_at = timezone.now()
