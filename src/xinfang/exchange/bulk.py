@@ -7,7 +7,7 @@ makes the same rows with a few queries per batch of BATCH_SIZE:
 1. A batch of records is read; what it refers to is fetched at once (rows imported before, petitioners by
    their ID number's blind index, numbers already taken).
 2. Each row is checked and built in memory: registration with the checks of `petition_register`
-   (`petitions.services._validate`, the code lists, `Petition.full_clean`), numbering as
+   (`petitions.services.registration_check`, the code lists, `Petition.full_clean`), numbering as
    `_reserve_number` does, the office's 15-day clock, and every step through `replay.replay_step` (the
    rules table, its checks and effects, the clock arithmetic). A refused row leaves nothing behind: the
    state shared between rows (number counters, petitioners, keys) changes only when a row is accepted.
@@ -57,7 +57,7 @@ from xinfang.petitions.models import (
     PetitionType,
     Petitioner,
 )
-from xinfang.petitions.services import _validate, petition_from_input
+from xinfang.petitions.services import petition_from_input, registration_check
 from xinfang.petitions.validators import normalize_name, validate_id_number, validate_uscc
 from xinfang.similarity.services import index_petitions
 from xinfang.similarity.text import petition_text
@@ -311,7 +311,7 @@ class BulkImporter:
         office = importer.org(record.get("registering_org"), "registering_org", required=True)
         first = self._first_petition(source, record.get("repeat_of"))
         actor = importer.on_behalf_of(office)
-        petitioners, person_times, is_group_visit = _validate(data)  # petition_register's checks
+        petitioners, person_times, is_group_visit = registration_check(data)  # petition_register's checks
         category = importer.categories[base._text(record.get("category"))]
         locality = importer.orgs[str(record["locality"])]
         complained = importer.orgs[str(record["complained_org"])] if record.get("complained_org") else None

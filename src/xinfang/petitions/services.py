@@ -121,8 +121,12 @@ def petitioners_clean(*, petitioners: list[PetitionerInput], channel: str) -> li
     return cleaned
 
 
-def _validate(data: PetitionInput) -> tuple[list[dict[str, str]], int, bool]:
-    """Check the whole registration; raise one ValidationError naming every bad field."""
+def registration_check(data: PetitionInput) -> tuple[list[dict[str, str]], int, bool]:
+    """Check the whole registration; raise one ValidationError naming every bad field.
+
+    Reads nothing stored, so the bulk import (exchange.bulk) runs the same checks on rows in memory.
+    Returns (the cleaned petitioners, 人次, whether it is a group visit).
+    """
     errors: dict[str, list[str]] = {}
     if data.channel not in Channel.values:
         errors["channel"] = ["请选择有效的信访形式"]
@@ -270,7 +274,7 @@ def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) 
         existing = Petition.objects.filter(registered_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing, False
-    petitioners, person_times, is_group_visit = _validate(data)
+    petitioners, person_times, is_group_visit = registration_check(data)
     checked_files = []
     errors: dict[str, list[str]] = {}
     for upload in data.attachments:
