@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from xinfang.audit.services import audit_record
+from xinfang.exchange.cells import csv_unescape
 from xinfang.exchange.format import (
     ACTION_LABELS,
     COLUMNS,
@@ -292,7 +293,8 @@ def _table_records(rows: Iterator[tuple[Any, ...]], *, first_row: int = 1) -> It
 def _read_csv(path: Path) -> Iterator[dict[str, Any]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream:
-            yield from _table_records(iter(csv.reader(stream)))
+            # The export put an apostrophe before formula-like text (exchange.cells): take it off.
+            yield from _table_records([csv_unescape(cell) for cell in row] for row in csv.reader(stream))
     except UnicodeDecodeError:
         raise ImportFileError("CSV文件应为UTF-8编码") from None
 

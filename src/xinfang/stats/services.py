@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from xinfang.audit.services import audit_record
+from xinfang.exchange.cells import xlsx_row
 from xinfang.orgs.models import Org, User
 from xinfang.petitions.models import Category, HotTopic, Petition
 from xinfang.stats.indicators import (
@@ -85,14 +86,15 @@ def _cell(figure: Figure) -> Any:
 def _write_table(sheet, *, title: str, head: str, columns: list[Indicator],
                  rows: Iterable[tuple[str, dict[str, Figure]]]) -> None:
     """Title row, header row (Chinese names), one row per period or group; rates as Excel percentages."""
-    sheet.append([title])
+    sheet.append(xlsx_row(sheet, [title]))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([head] + [f"{column.name_zh}（{column.unit_zh}）" for column in columns])
     for cell in sheet[2]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for label, figures in rows:
-        sheet.append([label] + [_cell(figures[column.key]) for column in columns])
+        # Labels are org, category and hot-topic names typed by users: never a live formula.
+        sheet.append(xlsx_row(sheet, [label] + [_cell(figures[column.key]) for column in columns]))
         for offset, column in enumerate(columns, start=2):
             if column.kind == "rate":
                 sheet.cell(row=sheet.max_row, column=offset).number_format = "0.00%"
@@ -138,7 +140,7 @@ def stats_workbook(*, q: StatsQuery, out: BinaryIO, title: str) -> None:
     summary = workbook.active
     summary.title = "汇总"
     comparisons = compute_with_comparisons(q)
-    summary.append([f"{title}（{chinese_date(q.start)}至{chinese_date(q.end)}）"])
+    summary.append(xlsx_row(summary, [f"{title}（{chinese_date(q.start)}至{chinese_date(q.end)}）"]))
     summary["A1"].font = Font(bold=True, size=14)
     summary.append(["指标", "代码", "本期", "分子", "分母", "上年同期", "同比", "上期", "环比", "口径", "计入期间"])
     for cell in summary[2]:
@@ -187,11 +189,11 @@ def drilldown_workbook(*, queryset: QuerySet[Petition], out: BinaryIO, title: st
     """The cases behind a figure, streamed (write-only workbook: memory stays flat however long the list)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("信访事项")
-    sheet.append([title])
+    sheet.append(xlsx_row(sheet, [title]))
     sheet.append(list(DRILLDOWN_HEADERS))
     count = 0
     for row in drilldown_rows(queryset):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))  # org and category names are users' text: never a live formula
         count += 1
     sheet.append([f"合计 {count} 件"])
     workbook.save(out)
