@@ -1,12 +1,15 @@
 """Data scope: a user sees their org's subtree; an accusation never reaches the accused unit (Art 30)."""
 
-import pytest
-from django.core.exceptions import PermissionDenied
+from datetime import date
 
-from tests.conftest import petition_input
-from xinfang.orgs.models import Role
-from xinfang.orgs.services import user_create
-from xinfang.petitions.models import PetitionType
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from tests.conftest import act, petition_input
+from xinfang.orgs.models import Org, Role
+from xinfang.orgs.services import org_create, user_create
+from xinfang.petitions.models import Petition, PetitionType
 from xinfang.petitions.selectors import petition_get_for_user, petitions_of_identity, petitions_visible_to
 from xinfang.petitions.services import petition_register, petitioner_reveal
 
@@ -74,3 +77,88 @@ def test_a_petition_office_sees_its_whole_jurisdiction_including_matters_registe
     # then: the county petition office sees it; the other township does not
     assert petition.number in visible_numbers(district.clerk)
     assert petition.number not in visible_numbers(district.township_b_user)
+
+
+def test_a_petition_office_under_a_township_sees_and_acts_on_its_township_only(district, category, actors):
+    # given: a 信访办 of 青石镇, and matters of 青石镇, of 白沙镇, and an accusation against a county bureau
+    office = org_create(name="青石镇信访办", kind=Org.Kind.PETITION_OFFICE, level=Org.Level.TOWNSHIP,
+                        parent=district.township_a)
+    township_clerk = user_create(username="qingshi-office", password="pw-123456", org=office,
+                                 roles=[Role.INTAKE_CLERK, Role.REVIEWER])
+    own, _ = petition_register(data=petition_input(locality=district.village_a1, category=category),
+                               actor=district.clerk)
+    other, _ = petition_register(data=petition_input(locality=district.township_b, category=category),
+                                 actor=district.clerk)
+    accusation, _ = petition_register(
+        data=petition_input(locality=district.county, category=category, petition_type=PetitionType.ACCUSATION,
+                            complained_org_id=district.department.pk),
+        actor=district.clerk,
+    )
+    # then: it sees its own township's matter only
+    assert visible_numbers(township_clerk) == {own.number}
+    # and it cannot forward a matter it does not own: missing and forbidden are the same
+    with pytest.raises(Petition.DoesNotExist):
+        act(other, "forward", township_clerk, on=date(2026, 3, 3), handling_org=district.township_b.pk)
+    assert not other.events.filter(kind="forward").exists()
+    assert accusation.number not in visible_numbers(township_clerk)
+
+
+def test_no_flag_lets_a_user_inside_the_accused_unit_see_the_accusation(district, category):
+    accusation, _ = petition_register(
+        data=petition_input(locality=district.village_a1, category=category,
+                            petition_type=PetitionType.ACCUSATION, complained_org_id=district.township_a.pk),
+        actor=district.clerk,
+    )
+    root = user_create(username="qingshi-root", password="pw-123456", org=district.township_a,
+                       roles=[Role.ADMINISTRATOR], is_superuser=True)
+    assert accusation.number not in visible_numbers(root)
+    with pytest.raises(Petition.DoesNotExist):
+        petition_get_for_user(user=root, petition_id=accusation.pk)
+
+
+def test_an_accusation_needs_the_accused_unit(district, category):
+    data = petition_input(locality=district.village_a1, category=category, petition_type=PetitionType.ACCUSATION)
+    with pytest.raises(ValidationError) as refused:
+        petition_register(data=data, actor=district.clerk)
+    assert "complained_org" in refused.value.message_dict
+    assert "被反映单位" in refused.value.message_dict["complained_org"][0]
+    assert not Petition.objects.exists()
+
+
+def test_the_registering_office_keeps_an_accusation_against_the_government_above_it(district, category):
+    # given: the county office registers an accusation against the county government itself
+    accusation, created = petition_register(
+        data=petition_input(locality=district.county, category=category, petition_type=PetitionType.ACCUSATION,
+                            complained_org_id=district.county.pk),
+        actor=district.clerk, idempotency_key="retry-1",
+    )
+    # then: the office still finds it, so a client that retries gets the same petition, not a second one
+    assert petition_get_for_user(user=district.clerk, petition_id=accusation.pk) == accusation
+    again, created_again = petition_register(
+        data=petition_input(locality=district.county, category=category, petition_type=PetitionType.ACCUSATION,
+                            complained_org_id=district.county.pk),
+        actor=district.clerk, idempotency_key="retry-1",
+    )
+    assert (created, created_again, again.pk) == (True, False, accusation.pk)
+    # but a department of the accused government does not see it
+    assert accusation.number not in visible_numbers(district.department_user)
+
+
+@pytest.mark.parametrize("role, allowed", [
+    (Role.INTAKE_CLERK, True), (Role.SUPERVISOR, True), (Role.LEADER, True),
+    (Role.STATISTICIAN, False), (Role.ADMINISTRATOR, False),
+])
+def test_only_roles_that_deal_with_the_petitioner_may_reveal_full_identity(client, district, category, role, allowed):
+    petition, _ = petition_register(data=petition_input(locality=district.township_a, category=category),
+                                    actor=district.clerk)
+    petitioner = petition.parties.get().petitioner
+    user = user_create(username=f"office-{role}", password="pw-123456", org=district.office, roles=[role])
+    client.force_login(user)
+    page = client.get(reverse("petition-detail", args=[petition.pk])).content.decode()
+    assert ("查看（将被记录）" in page) is allowed
+    response = client.post(reverse("petitioner-reveal", args=[petition.pk, petitioner.pk]), {"reason": "核实"})
+    if allowed:
+        assert petitioner.name in response.content.decode()
+    else:
+        assert response.status_code == 403 and petitioner.name not in response.content.decode()
+        assert not petition.events.filter(kind="personal_data_viewed").exists()

@@ -435,7 +435,7 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "税费": (
         t("举报{company}虚开发票偷逃税款",
           "{company}长期通过虚开发票、账外经营等方式偷逃税款，本人曾在该公司财务部门工作，了解相关情况。",
-          "请求税务机关依法查处。", petition_type=ACCUSATION),
+          "请求税务机关依法查处。", petition_type=ACCUSATION, complained="shichang"),
         t("反映涉企收费项目过多",
           "我公司在办理项目手续时被要求缴纳多项费用，其中部分收费项目没有明确依据。",
           "请求清理规范涉企收费。", complained="shichang", firm=1.0),
@@ -513,7 +513,7 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "新闻出版": (
         t("举报{road}书报亭销售非法出版物",
           "{road}一处书报亭公开销售非法出版物，内容低俗，有中小学生购买。",
-          "请求依法查处。", petition_type=ACCUSATION),
+          "请求依法查处。", petition_type=ACCUSATION, complained="chengguan"),
     ),
     "网络信息": (
         t("反映有人在网上散布本人隐私",

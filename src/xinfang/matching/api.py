@@ -16,6 +16,7 @@ from xinfang.matching.selectors import (
     matter_chain,
     matter_finality,
     repeat_candidates,
+    visible_finality,
 )
 from xinfang.matching.services import matter_split, repeat_link, repeat_unlink
 from xinfang.petitions.models import Category
@@ -79,7 +80,7 @@ class ChainPetitionOut(Schema):
 
 class ChainOut(Schema):
     petition_id: int
-    first_petition_id: int
+    first_petition_id: int | None = Field(description="the matter's first petition, if the caller may see it")
     petitions: list[ChainPetitionOut]
     is_final: bool
     final_message: str
@@ -111,12 +112,16 @@ def _candidates_out(result: CandidateList) -> dict:
 
 def _chain_out(*, user, petition_id: int) -> dict:
     petition = petition_get_for_user(user=user, petition_id=petition_id)
-    chain = matter_chain(petition_id=petition.pk)
-    finality = matter_finality(petition_ids=[p.pk for p in chain])
+    # Finality from the whole matter (the law), the petitions listed from what the user may see.
+    finality = matter_finality(petition_ids=[p.pk for p in matter_chain(petition_id=petition.pk)])
+    chain = matter_chain(petition_id=petition.pk, user=user)
+    finality = visible_finality(finality, chain)
     mark = SkipLevelMark.objects.filter(petition=petition).first()
+    first = next((p.pk for p in chain if p.first_petition_id is None), None)
     return {
         "petition_id": petition.pk,
-        "first_petition_id": next(p.pk for p in chain if p.first_petition_id is None) if chain else petition.pk,
+        # None when the matter's first petition is not one the user may see.
+        "first_petition_id": first,
         "petitions": [{"id": p.pk, "number": p.number, "received_at": p.received_at, "status": p.status,
                        "is_first": p.first_petition_id is None, "is_skip_level": p.is_skip_level} for p in chain],
         "is_final": finality.is_final, "final_message": finality.message, "final_rule": finality.rule,

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from xinfang.matching import identity
@@ -60,12 +60,18 @@ def matter_member_ids(*, root_id: int) -> list[int]:
     )
 
 
-def matter_chain(*, petition_id: int) -> list[Petition]:
-    """The whole matter of a petition: its first petition, then the repeats, oldest first."""
+def matter_chain(*, petition_id: int, user: User | None = None) -> list[Petition]:
+    """The whole matter of a petition: its first petition, then the repeats, oldest first.
+
+    With `user`, only the petitions that user may see: a chain never names a petition the reader may not
+    open (an accusation linked to a visible repeat would name the whistle-blower to the accused unit).
+    Without, the whole chain, for the rules (finality, refusal) that must see everything.
+    """
     root_id = matter_root_id(petition_id=petition_id)
     ids = matter_member_ids(root_id=root_id)
+    queryset = Petition.objects.all() if user is None else petitions_visible_to(user=user)
     return list(
-        Petition.objects.filter(pk__in=ids).select_related("registering_org", "locality").order_by("received_at", "id")
+        queryset.filter(pk__in=ids).select_related("registering_org", "locality").order_by("received_at", "id")
     )
 
 
@@ -84,6 +90,13 @@ def matter_finality(*, petition_ids: list[int]) -> Finality:
     if final is None:
         return Finality(False)
     return Finality(True, petition_number=final, message=FINAL_MESSAGE, rule=FINAL_RULE)
+
+
+def visible_finality(finality: Finality, visible_chain: list[Petition]) -> Finality:
+    """A matter's finality as a reader may be told it: the final petition is named only if they may see it."""
+    if finality.is_final and finality.petition_number not in {p.number for p in visible_chain}:
+        return Finality(True, message=finality.message, rule=finality.rule)
+    return finality
 
 
 def matter_is_final(*, petition_id: int) -> Finality:
@@ -361,9 +374,11 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
         return CandidateList([], notes)
     roots = _roots_of([petition for _, petition, *_ in scored])
     root_ids = set(roots.values())
-    sizes = dict(Petition.objects.filter(first_petition_id__in=root_ids).values("first_petition_id")
+    # A matter is named by its first petition only if the actor may see that one too; its size counts the
+    # petitions the actor may see. Nothing says that more exist.
+    numbers = dict(visible.filter(pk__in=root_ids).values_list("pk", "number"))
+    sizes = dict(visible.filter(first_petition_id__in=root_ids).values("first_petition_id")
                  .annotate(n=Count("id")).values_list("first_petition_id", "n"))
-    numbers = dict(Petition.objects.filter(pk__in=root_ids).values_list("pk", "number"))
     finals = {}
     for pk, root_id in (Petition.objects.filter(Q(pk__in=root_ids) | Q(first_petition_id__in=root_ids),
                                                 status=PetitionStatus.FINAL)
@@ -375,11 +390,14 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
         if root_id in best:
             continue  # one line per matter: its best-matching petition
         is_final = finals.get(root_id, False)
+        root_visible = root_id in numbers
+        # Linking to any petition of a matter links to its first petition, so a visible member stands in.
         best[root_id] = Candidate(
             petition_id=petition.pk, number=petition.number, summary=petition.summary,
             received_at=petition.received_at, status=petition.status, status_label=petition.get_status_display(),
-            registering_org=petition.registering_org.name, matter_id=root_id,
-            matter_number=numbers.get(root_id, petition.number), matter_size=1 + sizes.get(root_id, 0),
+            registering_org=petition.registering_org.name, matter_id=root_id if root_visible else petition.pk,
+            matter_number=numbers.get(root_id, petition.number),
+            matter_size=(1 if root_visible else 0) + sizes.get(root_id, 0),
             score=score, reasons=reasons, text_similarity=similarity,
             identity_method=match.method if match else "", is_final=is_final,
             final_message=FINAL_MESSAGE if is_final else "", final_rule=FINAL_RULE if is_final else "",
@@ -416,17 +434,30 @@ def draft_of_petition(*, petition: Petition) -> Draft:
 # --- identity links and merges -------------------------------------------------------------------------
 
 
-def identity_links_of(*, petitioner_ids: list[int]) -> QuerySet[IdentityLink]:
-    """Active links touching these petitioners, strongest first."""
-    return IdentityLink.objects.filter(
+def identity_links_of(*, petitioner_ids: list[int], user: User | None = None) -> QuerySet[IdentityLink]:
+    """Active links touching these petitioners, strongest first; with `user`, only links between people
+    the user may see (a link to a record known only from an accusation would point at the whistle-blower)."""
+    links = IdentityLink.objects.filter(
         Q(petitioner_a_id__in=petitioner_ids) | Q(petitioner_b_id__in=petitioner_ids), dismissed_at__isnull=True
-    ).select_related("petitioner_a", "petitioner_b").order_by("-confidence", "id")
+    )
+    if user is not None:
+        seen = visible_petitioner_ids(user=user)
+        links = links.filter(petitioner_a_id__in=seen, petitioner_b_id__in=seen)
+    return links.select_related("petitioner_a", "petitioner_b").order_by("-confidence", "id")
 
 
-def merges_of(*, petitioner_ids: list[int]) -> QuerySet[PetitionerMerge]:
-    return PetitionerMerge.objects.filter(
-        Q(source_id__in=petitioner_ids) | Q(target_id__in=petitioner_ids)
-    ).select_related("source", "target", "merged_by", "unmerged_by").order_by("-merged_at", "-id")
+def merges_of(*, petitioner_ids: list[int], user: User | None = None) -> QuerySet[PetitionerMerge]:
+    merges = PetitionerMerge.objects.filter(Q(source_id__in=petitioner_ids) | Q(target_id__in=petitioner_ids))
+    if user is not None:
+        # A merged record's parties moved to the target: the source is seen through the target.
+        seen = visible_petitioner_ids(user=user)
+        merges = merges.filter(target_id__in=seen)
+    return merges.select_related("source", "target", "merged_by", "unmerged_by").order_by("-merged_at", "-id")
+
+
+def visible_petitioner_ids(*, user: User) -> QuerySet:
+    """Ids of the petitioners of petitions the user may see (a subquery)."""
+    return PetitionParty.objects.filter(petition__in=petitions_visible_to(user=user)).values("petitioner_id")
 
 
 def petitioner_visible_to(*, user: User, petitioner_id: int) -> bool:
@@ -442,11 +473,71 @@ def petitioner_visible_to(*, user: User, petitioner_id: int) -> bool:
 # --- mass matters --------------------------------------------------------------------------------------
 
 
-def clusters_visible_to(*, user: User) -> QuerySet[MassCluster]:
-    """Mass matters with at least one petition the user may see."""
-    visible = petitions_visible_to(user=user)
-    return (MassCluster.objects.filter(pk__in=MassCluster.objects.filter(members__petition__in=visible).values("pk"))
-            .select_related("locality", "complained_org").order_by("-last_received_at", "-id"))
+# Many different petitioners: at least this many distinct people make a mass matter, for the clustering and
+# for each reader (who sees a mass matter only if the part they may see is one).
+CLUSTER_MIN_PETITIONERS = 3
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    """A mass matter as one user may see it: title, place and every figure come from the member petitions
+    that user may see, never from the stored totals (an accusation must not lend a cluster its title, its
+    text or its count to the accused unit)."""
+
+    pk: int
+    title: str
+    locality: Org
+    complained_org: Org | None
+    petition_count: int
+    petitioner_count: int
+    person_times: int
+    first_received_at: datetime
+    last_received_at: datetime
+
+
+def cluster_views(*, user: User, cluster_ids: list[int] | None = None, limit: int = 200) -> list[ClusterView]:
+    """The mass matters the user may see, newest first, each computed from its visible members only.
+
+    A cluster whose visible part has fewer than CLUSTER_MIN_PETITIONERS distinct petitioners is not a mass
+    matter to this reader and is not shown. Four grouped queries, whatever the number of clusters.
+    """
+    members = petitions_visible_to(user=user).filter(mass_clusters__isnull=False)
+    if cluster_ids is not None:
+        members = members.filter(mass_clusters__in=cluster_ids)
+    figures = {row["mass_clusters"]: row for row in members.values("mass_clusters").annotate(
+        n=Count("id"), person_times=Sum("person_times"), first=Min("received_at"), last=Max("received_at"))}
+    people = dict(PetitionParty.objects.filter(petition__in=members).values("petition__mass_clusters")
+                  .annotate(n=Count("petitioner_id", distinct=True)).values_list("petition__mass_clusters", "n"))
+    shown = sorted((pk for pk in figures if people.get(pk, 0) >= CLUSTER_MIN_PETITIONERS),
+                   key=lambda pk: (figures[pk]["last"], pk), reverse=True)[:limit]
+    if not shown:
+        return []
+    # The earliest visible member names the matter and gives its place, as the earliest member does for all.
+    anchors = dict(MassCluster.objects.filter(pk__in=shown).annotate(anchor=Subquery(
+        petitions_visible_to(user=user).filter(mass_clusters=OuterRef("pk")).order_by("received_at", "id")
+        .values("pk")[:1])).values_list("pk", "anchor"))
+    petitions = Petition.objects.select_related("locality", "complained_org").in_bulk(list(anchors.values()))
+    views = []
+    for pk in shown:
+        anchor = petitions[anchors[pk]]
+        row = figures[pk]
+        views.append(ClusterView(
+            pk=pk, title=anchor.summary[:200], locality=anchor.locality, complained_org=anchor.complained_org,
+            petition_count=row["n"], petitioner_count=people[pk], person_times=row["person_times"] or 0,
+            first_received_at=row["first"], last_received_at=row["last"],
+        ))
+    return views
+
+
+def cluster_view(*, user: User, cluster_id: int) -> ClusterView | None:
+    views = cluster_views(user=user, cluster_ids=[cluster_id], limit=1)
+    return views[0] if views else None
+
+
+def cluster_of_petition(*, user: User, petition: Petition) -> ClusterView | None:
+    """The mass matter a (visible) petition belongs to, as this user may see it."""
+    cluster_id = MassCluster.objects.filter(members__petition=petition).values_list("pk", flat=True).first()
+    return None if cluster_id is None else cluster_view(user=user, cluster_id=cluster_id)
 
 
 @dataclass(frozen=True)
@@ -457,10 +548,10 @@ class MonthRow:
     person_times: int
 
 
-def cluster_months(*, cluster: MassCluster, user: User) -> list[MonthRow]:
+def cluster_months(*, cluster: ClusterView, user: User) -> list[MonthRow]:
     """Petitions, distinct new petitioners and person-times per month of a mass matter (visible part)."""
     petitions = list(
-        petitions_visible_to(user=user).filter(pk__in=cluster.members.values("petition_id"))
+        petitions_visible_to(user=user).filter(mass_clusters=cluster.pk)
         .order_by("received_at", "id").values_list("pk", "received_at", "person_times")
     )
     parties: dict[int, list[int]] = {}

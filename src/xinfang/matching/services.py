@@ -26,11 +26,16 @@ from xinfang.matching.models import (
     RepeatLinkEvent,
     SkipLevelMark,
 )
-from xinfang.matching.selectors import matter_member_ids, matter_root_id, petitioner_visible_to
+from xinfang.matching.selectors import (
+    CLUSTER_MIN_PETITIONERS,
+    matter_member_ids,
+    matter_root_id,
+    petitioner_visible_to,
+)
 from xinfang.matching.text import petition_text, similar_to
 from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.permissions import require_role
-from xinfang.petitions.models import Channel, Petition, PetitionEvent, PetitionParty, Petitioner
+from xinfang.petitions.models import Channel, Petition, PetitionEvent, PetitionParty, Petitioner, PetitionType
 from xinfang.petitions.selectors import petitions_visible_to
 
 LINK_ROLES = (Role.INTAKE_CLERK, Role.REVIEWER, Role.ADMINISTRATOR)
@@ -537,8 +542,6 @@ def skip_level_refresh(*, petitions: list[Petition]) -> dict[int, bool]:
 # Same matter: close text and the same locality or complained org, within this many days of each other.
 CLUSTER_SIMILARITY = 0.4  # stricter than for one person's repeat: place and window are all else there is
 CLUSTER_WINDOW_DAYS = 90
-# Many different petitioners: at least this many distinct people.
-CLUSTER_MIN_PETITIONERS = 3
 
 
 def _same_place(*, locality_id: int, complained_org_id: int | None, anchor_locality_id: int,
@@ -571,14 +574,21 @@ def _distinct_petitioners(petition_ids: Iterable[int]) -> int:
 def cluster_recount(*, cluster: MassCluster) -> MassCluster:
     """Counts and dates of a mass matter from its member petitions."""
     petitions = Petition.objects.filter(pk__in=cluster.members.values("petition_id"))
-    rows = list(petitions.order_by("received_at", "id").values_list("pk", "received_at", "person_times", "summary"))
+    rows = list(petitions.order_by("received_at", "id")
+                .values_list("pk", "received_at", "person_times", "summary", "petition_type"))
     cluster.petition_count = len(rows)
     cluster.person_times = sum(row[2] for row in rows)
     cluster.petitioner_count = _distinct_petitioners(row[0] for row in rows)
     cluster.first_received_at, cluster.last_received_at = rows[0][1], rows[-1][1]
-    cluster.title = rows[0][3][:200]
+    # The stored title (admin, logs) never quotes an accusation; readers see a title computed from what they
+    # may see (selectors.cluster_views).
+    titles = [row[3] for row in rows if row[4] != PetitionType.ACCUSATION]
+    cluster.title = titles[0][:200] if titles else ACCUSATION_CLUSTER_TITLE
     cluster.save()
     return cluster
+
+
+ACCUSATION_CLUSTER_TITLE = "检举控告类涉众事项"
 
 
 def _cluster_create(petition_ids: list[int]) -> MassCluster:
@@ -586,7 +596,7 @@ def _cluster_create(petition_ids: list[int]) -> MassCluster:
     petitions = list(Petition.objects.filter(pk__in=petition_ids).order_by("received_at", "id"))
     anchor = petitions[0]
     cluster = MassCluster.objects.create(
-        title=anchor.summary[:200], locality_id=anchor.locality_id, complained_org_id=anchor.complained_org_id,
+        title="", locality_id=anchor.locality_id, complained_org_id=anchor.complained_org_id,
         first_received_at=anchor.received_at, last_received_at=petitions[-1].received_at,
     )
     MassClusterMember.objects.bulk_create([MassClusterMember(cluster=cluster, petition=p) for p in petitions])

@@ -10,18 +10,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xinfang.matching.forms import IntentForm, LinkForm, MergeForm, ReasonForm, SplitForm
-from xinfang.matching.models import MassCluster, PetitionerMerge, RepeatIntent, SkipLevelMark
+from xinfang.matching.models import PetitionerMerge, RepeatIntent, SkipLevelMark
 from xinfang.matching.selectors import (
     Draft,
     DraftPerson,
     cluster_months,
-    clusters_visible_to,
+    cluster_of_petition,
+    cluster_view,
+    cluster_views,
     draft_of_petition,
     identity_links_of,
     matter_chain,
     matter_finality,
     merges_of,
     repeat_candidates,
+    visible_finality,
 )
 from xinfang.matching.services import (
     CORRECT_ROLES,
@@ -121,10 +124,10 @@ def _visible(request: HttpRequest, petition_id: int) -> Petition:
 
 def _section_context(request: HttpRequest, petition: Petition) -> dict:
     user = request.user
-    chain = matter_chain(petition_id=petition.pk)
-    visible_ids = set(petitions_visible_to(user=user).filter(pk__in=[p.pk for p in chain])
-                      .values_list("pk", flat=True))
-    finality = matter_finality(petition_ids=[p.pk for p in chain])
+    # The rules see the whole matter (a final matter stays final); the reader sees only what they may open.
+    whole = [p.pk for p in matter_chain(petition_id=petition.pk)]
+    chain = matter_chain(petition_id=petition.pk, user=user)
+    finality = visible_finality(matter_finality(petition_ids=whole), chain)
     can_link = _can(user, LINK_ROLES)
     candidates = []
     notes: list[str] = []
@@ -136,17 +139,17 @@ def _section_context(request: HttpRequest, petition: Petition) -> dict:
     petitioner_ids = list(petition.parties.values_list("petitioner_id", flat=True))
     can_merge = _can(user, MERGE_ROLES)
     return {
-        "petition": petition, "chain": chain, "visible_ids": visible_ids, "finality": finality,
+        "petition": petition, "chain": chain, "finality": finality,
         "is_repeat": petition.first_petition_id is not None,
         # An import brings its own 越级 value; the stored reason is shown only when it agrees with the column.
         "skip_mark": SkipLevelMark.objects.filter(petition=petition, is_skip_level=petition.is_skip_level).first(),
         "candidates": candidates, "notes": notes,
         "can_link": can_link, "can_unlink": _can(user, CORRECT_ROLES + LINK_ROLES),
         "can_split": _can(user, CORRECT_ROLES) and len(chain) > 1,
-        "links": list(identity_links_of(petitioner_ids=petitioner_ids)[:10]) if petitioner_ids else [],
-        "merges": list(merges_of(petitioner_ids=petitioner_ids).filter(unmerged_at__isnull=True)[:10]),
+        "links": list(identity_links_of(petitioner_ids=petitioner_ids, user=user)[:10]) if petitioner_ids else [],
+        "merges": list(merges_of(petitioner_ids=petitioner_ids, user=user).filter(unmerged_at__isnull=True)[:10]),
         "can_merge": can_merge, "own_petitioners": set(petitioner_ids),
-        "cluster": MassCluster.objects.filter(members__petition=petition).first(),
+        "cluster": cluster_of_petition(user=user, petition=petition),
     }
 
 
@@ -218,7 +221,7 @@ def unlink_view(request: HttpRequest, petition_id: int) -> HttpResponse:
 @require_POST
 def split_view(request: HttpRequest, petition_id: int) -> HttpResponse:
     petition = _visible(request, petition_id)
-    member_ids = [p.pk for p in matter_chain(petition_id=petition.pk)]
+    member_ids = [p.pk for p in matter_chain(petition_id=petition.pk, user=request.user)]
     form = SplitForm(request.POST, member_ids=member_ids)
     if not form.is_valid():
         return _after_change(request, petition, ok="", error="未能拆分：请勾选要拆分出去的信访件并填写理由")
@@ -259,24 +262,20 @@ def unmerge_view(request: HttpRequest, petition_id: int, merge_id: int) -> HttpR
 
 @require_GET
 def cluster_list(request: HttpRequest) -> HttpResponse:
-    clusters = list(clusters_visible_to(user=request.user)[:200])
-    return render(request, "matching/cluster_list.html", {"clusters": clusters})
+    return render(request, "matching/cluster_list.html", {"clusters": cluster_views(user=request.user)})
 
 
 @require_GET
 def cluster_detail(request: HttpRequest, cluster_id: int) -> HttpResponse:
-    cluster = clusters_visible_to(user=request.user).filter(pk=cluster_id).first()
+    cluster = cluster_view(user=request.user, cluster_id=cluster_id)
     if cluster is None:
         raise Http404
     months = cluster_months(cluster=cluster, user=request.user)
-    petitions = list(petitions_visible_to(user=request.user).filter(pk__in=cluster.members.values("petition_id"))
+    petitions = list(petitions_visible_to(user=request.user).filter(mass_clusters=cluster.pk)
                      .select_related("registering_org", "locality").order_by("received_at", "id")
                      .prefetch_related("parties__petitioner"))
     chart = {"months": [m.month for m in months], "petitions": [m.petitions for m in months],
              "petitioners": [m.petitioners for m in months], "person_times": [m.person_times for m in months]}
     return render(request, "matching/cluster_detail.html", {
-        "cluster": cluster, "months": months, "petitions": petitions,
-        "visible_petitioners": len({party.petitioner_id for p in petitions for party in p.parties.all()}),
-        "chart": chart,
+        "cluster": cluster, "months": months, "petitions": petitions, "chart": chart,
     })
-

@@ -10,11 +10,15 @@ def org_subtree(*, org: Org) -> QuerySet[Org]:
     return Org.objects.filter(path__startswith=org.path)
 
 
+# Orgs that are a level of government: a 乡镇人民政府 / 街道办事处 governs its township as a 人民政府 its county.
+GOVERNING_KINDS = (Org.Kind.GOVERNMENT, Org.Kind.TOWNSHIP)
+
+
 def org_jurisdiction(*, org: Org) -> Org:
-    """The nearest government at or above `org` (the org itself if there is none)."""
+    """The nearest level of government at or above `org` (the org itself if there is none)."""
     ancestors = {ancestor.pk: ancestor for ancestor in Org.objects.filter(pk__in=org.ancestor_ids)}
     for pk in reversed(org.ancestor_ids):
-        if ancestors[pk].kind == Org.Kind.GOVERNMENT:
+        if ancestors[pk].kind in GOVERNING_KINDS:
             return ancestors[pk]
     return org
 
@@ -22,19 +26,23 @@ def org_jurisdiction(*, org: Org) -> Org:
 def user_scope_root(*, user: User) -> Org | None:
     """The top of the subtree whose data the user sees.
 
-    A petition office works for the whole level of government it belongs to (it registers, forwards and
-    supervises every matter of that jurisdiction), so its scope is the jurisdiction; any other org sees
-    its own subtree.
+    A petition office works for the organ it belongs to (it registers, forwards and supervises every
+    matter of that organ's subtree), so its scope is its parent's subtree: a county government's office
+    sees the county, a township's office the township, a bureau's office the bureau. Any other org sees its
+    own subtree. Only the tree decides, whatever the kind of the parent.
     """
-    if user.org is None:
+    org = user.org
+    if org is None:
         return None
-    if user.org.kind == Org.Kind.PETITION_OFFICE:
-        return org_jurisdiction(org=user.org)
-    return user.org
+    if org.kind == Org.Kind.PETITION_OFFICE and org.parent_id is not None:
+        return Org.objects.get(pk=org.parent_id)
+    return org
 
 
 def user_scope_org_ids(*, user: User) -> list[int] | None:
     """Org ids whose data the user may see, or None for everything (superusers).
+
+    Everything is still less the accusations against the user's own org (petitions_visible_to).
 
     An id list rather than a join: a county has hundreds of orgs, and the list keeps each petition
     query on its own indexes.

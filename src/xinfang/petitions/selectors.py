@@ -14,19 +14,24 @@ from xinfang.petitions.validators import normalize_id_number, normalize_name, no
 
 
 def petitions_visible_to(*, user: User) -> QuerySet[Petition]:
-    """Petitions registered in, located in or sent to the user's subtree; never an accusation against the user's own org."""
+    """Petitions registered in, located in or sent to the user's subtree; never an accusation against the user's own org.
+
+    This is the one visibility rule: every read of a petition, and every reference to one (chains,
+    candidates, clusters, exports, drill-downs), goes through it.
+    """
     queryset = Petition.objects.all()
     scope = user_scope_org_ids(user=user)
-    if scope is None:
-        return queryset
-    queryset = queryset.filter(
-        Q(registering_org_id__in=scope) | Q(locality_id__in=scope) | Q(handling_org_id__in=scope)
-    )
+    if scope is not None:
+        queryset = queryset.filter(
+            Q(registering_org_id__in=scope) | Q(locality_id__in=scope) | Q(handling_org_id__in=scope)
+        )
     if user.org_id is not None:
-        # Art 30 ¶3: an accusation never reaches the accused unit, whatever its scope,
-        # nor any unit inside it.
+        # Art 30 ¶3: an accusation never reaches the accused unit, nor any unit inside it, whatever the
+        # user's scope or flags (superusers included). The office that registered it keeps it: it already
+        # holds the letter, and must forward it past the accused unit.
         queryset = queryset.exclude(
-            petition_type=PetitionType.ACCUSATION, complained_org_id__in=user.org.ancestor_ids
+            Q(petition_type=PetitionType.ACCUSATION, complained_org_id__in=user.org.ancestor_ids)
+            & ~Q(registering_org_id=user.org_id)
         )
     return queryset
 
@@ -97,7 +102,9 @@ def petitions_filter(*, queryset: QuerySet[Petition], filters: PetitionFilters) 
             named = PetitionParty.objects.filter(
                 petitioner__name_index=crypto.blind_index(normalize_name(text))
             ).values("petition_id")
-            queryset = queryset.filter(Q(number=text.upper()) | Q(summary__contains=text) | Q(pk__in=named))
+            # An accusation's summary is stored encrypted: searching it would only match ciphertext.
+            in_summary = Q(summary__contains=text) & ~Q(petition_type=PetitionType.ACCUSATION)
+            queryset = queryset.filter(Q(number=text.upper()) | in_summary | Q(pk__in=named))
     return queryset
 
 
