@@ -56,7 +56,8 @@ class PetitionForm(forms.Form):
     petition_type = forms.ChoiceField(label="信访类型", choices=PetitionType.choices, initial=PetitionType.GRIEVANCE)
     category = CategoryChoiceField(label="问题分类", queryset=Category.objects.none(), empty_label="请选择")
     locality = OrgChoiceField(label="问题属地", queryset=Org.objects.none(), empty_label="请选择")
-    complained_org = OrgChoiceField(label="被反映单位", queryset=Org.objects.none(), required=False, empty_label="（无）")
+    complained_org = OrgChoiceField(label="被反映单位", queryset=Org.objects.none(), required=False, empty_label="（无）",
+                                    help_text="检举控告类必填：被检举控告人所在单位，该件对其保密")
     summary = forms.CharField(label="概况", max_length=200)
     content = forms.CharField(label="信访内容", widget=forms.Textarea(attrs={"rows": 5}))
     demands = forms.CharField(label="诉求", required=False, widget=forms.Textarea(attrs={"rows": 2}))
