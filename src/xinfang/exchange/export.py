@@ -4,6 +4,7 @@ import csv
 import io
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any, BinaryIO
@@ -17,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from xinfang.audit.services import audit_record
+from xinfang.exchange.cells import csv_escape, xlsx_row
 from xinfang.exchange.format import (
     ACTION_LABELS,
     CODE_LISTS,
@@ -28,8 +30,11 @@ from xinfang.exchange.format import (
     record_to_row,
 )
 from xinfang.orgs.models import Org, User
+from xinfang.petitions import crypto
+from xinfang.petitions.masking import mask_id_number, mask_phone
 from xinfang.petitions.models import Category, HotTopic, Petition, PetitionEvent, PetitionParty
 from xinfang.petitions.selectors import PetitionFilters, petitions_filter, petitions_visible_to
+from xinfang.petitions.validators import normalize_id_number, normalize_phone
 from xinfang.workflow.selectors import petitions_by_deadline
 
 FORMATS = ("jsonl", "csv", "xlsx")
@@ -37,6 +42,8 @@ BATCH_SIZE = 1000
 PETITION_SHEET = "信访事项"
 CODE_SHEET = "代码表"
 CORRECTION = "correct"
+# The step value that names another petition: 不再受理 (refuse_repeat) names the final matter repeated.
+REFERENCE_VALUE = "same_matter_as"
 
 
 def export_queryset(
@@ -85,9 +92,16 @@ def _petitioner(party: PetitionParty, *, unmask: bool) -> dict[str, Any]:
 
 
 def petition_records(
-    *, queryset: QuerySet[Petition], unmask: bool = False, batch_size: int = BATCH_SIZE
+    *, queryset: QuerySet[Petition], unmask: bool = False, batch_size: int = BATCH_SIZE,
+    visible: QuerySet[Petition] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """One record per petition, in id order; each batch is a fixed handful of queries."""
+    """One record per petition, in id order; each batch is a fixed handful of queries.
+
+    `visible` is the exporting user's `petitions_visible_to` (None: everything, the command line's
+    administrator). A reference to another petition (重复信访关联编号, a 不再受理 step's 已终结事项编号) is
+    written only if that petition is visible too: otherwise the cell is empty, so an export never tells a
+    township that an accusation against it exists, nor its number.
+    """
     codes = org_codes(orgs=Org.objects.only("id", "name", "region_code", "parent_id", "path"))
     categories = dict(Category.objects.values_list("id", "code"))
     events = PetitionEvent.objects.filter(kind__in=[*ACTION_LABELS, CORRECTION]).only(
@@ -104,9 +118,38 @@ def petition_records(
         )
         if not batch:
             return
+        shown = _references_shown(batch, visible=visible)
         for petition in batch:
-            yield _record(petition, codes=codes, categories=categories, unmask=unmask)
+            yield _withhold(_record(petition, codes=codes, categories=categories, unmask=unmask), shown)
         last = batch[-1].pk
+
+
+def _references_shown(batch: list[Petition], *, visible: QuerySet[Petition] | None) -> set[str] | None:
+    """The numbers of the other petitions this batch refers to that may be shown; None: all may.
+
+    One query per batch, and none when the batch refers to no other petition.
+    """
+    if visible is None:
+        return None
+    ids = {petition.first_petition_id for petition in batch if petition.first_petition_id}
+    numbers = {str(event.data["values"][REFERENCE_VALUE]).upper() for petition in batch
+               for event in petition.events.all() if (event.data.get("values") or {}).get(REFERENCE_VALUE)}
+    if not ids and not numbers:
+        return set()
+    return set(visible.filter(Q(pk__in=ids) | Q(number__in=numbers)).values_list("number", flat=True))
+
+
+def _withhold(record: dict[str, Any], shown: set[str] | None) -> dict[str, Any]:
+    """Empty every reference to a petition the exporting user may not see (not "hidden": nothing at all)."""
+    if shown is None:
+        return record
+    if record["repeat_of"] and record["repeat_of"] not in shown:
+        record["repeat_of"] = ""
+    for step in record["history"]:
+        reference = step["values"].get(REFERENCE_VALUE)
+        if reference and str(reference).upper() not in shown:
+            step["values"][REFERENCE_VALUE] = ""
+    return record
 
 
 def _record(petition: Petition, *, codes: dict[int, str], categories: dict[int, str], unmask: bool) -> dict[str, Any]:
@@ -172,7 +215,8 @@ def write_csv(*, records: Iterable[dict[str, Any]], out: io.TextIOBase) -> None:
     writer = csv.writer(out)
     writer.writerow(HEADERS)
     for record in records:
-        writer.writerow(record_to_row(record=record))
+        # Formula-like text gets an apostrophe (cells.py); the importer takes it off again.
+        writer.writerow([csv_escape(value) for value in record_to_row(record=record)])
 
 
 def _clean(value: Any) -> Any:
@@ -184,7 +228,8 @@ def _sheet(workbook: Workbook, title: str, header: Iterable[str], rows: Iterable
     sheet = workbook.create_sheet(title)
     sheet.append(list(header))
     for row in rows:
-        sheet.append([_clean(value) for value in row])
+        # Formula-like text is written as a string cell, never as a live formula (cells.py).
+        sheet.append(xlsx_row(sheet, (_clean(value) for value in row)))
 
 
 def code_rows() -> Iterator[tuple[str, str, str]]:
@@ -221,6 +266,27 @@ def write_template(*, out: BinaryIO | str) -> None:
     write_xlsx(records=[example_record()], out=out)
 
 
+# A run of digits that may be an ID number (17 digits and a check character) or a phone number (7 or more).
+_IDENTIFIER_RUN = re.compile(r"\d{17}[\dXx]|[+\d][\d\-]{5,}\d")
+
+
+def audit_text_filter(text: str) -> dict[str, str]:
+    """The search text as the audit log keeps it: never an ID or phone number in clear.
+
+    The log is append-only, so what it stores can never be erased. A text that is an ID or phone number
+    (the list's search finds petitioners by them) is kept masked, with its blind index so an auditor can
+    still check whether someone searched for a given number; digits inside other text are masked.
+    """
+    compact = text.strip().replace(" ", "")
+    if len(compact) == 18 and compact[:17].isdigit():
+        number = normalize_id_number(compact)
+        return {"text": mask_id_number(number), "text_index": crypto.blind_index(number)}
+    phone = normalize_phone(compact)
+    if len(phone) >= 7 and phone.replace("-", "").isdigit():
+        return {"text": mask_phone(phone), "text_index": crypto.blind_index(phone)}
+    return {"text": _IDENTIFIER_RUN.sub(lambda match: mask_id_number(match.group()), text)}
+
+
 def _counted(records: Iterable[dict[str, Any]], counter: list[int]) -> Iterator[dict[str, Any]]:
     for record in records:
         counter[0] += 1
@@ -247,9 +313,10 @@ def petitions_export(
         raise ValidationError({"reason": ["导出完整个人信息须填写事由"]})
     filters = filters or PetitionFilters()
     counter = [0]
+    visible = None if user is None else petitions_visible_to(user=user)
     records = _counted(petition_records(queryset=export_queryset(user=user, filters=filters, org=org,
                                                                        deadline=deadline),
-                                        unmask=unmask), counter)
+                                        unmask=unmask, visible=visible), counter)
     if fmt == "xlsx":
         write_xlsx(records=records, out=out, full=full)
     else:
@@ -261,6 +328,8 @@ def petitions_export(
         text.flush()
         text.detach()  # the caller owns `out`
     filter_data = {key: value for key, value in asdict(filters).items() if value not in (None, "")}
+    if filters.text:
+        filter_data.update(audit_text_filter(filters.text))
     if deadline:
         filter_data["deadline"] = deadline
     if org is not None:
