@@ -1,5 +1,7 @@
 """Root URLs: staff UI, admin, API."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
@@ -20,7 +22,26 @@ def _exempt_from_login_redirect(patterns: list[URLPattern | URLResolver]) -> lis
     return patterns
 
 
+# The Swagger UI page (/api/v1/docs) as django-ninja renders it today: an inline start-up script and
+# swagger-ui from its CDN. Only that page gets this looser policy; every other page keeps the strict one
+# (settings CONTENT_SECURITY_POLICY). Once swagger-ui is served locally, drop the CDN and 'unsafe-inline'.
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+API_DOCS_CSP = {
+    "script-src": [SELF, UNSAFE_INLINE, SWAGGER_CDN],
+    "style-src": [SELF, UNSAFE_INLINE, SWAGGER_CDN],
+    "img-src": [SELF, "data:", "https://django-ninja.dev"],
+}
+
+
+def _relax_csp_for_api_docs(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern) and pattern.name == "openapi-view":
+            pattern.callback = csp_replace(API_DOCS_CSP)(pattern.callback)
+    return patterns
+
+
 api_patterns, api_app_name, api_namespace = api.urls
+api_patterns = _relax_csp_for_api_docs(api_patterns)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

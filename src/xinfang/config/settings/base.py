@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+from datetime import timedelta
+
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from xinfang.config.env import PROJECT_ROOT, env
 
@@ -26,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "csp",
     "xinfang.orgs",
     "xinfang.audit",
     "xinfang.calendars",
@@ -44,6 +49,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep their long cache), before everything that can answer a request.
+    "xinfang.web.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "xinfang.audit.middleware.RequestOriginMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xinfang.config.urls"
@@ -97,6 +107,21 @@ AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "petition-list"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (docs/SECURITY.md): after this many failed logins for one username from one IP address,
+# that pair is refused for the cool-off time, even with the right password. Failures during a lockout
+# restart the cool-off; a successful login clears the count.
+AXES_FAILURE_LIMIT = env.int("XINFANG_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("XINFANG_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "xinfang.web.lockout.lockout_response"
+# Logins and failures are already in the hash-chained audit log; axes keeps only its failure counters.
+AXES_DISABLE_ACCESS_LOG = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,6 +165,23 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): only the app's own files run; no inline script or style except by
+# the per-request nonce (templates: nonce="{{ request.csp_nonce }}"). The API docs page relaxes it
+# (config/urls.py). htmx is told not to inject its indicator <style> (web/base.html; app.css has the rules).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    },
+}
 
 # Upload limits: attachments are checked by content; this is the per-file ceiling.
 XINFANG_ATTACHMENT_MAX_BYTES = env.int("XINFANG_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)

@@ -39,6 +39,15 @@
     );
   }
 
+  // Buttons declare what they do with data attributes: the Content-Security-Policy refuses inline
+  // onclick handlers. Delegated from the document, so buttons that htmx swaps in work too.
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-print], [data-dismiss-form]") : null;
+    if (!target) return;
+    if (target.hasAttribute("data-print")) window.print();
+    else if (target.closest("form")) target.closest("form").remove();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("register-form");
     document.addEventListener("keydown", function (event) {
