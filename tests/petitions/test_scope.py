@@ -162,3 +162,23 @@ def test_only_roles_that_deal_with_the_petitioner_may_reveal_full_identity(clien
     else:
         assert response.status_code == 403 and petitioner.name not in response.content.decode()
         assert not petition.events.filter(kind="personal_data_viewed").exists()
+
+
+def test_the_admin_pages_hide_an_accusation_from_a_superuser_inside_the_accused_unit(client, district, category):
+    accusation, _ = petition_register(
+        data=petition_input(locality=district.village_a1, category=category, summary="举报青石镇干部违规收费",
+                            petition_type=PetitionType.ACCUSATION, complained_org_id=district.township_a.pk),
+        actor=district.clerk,
+    )
+    root = user_create(username="qingshi-root", password="pw-123456", org=district.township_a,
+                       roles=[Role.ADMINISTRATOR], is_superuser=True)
+    client.force_login(root)
+    for name in ("admin:petitions_petition_changelist", "admin:audit_auditevent_changelist"):
+        body = client.get(reverse(name)).content.decode()
+        assert accusation.number not in body and "举报青石镇干部" not in body, name
+    assert client.get(reverse("admin:petitions_petition_change", args=[accusation.pk])).status_code in (302, 404)
+    # while a superuser of the county office sees it there
+    office_root = user_create(username="office-root", password="pw-123456", org=district.office,
+                              roles=[Role.ADMINISTRATOR], is_superuser=True)
+    client.force_login(office_root)
+    assert accusation.number in client.get(reverse("admin:petitions_petition_changelist")).content.decode()

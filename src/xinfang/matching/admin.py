@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from xinfang.audit.admin import ReadOnlyAdmin
+from xinfang.audit.admin import Art30Admin, ReadOnlyAdmin
 from xinfang.matching.models import IdentityLink, MassCluster, PetitionerMerge, RepeatLinkEvent, SkipLevelMark
 
 
@@ -18,7 +18,9 @@ class PetitionerMergeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RepeatLinkEvent)
-class RepeatLinkEventAdmin(ReadOnlyAdmin):
+class RepeatLinkEventAdmin(Art30Admin):
+    petition_lookups = ("petition", "first_petition_before", "first_petition_after")
+
     list_display = ["id", "petition", "action", "first_petition_before", "first_petition_after", "actor",
                     "occurred_at", "reason"]
     list_filter = ["action"]
@@ -26,14 +28,17 @@ class RepeatLinkEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SkipLevelMark)
-class SkipLevelMarkAdmin(ReadOnlyAdmin):
+class SkipLevelMarkAdmin(Art30Admin):
     list_display = ["petition", "is_skip_level", "reason", "decided_at"]
     list_filter = ["is_skip_level"]
     list_select_related = ["petition"]
 
 
 @admin.register(MassCluster)
-class MassClusterAdmin(ReadOnlyAdmin):
+class MassClusterAdmin(Art30Admin):
+    # A mass matter's stored totals count every member: one with a hidden accusation is not shown at all.
+    petition_lookups = ("members__petition",)
+
     list_display = ["id", "title", "locality", "petition_count", "petitioner_count", "person_times",
                     "last_received_at"]
     list_select_related = ["locality"]

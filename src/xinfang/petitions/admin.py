@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from xinfang.audit.admin import ReadOnlyAdmin
+from xinfang.audit.admin import Art30Admin
 from xinfang.petitions.models import Category, HotTopic, Petition
 
 
@@ -18,8 +18,10 @@ class HotTopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Petition)
-class PetitionAdmin(ReadOnlyAdmin):
+class PetitionAdmin(Art30Admin):
     """Read-only in admin: petitions change only through the services, which audit every write."""
+
+    petition_lookups = ("pk",)
 
     list_display = ["number", "channel", "summary", "person_times", "received_at", "registering_org"]
     list_filter = ["channel", "petition_type", "is_group_visit"]

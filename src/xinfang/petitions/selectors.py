@@ -26,14 +26,24 @@ def petitions_visible_to(*, user: User) -> QuerySet[Petition]:
             Q(registering_org_id__in=scope) | Q(locality_id__in=scope) | Q(handling_org_id__in=scope)
         )
     if user.org_id is not None:
-        # Art 30 ¶3: an accusation never reaches the accused unit, nor any unit inside it, whatever the
-        # user's scope or flags (superusers included). The office that registered it keeps it: it already
-        # holds the letter, and must forward it past the accused unit.
-        queryset = queryset.exclude(
-            Q(petition_type=PetitionType.ACCUSATION, complained_org_id__in=user.org.ancestor_ids)
-            & ~Q(registering_org_id=user.org_id)
-        )
+        queryset = queryset.exclude(_hidden_by_art_30(user))
     return queryset
+
+
+def _hidden_by_art_30(user: User) -> Q:
+    # Art 30 ¶3: an accusation never reaches the accused unit, nor any unit inside it, whatever the user's
+    # scope or flags (superusers included). The office that registered it keeps it: it already holds the
+    # letter, and must forward it past the accused unit.
+    return (Q(petition_type=PetitionType.ACCUSATION, complained_org_id__in=user.org.ancestor_ids)
+            & ~Q(registering_org_id=user.org_id))
+
+
+def petitions_hidden_from(*, user: User) -> QuerySet[Petition]:
+    """The accusations Art 30 hides from this user (none for a user outside every org): for reads that do
+    not go through the scope, such as the superusers' admin pages."""
+    if user.org_id is None:
+        return Petition.objects.none()
+    return Petition.objects.filter(_hidden_by_art_30(user))
 
 
 def petition_get_for_user(*, user: User, petition_id: int) -> Petition:
