@@ -1,4 +1,7 @@
-"""Production: every secret must come from the environment; HTTPS cookies."""
+"""Production: every secret must come from the environment and be a real one; HTTPS throughout.
+
+`xinfang check --deploy` passes without warnings with these settings (tests/web/test_security_settings.py).
+"""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -6,10 +9,60 @@ from xinfang.config.env import env
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = env.str("SECRET_KEY")
-XINFANG_DATA_KEY = env.str("XINFANG_DATA_KEY")
-if "insecure" in SECRET_KEY or "insecure" in XINFANG_DATA_KEY:
-    raise ImproperlyConfigured("Set real SECRET_KEY and XINFANG_DATA_KEY values in production.")
+# Values that must never protect a real office's data: .env.example's placeholder, the development
+# defaults of base.py and the test settings' keys. Anything containing these words is a placeholder too.
+KNOWN_PLACEHOLDERS = {
+    "change-me-to-a-long-random-string",
+    "insecure-development-key-change-me",
+    "insecure-development-data-key",
+    "insecure-development-audit-key",
+    "test-secret-key-not-secret",
+    "test-data-key-not-secret",
+}
+PLACEHOLDER_WORDS = ("change-me", "changeme", "insecure", "not-secret", "placeholder", "example")
+MIN_KEY_LENGTH = 32
+
+
+def _real_key(name: str, *, min_length: int = MIN_KEY_LENGTH, min_unique: int = 5) -> str:
+    """The environment variable `name`, refused (ImproperlyConfigured) if missing, a placeholder or too weak."""
+    value = env.str(name)
+    how = "生成方法 (generate one): python -c \"import secrets; print(secrets.token_urlsafe(48))\""
+    if value in KNOWN_PLACEHOLDERS or any(word in value.lower() for word in PLACEHOLDER_WORDS):
+        raise ImproperlyConfigured(f"{name} 仍是示例或开发用的占位值，生产环境不能启动 "
+                                   f"({name} is a placeholder; set a real random value). {how}")
+    if len(value) < min_length or len(set(value)) < min_unique:
+        raise ImproperlyConfigured(f"{name} 太短或太简单：至少 {min_length} 个字符、{min_unique} 种不同字符 "
+                                   f"({name} must have at least {min_length} characters, {min_unique} distinct). {how}")
+    return value
+
+
+# SECRET_KEY: Django's own rule (check security.W009): 50 characters, 5 distinct, no "django-insecure-" prefix.
+SECRET_KEY = _real_key("SECRET_KEY", min_length=50, min_unique=5)
+if SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured("SECRET_KEY 是 Django 生成的开发用密钥 (SECRET_KEY starts with 'django-insecure-').")
+XINFANG_DATA_KEY = _real_key("XINFANG_DATA_KEY")
+_keys = {"SECRET_KEY": SECRET_KEY, "XINFANG_DATA_KEY": XINFANG_DATA_KEY}
+if "XINFANG_AUDIT_KEY" in globals():  # the audit chain's key, when base.py defines one
+    XINFANG_AUDIT_KEY = _real_key("XINFANG_AUDIT_KEY")
+    _keys["XINFANG_AUDIT_KEY"] = XINFANG_AUDIT_KEY
+if len(set(_keys.values())) < len(_keys):
+    # One leaked key must not open everything: each protects something different.
+    raise ImproperlyConfigured(f"{'、'.join(_keys)} 必须互不相同 (each key must be different).")
+
 DEBUG = False
-SESSION_COOKIE_SECURE = env.bool("XINFANG_HTTPS", True)
-CSRF_COOKIE_SECURE = env.bool("XINFANG_HTTPS", True)
+
+# HTTPS. XINFANG_HTTPS=false only for a closed test network without TLS (check --deploy then warns, rightly).
+HTTPS = env.bool("XINFANG_HTTPS", True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+# Behind nginx (or another proxy) that terminates TLS: trust its X-Forwarded-Proto, which it must set itself
+# (proxy_set_header X-Forwarded-Proto $scheme;). Never enable this when clients can reach the app directly.
+if env.bool("XINFANG_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Redirect plain HTTP to HTTPS; switch off (XINFANG_SSL_REDIRECT=false) only if the proxy already does it.
+SECURE_SSL_REDIRECT = env.bool("XINFANG_SSL_REDIRECT", HTTPS)
+# HSTS: browsers then refuse plain HTTP for this host. One year by default; start lower (e.g. 3600) while
+# trying HTTPS out, and switch subdomains/preload off if other hosts of the domain still serve plain HTTP.
+SECURE_HSTS_SECONDS = env.int("XINFANG_HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env.bool("XINFANG_HSTS_PRELOAD", True)
