@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit log."""
+"""The append-only audit log, chained by HMAC with a key held outside the database (`chain`)."""
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +6,11 @@ from django.db import models
 
 class AuditEvent(models.Model):
     """One recorded action. Each row's hash covers its content and the previous row's hash."""
+
+    class Version(models.IntegerChoices):
+        # Rows written before the chain was keyed keep their SHA-256 and are verified, and reported, as such.
+        LEGACY = 1, "SHA-256（旧，无密钥）"
+        KEYED = 2, "HMAC-SHA256（审计密钥）"
 
     occurred_at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
@@ -21,6 +26,7 @@ class AuditEvent(models.Model):
     data = models.JSONField("内容", default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    version = models.PositiveSmallIntegerField("链版本", choices=Version, default=Version.KEYED)
 
     class Meta:
         verbose_name = "审计事件"
@@ -37,6 +43,8 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(default=0)
+    # Events in the chain: what a checkpoint records, and when the next automatic one is due.
+    event_count = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "审计链头"

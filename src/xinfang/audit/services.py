@@ -1,41 +1,27 @@
-"""Appending to and verifying the audit chain."""
+"""Appending to the audit chain, and anchoring it with signed checkpoints outside the database."""
 
-import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from xinfang.audit import anchors
+from xinfang.audit.chain import GENESIS_HASH, chain_mac, event_digest, keyed_digest
 from xinfang.audit.middleware import current_ip
 from xinfang.audit.models import AuditChainHead, AuditEvent
+from xinfang.audit.selectors import ChainBreak, audit_verify  # noqa: F401  (callers import them from here)
 from xinfang.db import insert_rows
 
-GENESIS_HASH = "0" * 64
-
-
-def _event_digest(*, prev_hash: str, event: AuditEvent) -> str:
-    """SHA-256 over the previous hash and a canonical JSON of the event's content."""
-    payload = {
-        "prev": prev_hash,
-        "at": event.occurred_at.isoformat(timespec="microseconds"),
-        "actor": event.actor_id,
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "target_type": event.target_type,
-        "target_id": event.target_id,
-        "ip": event.ip_address,
-        # Plain JSON already: `_new_event` round-trips it, so the digest sees what the database gives back.
-        "data": event.data,
-    }
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+logger = logging.getLogger(__name__)
 
 
 def _new_event(*, actor: Any | None, action: str, target: models.Model | None, data: dict[str, Any] | None,
-               ip_address: str | None, prev_hash: str) -> AuditEvent:
+               ip_address: str | None, prev_hash: str, mac) -> AuditEvent:
     user = actor if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
         occurred_at=timezone.now(),
@@ -47,8 +33,9 @@ def _new_event(*, actor: Any | None, action: str, target: models.Model | None, d
         ip_address=ip_address or current_ip.get(),
         data=json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)),
         prev_hash=prev_hash,
+        version=AuditEvent.Version.KEYED,
     )
-    event.hash = _event_digest(prev_hash=prev_hash, event=event)
+    event.hash = keyed_digest(prev_hash=prev_hash, event=event, mac=mac)
     return event
 
 
@@ -59,6 +46,18 @@ def _locked_head() -> AuditChainHead:
     if head is None:
         head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH)
     return head
+
+
+def _advance_head(head: AuditChainHead, *, last_hash: str, last_event_id: int, added: int) -> None:
+    before = head.event_count
+    head.last_hash = last_hash
+    head.last_event_id = last_event_id
+    head.event_count = before + added
+    head.save(update_fields=["last_hash", "last_event_id", "event_count"])
+    every = settings.XINFANG_AUDIT_CHECKPOINT_EVERY
+    if every > 0 and before // every != head.event_count // every:
+        # After the commit: a checkpoint must only anchor events that exist, and its file cannot roll back.
+        transaction.on_commit(_checkpoint_after_commit)
 
 
 def audit_record(
@@ -72,11 +71,9 @@ def audit_record(
     """Append one event to the chain, inside the caller's transaction."""
     head = _locked_head()
     event = _new_event(actor=actor, action=action, target=target, data=data, ip_address=ip_address,
-                       prev_hash=head.last_hash)
+                       prev_hash=head.last_hash, mac=chain_mac())
     event.save()
-    head.last_hash = event.hash
-    head.last_event_id = event.pk
-    head.save(update_fields=["last_hash", "last_event_id"])
+    _advance_head(head, last_hash=event.hash, last_event_id=event.pk, added=1)
     return event
 
 
@@ -98,44 +95,47 @@ def audit_record_many(entries: list[AuditEntry]) -> None:
     if not entries:
         return
     head = _locked_head()
+    mac = chain_mac()
     events = []
     prev_hash = head.last_hash
     for entry in entries:
         event = _new_event(actor=entry.actor, action=entry.action, target=entry.target, data=entry.data,
-                           ip_address=None, prev_hash=prev_hash)
+                           ip_address=None, prev_hash=prev_hash, mac=mac)
         events.append(event)
         prev_hash = event.hash
     insert_rows(AuditEvent, events)
-    head.last_hash = prev_hash
-    head.last_event_id = AuditEvent.objects.filter(hash=prev_hash).values_list("id", flat=True).get()
-    head.save(update_fields=["last_hash", "last_event_id"])
+    last_event_id = AuditEvent.objects.filter(hash=prev_hash).values_list("id", flat=True).get()
+    _advance_head(head, last_hash=prev_hash, last_event_id=last_event_id, added=len(events))
 
 
-@dataclass(frozen=True)
-class ChainBreak:
-    event_id: int
-    reason: str
+class CheckpointRefused(Exception):
+    """The head does not match its own event: anchoring it would vouch for a chain that is already wrong."""
 
 
-def audit_verify(*, batch_size: int = 5000) -> tuple[int, ChainBreak | None]:
-    """Walk the chain in order; return (events checked, first broken link or None)."""
-    prev_hash = GENESIS_HASH
-    checked = 0
-    last_id = 0
-    while True:
-        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
-        if not batch:
-            break
-        for event in batch:
-            if event.prev_hash != prev_hash:
-                return checked, ChainBreak(event.pk, "prev_hash does not match the previous event")
-            if _event_digest(prev_hash=prev_hash, event=event) != event.hash:
-                return checked, ChainBreak(event.pk, "content does not match its hash")
-            prev_hash = event.hash
-            checked += 1
-            last_id = event.pk
+def audit_checkpoint() -> anchors.Checkpoint | None:
+    """Write a signed checkpoint of the chain's current head to the anchor folder; None when the chain is empty.
+
+    Raises OSError when the file cannot be written and CheckpointRefused when the head's event is missing or
+    fails its own check (run `xinfang audit verify`).
+    """
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash != prev_hash:
-        # The newest events were deleted: the head still remembers the real end of the chain.
-        return checked, ChainBreak(head.last_event_id, "events at the end of the chain are missing")
-    return checked, None
+    if head is None or head.event_count == 0:
+        return None
+    event = AuditEvent.objects.filter(pk=head.last_event_id).first()
+    if event is None or event.hash != head.last_hash:
+        raise CheckpointRefused(f"审计链头指向的事件 #{head.last_event_id} 不存在或与链头不符")
+    if event_digest(prev_hash=event.prev_hash, event=event) != event.hash:
+        raise CheckpointRefused(f"审计链头的事件 #{event.pk} 内容与其 HMAC 不符")
+    checkpoint = anchors.Checkpoint(event_id=event.pk, hash=event.hash, count=head.event_count,
+                                    at=timezone.now().isoformat(timespec="seconds"))
+    anchors.checkpoint_append(checkpoint)
+    return checkpoint
+
+
+def _checkpoint_after_commit() -> None:
+    # The audit records are committed by now; a checkpoint that cannot be written must not turn the action
+    # into an error for the user, so it is logged for the operators (and the timer's next run tries again).
+    try:
+        audit_checkpoint()
+    except Exception:
+        logger.exception("audit checkpoint could not be written to %s", anchors.anchor_path())

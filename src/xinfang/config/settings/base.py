@@ -15,6 +15,13 @@ DATA_DIR = env.path("XINFANG_DATA_DIR", PROJECT_ROOT / "var")
 SECRET_KEY = env.str("SECRET_KEY", "insecure-development-key-change-me")
 # Key for field-level encryption of personal data (base64 of 32 bytes, or any passphrase).
 XINFANG_DATA_KEY = env.str("XINFANG_DATA_KEY", "insecure-development-data-key")
+# Key of the audit chain's HMAC and of its checkpoints' signatures; kept apart from the database (and its backups),
+# so whoever can edit the database cannot reseal a rewritten event (src/xinfang/audit/chain.py).
+XINFANG_AUDIT_KEY = env.str("XINFANG_AUDIT_KEY", "insecure-development-audit-key")
+# Signed checkpoints of the audit chain go here, outside the database: best a disk or mount its users cannot write.
+XINFANG_AUDIT_ANCHOR_DIR = env.path("XINFANG_AUDIT_ANCHOR_DIR", DATA_DIR / "audit-anchors")
+# A checkpoint is also written after the commit that brings the chain past each multiple of this; 0 = only the timer.
+XINFANG_AUDIT_CHECKPOINT_EVERY = env.int("XINFANG_AUDIT_CHECKPOINT_EVERY", 1000)
 DEBUG = env.bool("DEBUG", False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])

@@ -7,6 +7,11 @@ from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 XINFANG_DATA_KEY = "test-data-key-not-secret"
+XINFANG_AUDIT_KEY = "test-audit-key-not-secret"
+XINFANG_AUDIT_ANCHOR_DIR = Path(tempfile.mkdtemp(prefix="xinfang-test-anchors-"))
+# Off: the anchor folder outlives each test's database, so one test's checkpoints would be "missing" events in
+# the next. tests/audit turn it on, each test with a folder of its own.
+XINFANG_AUDIT_CHECKPOINT_EVERY = 0
 SECRET_KEY = "test-secret-key-not-secret"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="xinfang-test-media-"))
 STORAGES = {

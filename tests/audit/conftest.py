@@ -1,0 +1,40 @@
+"""Each audit test gets its own anchor folder: checkpoints outlive a test's database, so they must not be shared."""
+
+import hashlib
+import json
+
+import pytest
+
+from xinfang.audit.models import AuditChainHead, AuditEvent
+
+
+@pytest.fixture(autouse=True)
+def anchor_dir(settings, tmp_path):
+    settings.XINFANG_AUDIT_ANCHOR_DIR = tmp_path / "anchors"
+    settings.XINFANG_AUDIT_CHECKPOINT_EVERY = 0
+    return settings.XINFANG_AUDIT_ANCHOR_DIR
+
+
+def plain_sha256(*, prev_hash: str, event: AuditEvent) -> str:
+    """The unkeyed digest the chain used before it was keyed: what an attacker without the key can compute."""
+    payload = {
+        "prev": prev_hash, "at": event.occurred_at.isoformat(timespec="microseconds"), "actor": event.actor_id,
+        "actor_label": event.actor_label, "action": event.action, "target_type": event.target_type,
+        "target_id": event.target_id, "ip": event.ip_address, "data": event.data,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def reseal_with_sha256(*, from_id: int, fields: dict | None = None) -> None:
+    """Rewrite the chain from event `from_id` on as a database-only attacker would: edit, rehash, reset the head."""
+    before = AuditEvent.objects.filter(id__lt=from_id).order_by("-id").first()
+    prev_hash = before.hash if before else "0" * 64
+    for event in AuditEvent.objects.filter(id__gte=from_id).order_by("id"):
+        for name, value in (fields or {}).items():
+            setattr(event, name, value)
+        event.prev_hash = prev_hash
+        event.hash = plain_sha256(prev_hash=prev_hash, event=event)
+        event.save()
+        prev_hash = event.hash
+    AuditChainHead.objects.filter(pk=1).update(last_hash=prev_hash)
