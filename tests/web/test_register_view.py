@@ -75,9 +75,9 @@ def test_a_township_handler_cannot_open_the_form_or_another_townships_case(clien
 def test_the_identity_lookup_lists_earlier_petitions(client, district, category):
     client.force_login(district.clerk)
     client.post("/petitions/new/", form_data(district, category))
-    found = client.get("/petitions/lookup/", {"petitioners-0-id_number": ID_LI}).content.decode()
+    found = client.post("/petitions/lookup/", {"petitioners-0-id_number": ID_LI}).content.decode()
     assert "此人以往信访事项（1件）" in found
-    invalid = client.get("/petitions/lookup/", {"petitioners-0-id_number": "110105194912310021"}).content.decode()
+    invalid = client.post("/petitions/lookup/", {"petitioners-0-id_number": "110105194912310021"}).content.decode()
     assert "校验位不正确" in invalid
 
 
@@ -88,7 +88,7 @@ def test_the_list_filters_by_channel_and_finds_by_id_number(client, district, ca
                                               idempotency_key="form-2", summary="来信反映物业问题"))
     letters = client.get("/petitions/", {"channel": "letter"}).content.decode()
     assert "来信反映物业问题" in letters and "反映拖欠农民工工资" not in letters
-    by_id = client.get("/petitions/", {"q": ID_WANG}).content.decode()
+    by_id = client.post("/petitions/", {"q": ID_WANG}, follow=True).content.decode()
     assert by_id.count("/petitions/") >= 2 and "来信反映物业问题" in by_id
 
 

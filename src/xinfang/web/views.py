@@ -41,7 +41,8 @@ from xinfang.petitions.services import (
     petitioner_reveal,
     petitioners_clean,
 )
-from xinfang.petitions.validators import validate_id_number
+from xinfang.petitions.validators import validate_id_number, validate_phone
+from xinfang.web import searches
 from xinfang.web.action_forms import action_form_class, form_values
 from xinfang.workflow.clocks import clock_state
 from xinfang.workflow.rules import RULES_BY_ACTION
@@ -85,8 +86,17 @@ def _list_filters(form: PetitionFilterForm) -> tuple[PetitionFilters, str]:
     return filters, data["deadline"]
 
 
+@require_http_methods(["GET", "POST"])
 def petition_list(request: HttpRequest) -> HttpResponse:
-    form = PetitionFilterForm(request.GET or None)
+    """The case list. Searches are POSTed and redirected, so a full ID number or phone never stays in the URL."""
+    if request.method == "POST" or searches.identity_in(request.GET.get("q", "")):
+        # An old link or bookmark with ?q=<ID number> is moved out of the URL (and audited) the same way.
+        query = searches.list_redirect_query(request, request.POST if request.method == "POST" else request.GET)
+        return redirect(reverse("petition-list") + (f"?{query}" if query else ""))
+    filter_query, search_lost = searches.list_query(request)
+    if search_lost:
+        messages.info(request, "该搜索已过期，请重新输入搜索内容")
+    form = PetitionFilterForm(filter_query or None)
     filters, deadline = _list_filters(form)
     queryset = petitions_filter(queryset=petitions_visible_to(user=request.user), filters=filters)
     today = timezone.localdate()
@@ -250,17 +260,31 @@ def petition_action(request: HttpRequest, petition_id: int, action: str) -> Http
     return render(request, "web/partials/action_form.html", {"petition": petition, "rule": rule, "form": form})
 
 
+@require_POST
 def identity_lookup(request: HttpRequest) -> HttpResponse:
-    """htmx: earlier petitions of the ID number or phone just typed (exact match), or why it is invalid."""
-    id_number = next((v for k, v in request.GET.items() if k.endswith("id_number") and v.strip()), "")
-    phone = next((v for k, v in request.GET.items() if k.endswith("phone") and v.strip()), "")
+    """htmx: earlier petitions of the ID number or phone just typed (exact match), or why it is invalid.
+
+    POST, so the number stays out of URLs and logs; only a complete, valid number is looked up, and each
+    look-up is audited (searches.identity_search_audit).
+    """
+    id_number = next((v for k, v in request.POST.items() if k.endswith("id_number") and v.strip()), "")
+    phone = next((v for k, v in request.POST.items() if k.endswith("phone") and v.strip()), "")
     problem = ""
     if id_number:
         try:
-            validate_id_number(id_number)
+            id_number = validate_id_number(id_number)
         except ValidationError as error:
             problem = error.messages[0]
             id_number = ""
+    if phone:
+        try:
+            phone = validate_phone(phone)
+        except ValidationError:
+            phone = ""  # still being typed: nothing to look up yet
+    for kind, value in (("id_number", id_number), ("phone", phone)):
+        if value:
+            searches.identity_search_audit(actor=request.user, identity=searches.Identity(kind=kind, value=value),
+                                           via="identity-lookup")
     petitions = petitions_of_identity(user=request.user, id_number=id_number, phone=phone)
     return render(request, "web/partials/identity_lookup.html", {
         "petitions": petitions, "problem": problem, "searched": bool(id_number or phone),
@@ -322,7 +346,8 @@ def notice_download(request: HttpRequest, petition_id: int, notice_id: int, fmt:
 
 def petition_export_view(request: HttpRequest) -> FileResponse:
     """The case list's current filters as an xlsx download: masked, in the user's scope, audited."""
-    filters, deadline = _list_filters(PetitionFilterForm(request.GET or None))
+    filter_query, _ = searches.list_query(request)  # the list's filters, a kept ID/phone search included
+    filters, deadline = _list_filters(PetitionFilterForm(filter_query or None))
     # openpyxl writes a zip, which needs a seekable file; the temporary file goes away when closed.
     stream = tempfile.TemporaryFile()
     petitions_export(out=stream, fmt="xlsx", user=request.user, filters=filters, deadline=deadline, channel="web")
