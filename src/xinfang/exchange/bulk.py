@@ -166,6 +166,8 @@ class BulkImporter:
         with calendars_cached():
             for batch in self._batches(records):
                 self._run_batch(batch, transactional=transactional_batches)
+                if self.report.stopped_at is not None:  # too many errors: the rest is not read
+                    break
                 # Progress counts rows done (in good_rows mode: committed), every `progress_every` rows.
                 done = batch[-1][0]
                 if self.progress and done // self.progress_every > reported // self.progress_every:
@@ -204,6 +206,8 @@ class BulkImporter:
         pending: list[tuple[int, dict[str, Any]]] = []  # the records of the rows staged since the last write
         for index, record in batch:
             row = record.get("_row", index)
+            if self.report.too_many_errors(row):
+                break  # as the services engine: the rows accepted so far are still written
             if "_error" in record:
                 self.report.errors.append(base.RowError(row, *record["_error"]))
                 continue

@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from xinfang.audit.services import audit_record
+from xinfang.exchange import limits
 from xinfang.exchange.cells import csv_unescape
 from xinfang.exchange.format import (
     ACTION_LABELS,
@@ -68,6 +69,9 @@ HEADER_OF.update({"petitioners": "信访人姓名", "category_id": "问题分类
                   "complained_org_id": "被反映单位", "hot_topic_codes": "热点领域", "history": HISTORY})
 
 
+JSON_TOO_DEEP = "JSON嵌套层数过多或数值位数过多，无法读取"
+
+
 class ImportFileError(ValidationError):
     """The file as a whole cannot be read (corrupt, not the format its name says); nothing was imported."""
 
@@ -92,10 +96,43 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     rolled_back: bool = False
     notes: list[str] = field(default_factory=list)  # what the import left for a later command
+    stopped_at: int | None = None  # the first row not read, when the import stopped after too many errors
 
     @property
     def failed(self) -> int:
         return len({error.row for error in self.errors})
+
+    def too_many_errors(self, row: int) -> bool:
+        """True (and the report says where it stopped) once limits.max_errors() rows have failed.
+
+        Both engines ask before each record, so both stop at the same row.
+        """
+        if self.stopped_at is None and len(self.errors) >= limits.max_errors():
+            self.stopped_at = row
+        return self.stopped_at is not None
+
+    @property
+    def stop_note(self) -> str:
+        return (f"出错已达{limits.max_errors()}行，导入已停止：自第{self.stopped_at}行起未检查，也未导入"
+                if self.stopped_at is not None else "")
+
+
+def checked_records(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Records as the engines take them: a record of a wrong shape becomes that row's error (limits.py).
+
+    Also the last guard of the row limit (a sheet whose stored dimension understates its rows).
+    """
+    for index, record in enumerate(records, start=1):
+        if index > limits.max_rows():
+            raise ImportFileError(f"文件超过每次导入的上限{limits.max_rows():,}行，未导入；请分成多个文件")
+        row = record.get("_row", index)
+        if "_error" not in record and record.get("type", "petition") == "petition":
+            try:
+                limits.check_petition_record(record)
+            except limits.RecordProblem as problem:
+                yield {"_row": row, "_error": (problem.column, problem.message)}
+                continue
+        yield record
 
 
 class _RowFailure(Exception):
@@ -116,6 +153,9 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 yield {"_row": number, "_error": ("", f"不是有效的JSON：{error.msg}")}
+                continue
+            except (RecursionError, ValueError):  # nested thousands deep; an integer of thousands of digits
+                yield {"_row": number, "_error": ("", JSON_TOO_DEEP)}
                 continue
             if not isinstance(record, dict):
                 yield {"_row": number, "_error": ("", "每行应为一个JSON对象")}
@@ -175,6 +215,8 @@ def row_to_record(*, cells: dict[str, Any]) -> dict[str, Any]:
                 record[column.key] = json.loads(text) if text else []
             except json.JSONDecodeError:
                 raise _RowFailure(column.header, "不是有效的JSON") from None
+            except (RecursionError, ValueError):
+                raise _RowFailure(column.header, JSON_TOO_DEEP) from None
         elif column.kind in ("org", "decimal") or column.key == "repeat_of":
             record[column.key] = text or None
         else:
@@ -285,12 +327,16 @@ def _table_records(rows: Iterator[tuple[Any, ...]], *, first_row: int = 1) -> It
         if _text(cells.get("来源系统")).startswith(EXAMPLE_MARK):
             continue  # the template's example row
         try:
+            limits.check_cells(cells)
             yield {**row_to_record(cells=cells), "_row": number}
-        except _RowFailure as failure:
+        except (_RowFailure, limits.RecordProblem) as failure:
             yield {"_row": number, "_error": (failure.column, failure.message)}
 
 
 def _read_csv(path: Path) -> Iterator[dict[str, Any]]:
+    # The csv module refuses a field over 128 KiB with an English error that ends the whole file; a file is
+    # at most IMPORT_MAX_BYTES, so take any field and let limits.py refuse a too long cell by its row and column.
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream:
             # The export put an apostrophe before formula-like text (exchange.cells): take it off.
@@ -309,11 +355,24 @@ def _read_xlsx(path: Path) -> Iterator[dict[str, Any]]:
         # A --full export's reference sheets come first, so the petitions find their orgs and codes.
         for title, kind in REFERENCE_SHEETS:
             if title in workbook.sheetnames:
-                yield from _reference_rows(workbook[title].iter_rows(values_only=True), kind=kind)
+                yield from _reference_rows(_sheet_rows(workbook[title]), kind=kind)
         sheet = workbook.worksheets[0]
-        yield from _table_records(sheet.iter_rows(values_only=True))
+        yield from _table_records(_sheet_rows(sheet))
     finally:
         workbook.close()
+
+
+CSV_FIELD_LIMIT = 256 * 1024 * 1024
+
+
+def _sheet_rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
+    """A sheet's rows, no wider than its header: a sheet declaring 16,384 columns is read as its header's width."""
+    header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
+    if header is None:
+        return
+    width = max((index for index, cell in enumerate(header, start=1) if _text(cell)), default=1)
+    yield tuple(header[:width])
+    yield from sheet.iter_rows(min_row=2, max_col=width, values_only=True)
 
 
 # The sheets of a --full xlsx export (export.write_xlsx): title → record type; their headers are the keys.
@@ -591,13 +650,17 @@ class _Importer:
         amount = record.get("amount_involved")
         try:
             amount = None if amount in (None, "") else Decimal(str(amount))
+            if amount is not None and not amount.is_finite():
+                raise InvalidOperation
         except InvalidOperation:
             raise _RowFailure("涉及金额（元）", f"不是有效的金额：{amount}") from None
         person_times = record.get("person_times")
         try:
             person_times = None if person_times in (None, "") else int(person_times)
-        except (TypeError, ValueError):
-            raise _RowFailure("人次", f"应为整数：{person_times}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise _RowFailure("人次", f"应为整数：{str(person_times)[:50]}") from None
+        if person_times is not None and person_times > limits.MAX_INTEGER:
+            raise _RowFailure("人次", f"数值超出范围：{person_times}")
         return PetitionInput(
             channel=_text(record.get("channel")), received_at=_received_at(record.get("received_at")),
             summary=_text(record.get("summary")), content=_text(record.get("content")),
@@ -675,11 +738,16 @@ def _conflict(error: IntegrityError) -> _RowFailure:
 
 
 def _date(value: Any) -> date:
+    """A step's date; ValueError if it is not one, or not in limits.MIN_YEAR … MAX_YEAR (year 1 overflows clocks)."""
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value).strip()[:10])
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        day = date.fromisoformat(str(value).strip()[:10])
+    if not limits.year_in_range(day):
+        raise ValueError(str(value))
+    return day
 
 
 def _received_at(value: Any) -> datetime:
@@ -687,6 +755,9 @@ def _received_at(value: Any) -> datetime:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(_text(value))
     except ValueError:
         raise _RowFailure("收到时间", f"日期时间无效：{_text(value) or '（空）'}") from None
+    if not limits.year_in_range(moment):
+        raise _RowFailure("收到时间", f"日期时间超出范围（应在{limits.MIN_YEAR}年至{limits.MAX_YEAR}年之间）："
+                                      f"{_text(value)}")
     # A date-time without offset is Asia/Shanghai (the project's zone), as the format says.
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
@@ -695,7 +766,11 @@ def _failure(error: Exception, *, prefix: str) -> _RowFailure:
     """The first refusal of a service as (column, message)."""
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         key, messages = next(iter(error.message_dict.items()))
-        column = HEADER_OF.get(key.split(".")[0], HEADER_OF.get(key, key))
+        parts = key.split(".")
+        if parts[0] == "petitioners" and len(parts) == 3:  # petitioners.N.field: that field's column
+            column = limits.PETITIONER_HEADERS.get(parts[2], HEADER_OF["petitioners"])
+        else:
+            column = HEADER_OF.get(parts[0], HEADER_OF.get(key, key))
         return _RowFailure(column, prefix + "；".join(messages))
     messages = error.messages if isinstance(error, ValidationError) else [str(error)]
     return _RowFailure("", prefix + "；".join(messages))
@@ -731,6 +806,7 @@ def import_records(
     report = report or ImportReport(mode=mode)
     report.mode = mode
     importer = _Importer(actor=actor, file_hash=file_hash)
+    records = checked_records(records)
     if engine == "bulk":
         from xinfang.exchange.bulk import BulkImporter  # the bulk engine builds on this module
 
@@ -745,11 +821,15 @@ def import_records(
                     report.notes = []
         else:
             bulk.run(records, transactional_batches=True)
+        if report.stop_note:
+            report.notes.append(report.stop_note)
         return report
 
     def run() -> None:
         for index, record in enumerate(records, start=1):
             row = record.get("_row", index)
+            if report.too_many_errors(row):
+                break
             if progress and index % progress_every == 0:
                 progress(index)
             if "_error" in record:
@@ -786,6 +866,8 @@ def import_records(
                 report.created = 0
     else:
         run()
+    if report.stop_note:
+        report.notes.append(report.stop_note)
     return report
 
 
@@ -796,6 +878,11 @@ def import_file(
 ) -> ImportReport:
     """Read, import and audit one file. A file that cannot be read raises ImportFileError, nothing changed."""
     digest = file_sha256(path=path)
+    # Fail fast: the rows are counted (lines, CSV records, the sheets' stored dimensions) before any is read.
+    total = count_rows(path=path)
+    if total is not None and total > limits.max_rows():
+        raise ImportFileError(f"文件共{total:,}行，超过每次导入的上限{limits.max_rows():,}行，未导入；"
+                              "请分成多个文件")
     try:
         report = import_records(records=read_file(path=path), actor=actor, mode=mode, file_hash=digest,
                                 progress=progress, progress_every=progress_every, report=report, engine=engine)
@@ -808,5 +895,5 @@ def import_file(
                      data={"file": file_name or path.name, "sha256": digest, "mode": mode, "engine": engine,
                            "created": report.created,
                            "skipped": report.skipped, "failed": report.failed, "rolled_back": report.rolled_back,
-                           "channel": channel})
+                           "stopped_at_row": report.stopped_at, "channel": channel})
     return report
