@@ -125,3 +125,13 @@ def test_the_list_page_download_filtered_by_an_id_number_audits_no_id_number(del
     event = AuditEvent.objects.get(action="exchange.export", data__channel="web")
     assert ID_ZHANG not in json.dumps(event.data)
     assert event.data["filter"]["text_index"] == crypto.blind_index(ID_ZHANG)
+
+
+def test_the_import_audit_masks_an_id_number_in_the_file_name(delivered, importer, tmp_path):
+    from xinfang.exchange.importer import import_file
+
+    path = tmp_path / f"张小三{ID_ZHANG}.jsonl"
+    path.write_text('{"type": "meta"}\n', encoding="utf-8")
+    import_file(path=path, actor=importer)
+    event = AuditEvent.objects.get(action="exchange.import")
+    assert ID_ZHANG not in json.dumps(event.data) and event.data["file"] == "张小三1101**********002X.jsonl"

@@ -284,7 +284,12 @@ def audit_text_filter(text: str) -> dict[str, str]:
     phone = normalize_phone(compact)
     if len(phone) >= 7 and phone.replace("-", "").isdigit():
         return {"text": mask_phone(phone), "text_index": crypto.blind_index(phone)}
-    return {"text": _IDENTIFIER_RUN.sub(lambda match: mask_id_number(match.group()), text)}
+    return {"text": mask_identifiers(text)}
+
+
+def mask_identifiers(text: str) -> str:
+    """Text with every run of digits that may be an ID or phone number masked (for the audit log)."""
+    return _IDENTIFIER_RUN.sub(lambda match: mask_id_number(match.group()), text)
 
 
 def _counted(records: Iterable[dict[str, Any]], counter: list[int]) -> Iterator[dict[str, Any]]:

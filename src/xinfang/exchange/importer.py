@@ -31,6 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from xinfang.audit.services import audit_record
 from xinfang.exchange import limits
 from xinfang.exchange.cells import csv_unescape
+from xinfang.exchange.export import mask_identifiers
 from xinfang.exchange.format import (
     ACTION_LABELS,
     COLUMNS,
@@ -892,7 +893,8 @@ def import_file(
         raise ImportFileError(f"文件无法读取：{error}") from error
     with transaction.atomic():  # audit_record needs a transaction; the command line runs in autocommit
         audit_record(actor=actor, action="exchange.import",
-                     data={"file": file_name or path.name, "sha256": digest, "mode": mode, "engine": engine,
+                     # A file named after a person's ID number must not put it in the append-only log.
+                     data={"file": mask_identifiers(file_name or path.name), "sha256": digest, "mode": mode, "engine": engine,
                            "created": report.created,
                            "skipped": report.skipped, "failed": report.failed, "rolled_back": report.rolled_back,
                            "stopped_at_row": report.stopped_at, "channel": channel})
