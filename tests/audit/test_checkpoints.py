@@ -137,6 +137,21 @@ def test_a_checkpoint_is_written_after_the_commit_that_passes_every_nth_event(
     assert audit_verify_report().intact
 
 
+def test_a_transaction_passing_many_multiples_writes_one_checkpoint_after_it(
+        django_user_model, settings, anchor_dir, django_capture_on_commit_callbacks):
+    # given: an all-or-nothing import appends many batches in one transaction
+    settings.XINFANG_AUDIT_CHECKPOINT_EVERY = 10
+    user = django_user_model.objects.create_user(username="u")
+    # when
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with transaction.atomic():
+            for _batch in range(4):
+                audit_record_many([AuditEntry(actor=user, action="test.bulk", data={"row": i}) for i in range(15)])
+    # then
+    assert len(callbacks) == 1
+    assert [line["count"] for line in lines(anchor_dir)] == [60]
+
+
 def test_a_checkpoint_that_cannot_be_written_keeps_the_record_and_logs_an_error(
         django_user_model, settings, tmp_path, caplog, django_capture_on_commit_callbacks):
     # given: the anchor folder is a file, so nothing can be written there

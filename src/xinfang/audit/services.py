@@ -55,9 +55,16 @@ def _advance_head(head: AuditChainHead, *, last_hash: str, last_event_id: int, a
     head.event_count = before + added
     head.save(update_fields=["last_hash", "last_event_id", "event_count"])
     every = settings.XINFANG_AUDIT_CHECKPOINT_EVERY
-    if every > 0 and before // every != head.event_count // every:
+    if every > 0 and before // every != head.event_count // every and not _checkpoint_pending():
         # After the commit: a checkpoint must only anchor events that exist, and its file cannot roll back.
         transaction.on_commit(_checkpoint_after_commit)
+
+
+def _checkpoint_pending() -> bool:
+    # One checkpoint per transaction is enough (it anchors the head as committed): an all-or-nothing import
+    # passes a multiple of N in many of its batches. Django keeps the pending callbacks as (savepoints, func,
+    # robust) on the connection and drops those of a rolled-back savepoint, so this never misses one.
+    return any(entry[1] is _checkpoint_after_commit for entry in transaction.get_connection().run_on_commit)
 
 
 def audit_record(
