@@ -156,6 +156,31 @@ KINDS: dict[str, Kind] = {
         ("body", "{{ reasons }}"),
     ), closing="本复核意见为终结意见。依据《信访工作条例》第三十六条第三款的规定，{{ you }}对复核意见不服，"
                "仍以同一事实和理由提出投诉请求的，各级人民政府信访工作机构和其他行政机关不再受理。"),
+    # A request not accepted (Arts 35, 36) is answered by the organ that received it, never as an opinion.
+    "review_refusal": Kind("信访事项复查申请不予受理告知书", (
+        ("body", "{{ you }}对{{ prior_org }}作出的信访处理意见{% if prior_number %}（{{ prior_number }}）{% endif %}"
+                 "不服，向本机关提出的复查申请（信访件编号：{{ petition_number }}），经审查，"
+                 "{{ review_refusal_reason_label }}。依据{{ article }}的规定，本机关决定不予受理。"),
+        ("tag", "{%p if reason %}"),
+        ("body", "具体理由：{{ reason }}"),
+        ("tag", "{%p endif %}"),
+        ("tag", "{%p if review_refusal_reason == 'wrong_organ' %}"),
+        ("body", "依据《信访工作条例》第三十五条的规定，{{ you }}可以自收到书面答复之日起30日内，"
+                 "向原办理机关的上一级机关{{ lawful_org }}请求复查。"),
+        ("tag", "{%p endif %}"),
+    )),
+    "re_review_refusal": Kind("信访事项复核申请不予受理告知书", (
+        ("body", "{{ you }}对{{ prior_org }}作出的复查意见{% if prior_number %}（{{ prior_number }}）{% endif %}"
+                 "不服，向本机关提出的复核申请（信访件编号：{{ petition_number }}），经审查，"
+                 "{{ review_refusal_reason_label }}。依据{{ article }}的规定，本机关决定不予受理。"),
+        ("tag", "{%p if reason %}"),
+        ("body", "具体理由：{{ reason }}"),
+        ("tag", "{%p endif %}"),
+        ("tag", "{%p if review_refusal_reason == 'wrong_organ' %}"),
+        ("body", "依据《信访工作条例》第三十六条的规定，{{ you }}可以自收到复查意见之日起30日内，"
+                 "向复查机关的上一级机关{{ lawful_org }}请求复核。"),
+        ("tag", "{%p endif %}"),
+    )),
     "no_longer_accepted": Kind("信访事项不再受理告知书", (
         ("body", RECEIVED + "，经审查，与已经复核终结的信访事项（信访件编号：{{ same_matter_as }}）属于同一事实和理由。"
                  "依据{{ article }}的规定，本机关不再受理。"),

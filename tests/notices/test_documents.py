@@ -100,7 +100,27 @@ def test_every_notice_of_a_matter_taken_to_the_end_renders(decided, district, ca
     act(redirected, "redirect", actors.reviewer, legal_pathway="arbitration",
         pathway_org=district.department.pk, reason="劳动争议应先申请劳动仲裁。")
 
+    # A review request sent to the wrong organ (the city) and a late re-review request: refused, in writing.
+    refused, _ = petition_register(data=petition_input(locality=district.township_a, category=category),
+                                   actor=district.clerk)
+    act(refused, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
+    act(refused, "accept", actors.handler, on=date(2026, 3, 5))
+    act(refused, "reply", actors.head, on=date(2026, 4, 20), outcome="supported", facts="f", decision="d",
+        legal_basis="b")
+    act(refused, "deliver", actors.handler, on=date(2026, 4, 22), delivery_method="in_person")
+    act(refused, "refuse_review", actors.city_head, on=date(2026, 5, 6), review_refusal_reason="wrong_organ")
+    act(refused, "request_review", actors.county_head, on=date(2026, 5, 8), reviewing_org=district.county.pk)
+    act(refused, "decide_review", actors.county_head, on=date(2026, 5, 20), review_outcome="uphold", reasons="r")
+    act(refused, "refuse_re_review", actors.city_head, on=date(2026, 7, 1), review_refusal_reason="out_of_time")
+
     expected = {
+        (refused, Notice.Kind.REVIEW_REFUSAL): ["滨江市人民政府", "信访事项复查申请不予受理告知书",
+                                                "对青石镇作出的信访处理意见", "向本机关提出的复查申请",
+                                                "本机关不是原办理（复查）机关的上一级机关", "第三十五条",
+                                                "向原办理机关的上一级机关清溪区人民政府请求复查"],
+        (refused, Notice.Kind.RE_REVIEW_REFUSAL): ["滨江市人民政府", "信访事项复核申请不予受理告知书",
+                                                   "对清溪区人民政府作出的复查意见", "向本机关提出的复核申请",
+                                                   "申请超过30日的法定期限", "第三十六条", "本机关决定不予受理"],
         (decided, Notice.Kind.FORWARDING): ["信访事项转送告知书", "清溪区信访办", "已将该事项转送青石镇办理",
                                             "15日内决定是否受理"],
         (decided, Notice.Kind.ACCEPTANCE): ["信访事项受理告知书", "本机关决定予以受理", "60日内办结"],

@@ -44,6 +44,7 @@ EXPECTED_2025 = {
     "reviews_requested": 1, "reviews_decided": 1, "reviews_uphold": 0, "reviews_revoke": 1, "reviews_modify": 0,
     "reviews_not_accepted": 0, "re_reviews_requested": 0, "re_reviews_decided": 0, "re_reviews_uphold": 0,
     "re_reviews_revoke": 0, "re_reviews_modify": 0, "re_reviews_not_accepted": 0,
+    "reviews_pending": 0, "re_reviews_pending": 0,  # p7's review was decided in April
 }
 RATES_2025 = {"repeat_ratio": "12.50", "online_ratio": "25.00", "timely_acceptance_rate": "85.71",
               "on_time_completion_rate": "75.00", "satisfaction_rate": "66.67", "evaluation_rate": "75.00",

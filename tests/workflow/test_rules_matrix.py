@@ -60,6 +60,9 @@ def values_for(action, district, actors, final_number):
         "decide_review": {"review_outcome": "uphold", "reasons": "事实清楚"},
         "request_re_review": {"reviewing_org": actors.city.pk},
         "decide_re_review": {"review_outcome": "uphold", "reasons": "维持"},
+        # The official is at the petition office, which is never a reviewing organ.
+        "refuse_review": {"review_refusal_reason": "wrong_organ"},
+        "refuse_re_review": {"review_refusal_reason": "wrong_organ"},
     }.get(action, {})
 
 

@@ -99,6 +99,9 @@ CORE_ACCOUNTS: tuple[AccountSpec, ...] = (
     AccountSpec("head", "王德明", (Role.HANDLING_ORG_HEAD,), "qingshi"),
     AccountSpec("supervisor", "刘红梅", (Role.SUPERVISOR,), "office"),
     AccountSpec("leader", "赵立新", (Role.LEADER,), "government"),
+    # The district government decides reviews (复查) of its townships' and departments' decisions (Art 35):
+    # its own head, not the petition office nor the township whose decision is reviewed.
+    AccountSpec("fucha", "吴秀兰", (Role.HANDLING_ORG_HEAD,), "government"),
     AccountSpec("stats", "孙雅琴", (Role.STATISTICIAN,), "office"),
     AccountSpec("admin", "系统管理员", (Role.ADMINISTRATOR,), "office", is_superuser=True),
 )

@@ -119,7 +119,7 @@ def _story(run: _Run, petition: Petition) -> None:
         reviewing = district.government
         requested_on = delivered_on + timedelta(days=rng.randint(5, 25))
         if run.step(petition, "request_review", reviewer, requested_on, reviewing_org=reviewing.pk):
-            run.step(petition, "decide_review", reviewer, requested_on + timedelta(days=rng.randint(10, 28)),
+            run.step(petition, "decide_review", run.user("fucha"), requested_on + timedelta(days=rng.randint(10, 28)),
                      review_outcome=_pick(rng, (("uphold", 80), ("modify", 12), ("revoke", 8))),
                      reasons="原处理意见认定事实清楚，适用依据正确。")
         return

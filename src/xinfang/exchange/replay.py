@@ -110,7 +110,8 @@ def replay_step(staged: Staged, *, action: str, actor: User, values: dict[str, A
     notice = None
     if rule.notice:
         notice = notice_for(rule=rule, petition=petition, actor=actor, values=values,
-                            issued_before=sum(1 for issued in staged.notices if issued.kind == rule.notice))
+                            issued_before=sum(1 for issued in staged.notices if issued.kind == rule.notice),
+                            issuing_org=context.issuing_org, acted_on=acted_on)
         staged.notices.append(notice)
     staged.events.append(action_event(rule=rule, petition=petition, actor=actor, values=values,
                                       previous_status=previous_status, acted_on=acted_on, notice=notice,

@@ -25,9 +25,10 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from xinfang.petitions.models import Channel, Petition, PetitionEvent, Petitioner
-from xinfang.workflow.choices import Outcome, ReviewOutcome
+from xinfang.workflow.choices import Outcome
 from xinfang.workflow.fields import FIELDS
 from xinfang.workflow.models import Clock, Notice
+from xinfang.workflow.selectors import review_organs
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ CONTEXT_KEYS = (
     "legal_pathway", "legal_pathway_label", "pathway_org",
     "review_outcome", "review_outcome_label", "review_conclusion", "reasons", "re_review_org",
     "prior_number", "prior_org", "request_date",
+    "review_refusal_reason", "review_refusal_reason_label", "lawful_org",
     "same_matter_as",
 )
 
@@ -146,8 +148,17 @@ def _label(field: str, value: Any) -> str:
     return str(spec.choices(value).label)
 
 
-def _parent_name(org, fallback: str) -> str:
-    return org.parent.name if org is not None and org.parent_id else fallback
+def _superior_names(org, fallback: str) -> str:
+    """The organs one level above `org` that may review its decision (Arts 35, 36), as a letter names them."""
+    organs = review_organs(decided_by=org) if org is not None else []
+    return "或".join(_inline(organ.name) for organ in organs) or fallback
+
+
+def _review_clock_org(petition: Petition):
+    """The organ that reviewed the matter (复查机关): the org of its latest live review clock."""
+    clock = (Clock.objects.filter(petition_id=petition.pk, kind=Clock.Kind.REVIEW_DECISION, voided=False)
+             .select_related("org").order_by("-started_on", "-id").first())
+    return clock.org if clock else None
 
 
 def notice_context(*, notice: Notice) -> dict[str, Any]:
@@ -209,26 +220,27 @@ def notice_context(*, notice: Notice) -> dict[str, Any]:
         outcome = content.get("outcome") or (Outcome.MEDIATED if content.get("agreement") else petition.outcome)
         context.update(outcome=outcome or "", outcome_label=_label("outcome", outcome))
         # Art 35: review by the organ one level above the one that handled the matter.
-        context["review_org"] = _parent_name(petition.handling_org, "原办理机关的上一级机关")
-    elif kind in (Notice.Kind.REVIEW, Notice.Kind.RE_REVIEW):
-        first = kind == Notice.Kind.REVIEW
+        context["review_org"] = _superior_names(petition.handling_org, "原办理机关的上一级机关")
+    elif kind in (Notice.Kind.REVIEW, Notice.Kind.RE_REVIEW, Notice.Kind.REVIEW_REFUSAL,
+                  Notice.Kind.RE_REVIEW_REFUSAL):
+        first = kind in (Notice.Kind.REVIEW, Notice.Kind.REVIEW_REFUSAL)
         prior = _prior_notice(notice, Notice.Kind.DECISION if first else Notice.Kind.REVIEW)
-        request = _last_event(events, "request_review" if first else "request_re_review", until=own)
-        context.update(
-            prior_number=prior.number if prior else "",
-            prior_org=_inline(prior.issuing_org.name) if prior else (context["handling_org"] or "原办理机关"),
-            request_date=chinese_date(_event_date(request)),
-        )
-        outcome = content.get("review_outcome")
-        if outcome == ReviewOutcome.NOT_ACCEPTED:
-            context["review_conclusion"] = "不予受理。"
-        elif outcome:
-            context["review_conclusion"] = f"{_label('review_outcome', outcome)}原{'处理' if first else '复查'}意见。"
-        if first:
+        reviewed_org = petition.handling_org if first else _review_clock_org(petition)
+        context["prior_number"] = prior.number if prior else ""
+        context["prior_org"] = (_inline(prior.issuing_org.name) if prior
+                                else _inline(reviewed_org.name) if reviewed_org else "原办理机关")
+        # Art 35 (36): the organs one level above the organ whose decision is reviewed, for a request sent to
+        # another organ (不予受理: 本机关不是上一级机关) and, after a review, for the re-review.
+        context["lawful_org"] = _superior_names(reviewed_org, "原办理机关的上一级机关" if first else "复查机关的上一级机关")
+        if kind in (Notice.Kind.REVIEW, Notice.Kind.RE_REVIEW):
+            request = _last_event(events, "request_review" if first else "request_re_review", until=own)
+            context["request_date"] = chinese_date(_event_date(request))
+            outcome = content.get("review_outcome")
+            if outcome:
+                context["review_conclusion"] = f"{_label('review_outcome', outcome)}原{'处理' if first else '复查'}意见。"
+        if kind == Notice.Kind.REVIEW:
             # Art 36: re-review by the organ one level above the reviewing organ (the review clock's org).
-            clock = (Clock.objects.filter(petition_id=petition.pk, kind=Clock.Kind.REVIEW_DECISION, voided=False)
-                     .select_related("org__parent").order_by("-started_on", "-id").first())
-            context["re_review_org"] = _parent_name(clock.org if clock else None, "复查机关的上一级机关")
+            context["re_review_org"] = _superior_names(_review_clock_org(petition), "复查机关的上一级机关")
     return context
 
 

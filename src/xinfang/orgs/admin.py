@@ -10,7 +10,7 @@ class OrgAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "level", "region_code", "parent", "is_active"]
     list_filter = ["kind", "level", "is_active"]
     search_fields = ["name", "short_name", "region_code"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "superior_department"]
     readonly_fields = ["path"]
 
     def save_model(self, request, obj, form, change):

@@ -41,6 +41,13 @@ class Org(models.Model):
         "self", verbose_name="上级机构", null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
     )
+    # Art 35: a department's decision may be reviewed by its own government or by the competent department
+    # one level up (上级主管部门, e.g. the city's 人社局 for the county's); the tree alone cannot say which.
+    superior_department = models.ForeignKey(
+        "self", verbose_name="上级主管部门", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="subordinate_departments",
+        help_text="职能部门的上一级主管部门（复查、复核机关之一，《信访工作条例》第三十五条、第三十六条）",
+    )
     # Materialised path "/1/4/17/": a subtree is one indexed prefix query.
     path = models.CharField(max_length=255, editable=False, db_index=True)
     is_active = models.BooleanField("启用", default=True)

@@ -101,10 +101,16 @@ def _evaluation_rows(q: StatsQuery) -> Q:
     return Q(voided=False, rated_on__range=(q.start, q.end))
 
 
+def _notice_rows(q: StatsQuery) -> Q:
+    # Dated by the day the action was taken (Notice.acted_on), not the day it was recorded.
+    return Q(voided=False, acted_on__range=(q.start, q.end))
+
+
 PETITIONS = Source("petitions", Petition, "", _received)
 CLOCKS = Source("clocks", Clock, "petition", _clock_rows)
 EVALUATIONS = Source("evaluations", Evaluation, "petition", _evaluation_rows)
-SOURCES = (PETITIONS, CLOCKS, EVALUATIONS)
+NOTICES = Source("notices", Notice, "petition", _notice_rows)
+SOURCES = (PETITIONS, CLOCKS, EVALUATIONS, NOTICES)
 
 
 # --- row conditions, shared by the figure and its drill-down -------------------------------------------
@@ -236,6 +242,7 @@ PERIOD_RULES = {
     "as_of": "截至期末（期末晚于今天的，截至今天）的状态",
     "review_requested": "按复查（复核）申请登记日（复查/复核期限起算日）计入",
     "review_decided": "按复查（复核）决定日（复查/复核期限停止日）计入；结论取自该事项未撤销的复查（复核）意见书",
+    "review_refused": "按不予受理的决定日（复查/复核申请不予受理告知书的办理日期）计入；已撤销的告知书不计",
 }
 
 GROUPS = {
@@ -269,6 +276,17 @@ def _clock(condition: Callable[[StatsQuery], Q], minus: Callable[[StatsQuery], Q
 
 def _review_requested(kind: str) -> Callable[[StatsQuery], Q]:
     return lambda q: Q(kind=kind, started_on__range=(q.start, q.end))
+
+
+def _notice_kind(kind: str) -> Callable[[StatsQuery], Q]:
+    return lambda q: Q(kind=kind)
+
+
+def _review_pending(kind: str) -> Callable[[StatsQuery], Q]:
+    # Accepted by the day `as_of`, undecided then, and its due date not yet passed (a paused clock is within it).
+    return lambda q: (Q(kind=kind, started_on__lte=q.as_of)
+                      & (Q(stopped_on__isnull=True) | Q(stopped_on__gt=q.as_of))
+                      & (Q(statutory_due__gte=q.as_of) | Q(paused_since__isnull=False, paused_since__lte=q.as_of)))
 
 
 def _review_decided(clock_kind: str, notice_kind: str, outcome: str | None = None) -> Callable[[StatsQuery], Q]:
@@ -337,12 +355,20 @@ def _build() -> tuple[Indicator, ...]:
         _count_clock("overdue", "超期件数", "截至期末，有法定期限已过仍未办完的环节（不含申请期、评价期等可选期间）的事项",
                      _overdue, "as_of"),
     ]
-    for clock_kind, notice_kind, label, key in (
-        (K.REVIEW_DECISION, Notice.Kind.REVIEW, "复查", "reviews"),
-        (K.RE_REVIEW_DECISION, Notice.Kind.RE_REVIEW, "复核", "re_reviews"),
+    # Requests received = accepted (the review clock starts) + not accepted (a refusal notice, Arts 35, 36);
+    # a refusal is not a review opinion and is counted apart from the opinions by outcome.
+    for clock_kind, notice_kind, refusal_kind, label, key in (
+        (K.REVIEW_DECISION, Notice.Kind.REVIEW, Notice.Kind.REVIEW_REFUSAL, "复查", "reviews"),
+        (K.RE_REVIEW_DECISION, Notice.Kind.RE_REVIEW, Notice.Kind.RE_REVIEW_REFUSAL, "复核", "re_reviews"),
     ):
-        items.append(_count_clock(f"{key}_requested", f"{label}申请件数", f"期间内登记{label}申请的事项",
+        items.append(_count_clock(f"{key}_requested", f"{label}申请受理件数", f"期间内受理{label}申请（{label}期限起算）的事项",
                                   _review_requested(clock_kind), "review_requested", group="review"))
+        items.append(Indicator(f"{key}_not_accepted", f"{label}申请不予受理件数",
+                               f"期间内对{label}申请出具不予受理告知书的事项（不计入{label}意见）", "review_refused", "count",
+                               Measure(NOTICES, _notice_kind(refusal_kind)), group="review"))
+        items.append(_count_clock(f"{key}_pending", f"{label}在办件数",
+                                  f"截至期末已受理{label}申请、尚未出具{label}意见且仍在法定期限内的事项",
+                                  _review_pending(clock_kind), "as_of", group="review"))
         items.append(Indicator(f"{key}_decided", f"{label}办结件数", f"期间内出具{label}意见书的事项", "review_decided",
                                "count", _clock(_review_decided(clock_kind, notice_kind)), group="review"))
         for outcome in ReviewOutcome:

@@ -6,18 +6,28 @@ from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import org_jurisdiction, org_subtree
 from xinfang.petitions.models import Petition
 from xinfang.workflow.fields import FIELDS
+from xinfang.workflow.models import Clock
+from xinfang.workflow.selectors import review_organs
 from xinfang.workflow.rules import Rule
 
 
-def _org_choices(*, name: str, petition: Petition, user: User):
+def _org_choices(*, name: str, rule: Rule, petition: Petition, user: User):
     if name == "reviewing_org":
-        # One level above the organ that handled (or reviewed): its ancestors.
-        base = petition.handling_org or user.org
-        return Org.objects.filter(pk__in=base.ancestor_ids).exclude(pk=base.pk)
+        # Only the organs one level above the organ that handled (复查, Art 35) or reviewed (复核, Art 36).
+        decided_by = petition.handling_org if rule.action == "request_review" else _reviewing_org(petition)
+        organs = review_organs(decided_by=decided_by) if decided_by is not None else []
+        return Org.objects.filter(pk__in=[organ.pk for organ in organs])
     orgs = org_subtree(org=org_jurisdiction(org=user.org)).filter(is_active=True) if user.org else Org.objects.none()
     if name == "pathway_org":
         return orgs.filter(kind=Org.Kind.POLITICAL_LEGAL)
     return orgs.exclude(kind=Org.Kind.PETITION_OFFICE)
+
+
+def _reviewing_org(petition: Petition) -> Org | None:
+    """The organ that reviewed the matter: the org of its latest review clock."""
+    clock = (Clock.objects.filter(petition=petition, kind=Clock.Kind.REVIEW_DECISION, voided=False)
+             .select_related("org").order_by("-id").first())
+    return clock.org if clock else None
 
 
 def action_form_class(*, rule: Rule, petition: Petition, user: User) -> type[forms.Form]:
@@ -31,7 +41,7 @@ def action_form_class(*, rule: Rule, petition: Petition, user: User) -> type[for
         required = name in rule.fields
         if spec.widget == "org":
             field = forms.ModelChoiceField(label=spec.label, required=required, empty_label="请选择",
-                                           queryset=_org_choices(name=name, petition=petition, user=user))
+                                           queryset=_org_choices(name=name, rule=rule, petition=petition, user=user))
         elif spec.widget == "select":
             field = forms.ChoiceField(label=spec.label, required=required,
                                       choices=[("", "请选择"), *spec.choices.choices])

@@ -9,10 +9,12 @@ from django.db.models import Q
 from xinfang.orgs.models import Org, User
 from xinfang.petitions.models import Petition, PetitionStatus, PetitionType
 from xinfang.workflow.clocks import clock_set_target, clock_start
-from xinfang.workflow.choices import LITIGATION_PATHWAYS, OUTCOMES_BY_TYPE, Outcome
+from xinfang.workflow.choices import LITIGATION_PATHWAYS, OUTCOMES_BY_TYPE, Outcome, ReviewRefusalReason
 from xinfang.workflow.exceptions import RuleViolation
 from xinfang.workflow.models import Clock, Evaluation
 from xinfang.workflow.policy import current_policy
+from xinfang.workflow.selectors import review_organs
+
 
 
 @dataclass
@@ -23,6 +25,8 @@ class ActionContext:
     values: dict[str, Any]
     acted_on: date
     running: dict[str, Clock]  # running clocks by kind, locked with the petition
+    # The organ in whose name the action is taken and its notice issued (services.deciding_org), set when applied.
+    issuing_org: Org | None = None
     saves: ClassVar[bool] = True  # clocks are saved as they change (the bulk import's replay: written later)
 
     def refuse(self, message: str, field: str | None = None) -> None:
@@ -42,7 +46,8 @@ class ActionContext:
         return Evaluation.objects.filter(petition=self.petition, voided=False).exists()
 
     def last_review_decision_org(self) -> Org | None:
-        clock = Clock.objects.filter(petition=self.petition, kind=Clock.Kind.REVIEW_DECISION).order_by("-id").first()
+        clock = (Clock.objects.filter(petition=self.petition, kind=Clock.Kind.REVIEW_DECISION, voided=False)
+                 .select_related("org").order_by("-id").first())
         return clock.org if clock else None
 
     def add_evaluation(self, evaluation: Evaluation) -> None:
@@ -117,18 +122,67 @@ def within_window(ctx: ActionContext, kind: str) -> None:
     clock = ctx.running.get(kind)
     if clock is None or ctx.acted_on > clock.statutory_due:
         due = f"（截止 {clock.statutory_due:%Y年%-m月%-d日}）" if clock else ""
-        ctx.refuse(f"已超过申请期限{due}，不予受理")
+        refusal = "复查" if kind == Clock.Kind.REVIEW_WINDOW else "复核"
+        ctx.refuse(f"已超过申请期限{due}，应以“{refusal}申请不予受理”书面告知信访人")
 
 
-def reviewing_org_is_above(ctx: ActionContext, of: str) -> None:
-    """The reviewing organ is one level above the organ that handled (or reviewed) the matter."""
+def _decided_by(ctx: ActionContext, of: str) -> Org | None:
+    """The organ whose decision is under review: the handling organ (复查), or the reviewing organ (复核)."""
+    return ctx.petition.handling_org if of == "handling" else ctx.last_review_decision_org()
+
+
+def _names(organs: list[Org]) -> str:
+    return "或".join(organ.name for organ in organs) or "（机构树中没有）"
+
+
+def reviewing_org_is_superior(ctx: ActionContext, of: str) -> None:
+    """Art 35: review by the organ one level above the handling organ; Art 36: re-review one above the reviewer."""
     org: Org = ctx.values["reviewing_org"]
-    if of == "handling":
-        below = ctx.petition.handling_org
+    below = _decided_by(ctx, of)
+    organs = review_organs(decided_by=below) if below is not None else []
+    if org.pk not in {organ.pk for organ in organs}:
+        what, whose = ("复查", "原办理机关") if of == "handling" else ("复核", "复查机关")
+        ctx.refuse(f"{what}机关应为{whose}{below.name if below else ''}的上一级机关：{_names(organs)}；"
+                   f"{org.name}不是", "reviewing_org")
+
+
+def review_refusal_fits(ctx: ActionContext, of: str) -> None:
+    """A review (re-review) request is refused by the organ that received it, for a reason that is true.
+
+    Only the lawful reviewing organ examines a request (time limit, already decided): the organ whose decision
+    is reviewed never decides on its review. Any other organ that receives one can only say it is not the organ.
+    """
+    first = of == "review"
+    decided_by = _decided_by(ctx, "handling" if first else "reviewing")
+    organs = review_organs(decided_by=decided_by) if decided_by is not None else []
+    lawful = ctx.actor.org_id in {organ.pk for organ in organs}
+    reason, status = ctx.values["review_refusal_reason"], ctx.petition.status
+    what = "复查" if first else "复核"
+    if reason == ReviewRefusalReason.WRONG_ORGAN:
+        if lawful:
+            ctx.refuse(f"本机关是{what}机关，不能以“{ReviewRefusalReason.WRONG_ORGAN.label}”为由不予受理",
+                       "review_refusal_reason")
+        return
+    if not lawful:
+        ctx.refuse(f"本机关不是{what}机关（应为{_names(organs)}），只能以“{ReviewRefusalReason.WRONG_ORGAN.label}”"
+                   "为由告知", "review_refusal_reason")
+    if first:
+        # Accepted once already: a review clock was started (under review, reviewed, or final after a review).
+        reviewed, window = ctx.last_review_decision_org() is not None, ctx.running.get(Clock.Kind.REVIEW_WINDOW)
+        final_either_way = False
     else:
-        below = ctx.last_review_decision_org()
-    if below is None or org.pk == below.pk or org.pk not in below.ancestor_ids:
-        ctx.refuse("复查（复核）机关应为原办理（复查）机关的上一级机关", "reviewing_org")
+        reviewed, window = status != PetitionStatus.REVIEWED, ctx.running.get(Clock.Kind.RE_REVIEW_WINDOW)
+        # Final after a review: re-reviewed, or the re-review window passed (finalize); either reason is true.
+        final_either_way = status == PetitionStatus.FINAL
+    if reason == ReviewRefusalReason.ALREADY_DECIDED and not reviewed:
+        ctx.refuse(f"该信访事项尚未{what}", "review_refusal_reason")
+    if reason == ReviewRefusalReason.OUT_OF_TIME:
+        if reviewed and not final_either_way:
+            ctx.refuse(f"该信访事项已经{what}，应以“{ReviewRefusalReason.ALREADY_DECIDED.label}”为由告知",
+                       "review_refusal_reason")
+        if window is not None and ctx.acted_on <= window.statutory_due:
+            ctx.refuse(f"{what}申请期限尚未届满（截止 {window.statutory_due:%Y年%-m月%-d日}），应依法受理",
+                       "review_refusal_reason")
 
 
 def clock_paused(ctx: ActionContext, expected: str) -> None:

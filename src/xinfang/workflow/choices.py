@@ -57,10 +57,18 @@ OUTCOMES_BY_TYPE = {
 
 
 class ReviewOutcome(models.TextChoices):
+    # The opinion on an accepted request. A request not accepted is not an opinion: refuse_review and
+    # refuse_re_review record it, with its own notice and its own count.
     UPHOLD = "uphold", "维持"
     REVOKE = "revoke", "撤销"
     MODIFY = "modify", "变更"
-    NOT_ACCEPTED = "not_accepted", "不予受理"
+
+
+class ReviewRefusalReason(models.TextChoices):
+    # Why a review (re-review) request is not accepted (Arts 35, 36); checks.review_refusal_fits verifies each.
+    OUT_OF_TIME = "out_of_time", "申请超过30日的法定期限"
+    WRONG_ORGAN = "wrong_organ", "本机关不是原办理（复查）机关的上一级机关"
+    ALREADY_DECIDED = "already_decided", "该信访事项已经复查（复核）"
 
 
 class DeliveryMethod(models.TextChoices):

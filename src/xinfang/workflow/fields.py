@@ -8,7 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from xinfang.orgs.models import Org
-from xinfang.workflow.choices import DeliveryMethod, LegalPathway, Outcome, RatedBy, Rating, RejectionReason, ReviewOutcome
+from xinfang.workflow.choices import (
+    DeliveryMethod,
+    LegalPathway,
+    Outcome,
+    RatedBy,
+    Rating,
+    RejectionReason,
+    ReviewOutcome,
+    ReviewRefusalReason,
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ FIELDS: dict[str, FieldSpec] = {
     "rated_by": FieldSpec("评价方式", _choice(RatedBy), RatedBy, "select"),
     "comment": FieldSpec("评价意见", _text(1000), widget="textarea"),
     "review_outcome": FieldSpec("复查（复核）结论", _choice(ReviewOutcome), ReviewOutcome, "select"),
+    "review_refusal_reason": FieldSpec("不予受理理由", _choice(ReviewRefusalReason), ReviewRefusalReason, "select"),
 }
 
 

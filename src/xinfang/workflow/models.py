@@ -82,6 +82,9 @@ class Notice(models.Model):
         REVIEW = "review", "复查意见书"
         RE_REVIEW = "re_review", "复核意见书"
         NO_LONGER_ACCEPTED = "no_longer_accepted", "不再受理告知书"
+        # A review (re-review) request not accepted is a decision on the request, not a review opinion.
+        REVIEW_REFUSAL = "review_refusal", "复查申请不予受理告知书"
+        RE_REVIEW_REFUSAL = "re_review_refusal", "复核申请不予受理告知书"
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField("文书", max_length=25, choices=Kind.choices)
@@ -89,6 +92,8 @@ class Notice(models.Model):
     issuing_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField("出具时间")
+    # The day the action was taken (it may be recorded later): statistics count notices by this day.
+    acted_on = models.DateField("办理日期", null=True, blank=True)
     # What the document says (request, facts, reasons, decision, legal basis …), as entered.
     content = models.JSONField(default=dict)
     # Issued by an action that was later corrected: kept, marked, never reissued under the same number.

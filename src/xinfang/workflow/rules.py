@@ -20,8 +20,8 @@ C = Clock.Kind
 class Side(StrEnum):
     OFFICE = "office"  # the petition office that registered the matter (or the registering org itself)
     HANDLER = "handler"  # the organ the matter was forwarded or assigned to (责任单位) and units inside it
-    REVIEWER = "reviewer"  # the organ reviewing (复查) or re-reviewing (复核)
-    ANY = "any"  # anyone in scope with the role (e.g. recording a review request received by post)
+    REVIEWER = "reviewer"  # the organ reviewing (复查) or re-reviewing (复核) itself, never an org below it
+    ANY = "any"  # anyone in scope with the role, for their own organ (e.g. recording a review request received)
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,13 @@ RULES: tuple[Rule, ...] = (
     Rule("request_review", "复查申请", "《信访工作条例》第三十五条", (S.DELIVERED, S.CLOSED), S.UNDER_REVIEW,
          OFFICE_STAFF + HANDLERS + HEADS, (Side.ANY,), fields=("reviewing_org",),
          stops=(C.REVIEW_WINDOW, C.EVALUATION), starts=(Start(C.REVIEW_DECISION, "reviewing"),),
-         checks=("within_window:review_window", "reviewing_org_is_above:handling"),
-         help="收到书面答复之日起30日内请求原办理机关的上一级机关复查"),
+         checks=("within_window:review_window", "reviewing_org_is_superior:handling"),
+         help="收到书面答复之日起30日内请求原办理机关的上一级机关（上一级人民政府或上一级主管部门）复查"),
+    Rule("refuse_review", "复查申请不予受理", "《信访工作条例》第三十五条",
+         (S.DELIVERED, S.CLOSED, S.UNDER_REVIEW, S.REVIEWED, S.UNDER_RE_REVIEW, S.FINAL), None,
+         HEADS + (Role.REVIEWER,), (Side.ANY,), fields=("review_refusal_reason",), optional_fields=("reason",),
+         notice=Notice.Kind.REVIEW_REFUSAL, checks=("review_refusal_fits:review",),
+         help="收到复查申请的机关书面告知不予受理及理由：超过申请期限、已经复查，或本机关不是原办理机关的上一级机关"),
     Rule("decide_review", "出具复查意见", "《信访工作条例》第三十五条", (S.UNDER_REVIEW,), S.REVIEWED,
          HEADS + (Role.REVIEWER,), (Side.REVIEWER,), fields=("review_outcome", "reasons"),
          stops=(C.REVIEW_DECISION,), starts=(Start(C.RE_REVIEW_WINDOW, "reviewing"),),
@@ -146,8 +151,13 @@ RULES: tuple[Rule, ...] = (
     Rule("request_re_review", "复核申请", "《信访工作条例》第三十六条", (S.REVIEWED,), S.UNDER_RE_REVIEW,
          OFFICE_STAFF + HANDLERS + HEADS, (Side.ANY,), fields=("reviewing_org",),
          stops=(C.RE_REVIEW_WINDOW,), starts=(Start(C.RE_REVIEW_DECISION, "reviewing"),),
-         checks=("within_window:re_review_window", "reviewing_org_is_above:reviewing"),
+         checks=("within_window:re_review_window", "reviewing_org_is_superior:reviewing"),
          help="收到复查意见之日起30日内向复查机关的上一级机关请求复核"),
+    Rule("refuse_re_review", "复核申请不予受理", "《信访工作条例》第三十六条",
+         (S.REVIEWED, S.UNDER_RE_REVIEW, S.FINAL), None,
+         HEADS + (Role.REVIEWER,), (Side.ANY,), fields=("review_refusal_reason",), optional_fields=("reason",),
+         notice=Notice.Kind.RE_REVIEW_REFUSAL, checks=("review_refusal_fits:re_review",),
+         help="收到复核申请的机关书面告知不予受理及理由：超过申请期限、已经复核，或本机关不是复查机关的上一级机关"),
     Rule("re_review_hearing_start", "复核听证开始", "《信访工作条例》第三十六条", (S.UNDER_RE_REVIEW,), None,
          HEADS + (Role.REVIEWER,), (Side.REVIEWER,), optional_fields=("reason",), pauses=(C.RE_REVIEW_DECISION,),
          checks=("clock_paused:no",), help="复核机关可以举行听证，听证所需时间不计入复核期限"),

@@ -30,6 +30,7 @@ NOTICE_CODES = {
     Notice.Kind.ACCEPTANCE: "SL", Notice.Kind.REJECTION: "BSL", Notice.Kind.FORWARDING: "ZS",
     Notice.Kind.REDIRECTION: "DR", Notice.Kind.EXTENSION: "YQ", Notice.Kind.DECISION: "YJ",
     Notice.Kind.REVIEW: "FC", Notice.Kind.RE_REVIEW: "FH", Notice.Kind.NO_LONGER_ACCEPTED: "BZSL",
+    Notice.Kind.REVIEW_REFUSAL: "FCBSL", Notice.Kind.RE_REVIEW_REFUSAL: "FHBSL",
 }
 
 
@@ -63,9 +64,34 @@ def _on_side(*, side: Side, petition: Petition, actor: User, running: dict[str, 
     if side == Side.HANDLER:
         return petition.handling_org_id is not None and petition.handling_org_id in org.ancestor_ids
     if side == Side.REVIEWER:
-        deciding = running.get(Clock.Kind.REVIEW_DECISION) or running.get(Clock.Kind.RE_REVIEW_DECISION)
-        return deciding is not None and deciding.org_id in org.ancestor_ids
+        # The reviewing organ itself (Arts 35, 36): not an org below it, such as the organ whose decision is
+        # under review, which sits below its reviewer in the tree.
+        deciding = _deciding_clock(running)
+        return deciding is not None and deciding.org_id == org.pk
     return True  # Side.ANY: scope is checked when the petition is fetched
+
+
+def _deciding_clock(running: dict[str, Clock]) -> Clock | None:
+    return running.get(Clock.Kind.REVIEW_DECISION) or running.get(Clock.Kind.RE_REVIEW_DECISION)
+
+
+def deciding_org(*, rule: Rule, petition: Petition, actor: User, running: dict[str, Clock]) -> Org:
+    """The organ that decides, in whose name the action's notice is issued: the organ of the actor's side.
+
+    Not simply actor.org: a clerk of a unit inside the handling organ acts for that organ, and the notice of a
+    review is the reviewing organ's. A superuser, on no side, acts for the rule's first side.
+    """
+    sides = [side for side in rule.sides if _on_side(side=side, petition=petition, actor=actor, running=running)]
+    side = sides[0] if sides else rule.sides[0]
+    if side == Side.HANDLER and petition.handling_org is not None:
+        return petition.handling_org
+    if side == Side.REVIEWER and _deciding_clock(running) is not None:
+        return _deciding_clock(running).org
+    own = actor.org
+    if side == Side.OFFICE and (own is None or (own.kind != Org.Kind.PETITION_OFFICE
+                                                and own.pk != petition.registering_org_id)):
+        return petition.registering_org
+    return own or petition.registering_org
 
 
 def rule_permits(*, rule: Rule, petition: Petition, actor: User, running: dict[str, Clock]) -> bool:
@@ -95,12 +121,16 @@ def org_for(start_org: str, *, petition: Petition, values: dict[str, Any], runni
         if kind in (Clock.Kind.REVIEW_DECISION, Clock.Kind.RE_REVIEW_DECISION))
 
 
-def notice_for(*, rule: Rule, petition: Petition, actor: User, values: dict[str, Any], issued_before: int) -> Notice:
-    """The (unsaved) notice a rule issues; `issued_before`: how many of its kind the petition has."""
+def notice_for(*, rule: Rule, petition: Petition, actor: User, values: dict[str, Any], issued_before: int,
+               issuing_org: Org, acted_on: date) -> Notice:
+    """The (unsaved) notice a rule issues; `issued_before`: how many of its kind the petition has.
+
+    `issuing_org` is the organ that decides (`deciding_org`, kept on the context by apply_rule).
+    """
     return Notice(
         petition=petition, kind=rule.notice,
         number=f"{petition.number}-{NOTICE_CODES[rule.notice]}{issued_before + 1}",
-        issuing_org=actor.org, issued_by=actor, issued_at=timezone.now(),
+        issuing_org=issuing_org, issued_by=actor, issued_at=timezone.now(), acted_on=acted_on,
         content={"summary": petition.summary, "demands": petition.demands, "article": rule.article,
                  **serialisable(values)},
     )
@@ -179,6 +209,7 @@ def apply_rule(ctx: ActionContext) -> tuple[str, dict[str, Any], list[int]]:
     rule, petition, running, values = ctx.rule, ctx.petition, ctx.running, ctx.values
     previous_status = petition.status
     before = dict(running)  # the reviewing org of a decision is read from its clock, stopped below
+    ctx.issuing_org = deciding_org(rule=rule, petition=petition, actor=ctx.actor, running=running)
     snapshot = correction_snapshot(petition=petition, running=running)
     change_clocks(rule=rule, running=running, acted_on=ctx.acted_on, values=values, save=ctx.saves)
     if rule.target is not None:
@@ -227,7 +258,8 @@ def petition_act(
     notice = None
     if rule.notice:
         notice = notice_for(rule=rule, petition=petition, actor=actor, values=values,
-                            issued_before=Notice.objects.filter(petition=petition, kind=rule.notice).count())
+                            issued_before=Notice.objects.filter(petition=petition, kind=rule.notice).count(),
+                            issuing_org=context.issuing_org, acted_on=acted_on)
         notice.save()
     action_event(rule=rule, petition=petition, actor=actor, values=values, previous_status=previous_status,
                  acted_on=acted_on, notice=notice, snapshot=snapshot, started=started).save()
