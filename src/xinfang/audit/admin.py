@@ -43,7 +43,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the log is append-only, even for administrators."""
 
     list_display = ["id", "occurred_at", "actor_label", "action", "target_type", "target_id", "ip_address"]
-    list_filter = ["action"]
+    list_filter = ["action", "version"]
     search_fields = ["actor_label", "target_id", "action"]
 
     def get_queryset(self, request):
