@@ -5,14 +5,15 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
-from xinfang.api.schemas import ErrorOut, PetitionIn, PetitionOut, PetitionPage
+from xinfang.api.schemas import MAX_SEARCH_TEXT, DbId, ErrorOut, PetitionIn, PetitionOut, PetitionPage
 from xinfang.api.services import api_token_user
 from xinfang.petitions.models import Category, Petition
+from xinfang.petitions.validators import MAX_DB_ID
 from xinfang.petitions.selectors import (
     PetitionFilters,
     petition_get_for_user,
@@ -148,7 +149,7 @@ def petition_create(request: HttpRequest, payload: PetitionIn):
 
 
 @api.get("/petitions/{number}", response={200: PetitionOut, 404: ErrorOut}, summary="Get a petition by number")
-def petition_detail(request: HttpRequest, number: str):
+def petition_detail(request: HttpRequest, number: str = Path(..., max_length=40)):
     petition_id = (
         petitions_visible_to(user=request.user).filter(number=number).values_list("id", flat=True).first()
     )
@@ -161,14 +162,14 @@ class PetitionListQuery(Schema):
     channel: str = ""
     petition_type: str = ""
     category: str = ""
-    locality: int | None = None
+    locality: DbId | None = None
     status: str = ""
     group_visit: bool | None = None
     received_from: date | None = None
     received_to: date | None = None
-    q: str = ""
+    q: str = Field("", max_length=MAX_SEARCH_TEXT, description="number, ID number, phone, full name or keyword")
     deadline: str = Field("", description="approaching | overdue | seriously_overdue (running statutory deadlines)")
-    cursor: str | None = None
+    cursor: str | None = Field(None, max_length=200)
     limit: int = 50
 
 
@@ -207,10 +208,14 @@ def petition_list(request: HttpRequest, params: Query[PetitionListQuery]):
     return {"items": items, "next_cursor": page.next_cursor}
 
 
+# A petition's id in a path: positive and within BIGINT, else 422 (never an overflow in the database).
+PETITION_ID = Path(..., ge=1, le=MAX_DB_ID)
+
+
 class ActionIn(Schema):
     values: dict = {}
     acted_on: date | None = None
-    expected_version: int | None = None
+    expected_version: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
 class ActionOut(Schema):
@@ -223,7 +228,7 @@ class ActionOut(Schema):
 
 @api.get("/petitions/{petition_id}/actions", response={200: list[ActionOut], 404: ErrorOut},
          summary="The procedural actions this user may take on the petition now")
-def petition_actions(request: HttpRequest, petition_id: int):
+def petition_actions(request: HttpRequest, petition_id: int = PETITION_ID):
     petition = petition_get_for_user(user=request.user, petition_id=petition_id)
     return [{"action": rule.action, "label": rule.label, "article": rule.article, "fields": list(rule.fields),
              "optional_fields": list(rule.optional_fields)}
@@ -235,7 +240,8 @@ def petition_actions(request: HttpRequest, petition_id: int):
           summary="Apply a rule of the procedure (forward, accept, reply, deliver, request_review, …)",
           description="Refused with 422 naming the rule and its article when the rules do not allow it; "
           "409 when `expected_version` is stale (someone acted on the petition since it was read).")
-def petition_action(request: HttpRequest, petition_id: int, action: str, payload: ActionIn):
+def petition_action(request: HttpRequest, payload: ActionIn, petition_id: int = PETITION_ID,
+                    action: str = Path(..., max_length=40)):
     petition_act(petition_id=petition_id, action=action, actor=request.user, values=payload.values,
                  acted_on=payload.acted_on, expected_version=payload.expected_version)
     return _petition_out(petition_get_for_user(user=request.user, petition_id=petition_id))

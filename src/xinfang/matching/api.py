@@ -4,9 +4,9 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 
-from xinfang.api.schemas import ErrorOut
+from xinfang.api.schemas import DbId, ErrorOut, ReceivedAt
 from xinfang.matching.models import SkipLevelMark
 from xinfang.matching.selectors import (
     CandidateList,
@@ -18,14 +18,20 @@ from xinfang.matching.selectors import (
     repeat_candidates,
     visible_finality,
 )
-from xinfang.matching.services import matter_split, repeat_link, repeat_unlink
+from xinfang.matching.services import LINK_ROLES, matter_split, repeat_link, repeat_unlink
+from xinfang.orgs.permissions import require_role
 from xinfang.petitions.models import Category
 from xinfang.petitions.selectors import petition_get_for_user
+from xinfang.petitions.validators import MAX_DB_ID
 
 router = Router(tags=["matching"])
 
 MAX_TEXT = 100_000
 MAX_PEOPLE = 20
+# Petitions moved by one split: a matter is a handful of petitions; the bound keeps the IN list small.
+MAX_SPLIT = 500
+# A petition's id in a path: positive and within BIGINT, else 422 (never an overflow in the database).
+PETITION_ID = Path(..., ge=1, le=MAX_DB_ID)
 
 
 class PersonIn(Schema):
@@ -38,10 +44,10 @@ class PersonIn(Schema):
 class DraftIn(Schema):
     text: str = Field("", description="summary, content and demands as typed")
     people: list[PersonIn] = Field(default_factory=list)
-    locality: int | None = Field(None, description="org id of the locality (属地)")
-    category: str = Field("", description="category code, e.g. 0301")
-    complained_org: int | None = None
-    received_at: datetime | None = None
+    locality: DbId | None = Field(None, description="org id of the locality (属地)")
+    category: str = Field("", description="category code, e.g. 0301", max_length=20)
+    complained_org: DbId | None = None
+    received_at: ReceivedAt | None = None
     limit: int = 10
 
 
@@ -90,7 +96,7 @@ class ChainOut(Schema):
 
 
 class LinkIn(Schema):
-    first_petition: int = Field(description="id of any petition of the matter; the link goes to its first petition")
+    first_petition: DbId = Field(description="id of any petition of the matter; the link goes to its first petition")
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -99,8 +105,14 @@ class ReasonIn(Schema):
 
 
 class SplitIn(Schema):
-    petitions: list[int] = Field(min_length=1)
+    petitions: list[DbId] = Field(min_length=1, max_length=MAX_SPLIT)
     reason: str = Field(min_length=1, max_length=200)
+
+
+def _require_link_role(user) -> None:
+    # The same roles as the registration page's candidates (matching.views, which answers 404 to others):
+    # candidates show other people's petitions in the user's scope, a search only those who link repeats need.
+    require_role(user, LINK_ROLES, action="查看可能重复的信访事项")
 
 
 def _candidates_out(result: CandidateList) -> dict:
@@ -129,12 +141,14 @@ def _chain_out(*, user, petition_id: int) -> dict:
     }
 
 
-@router.post("/candidates", response={200: CandidatesOut, 422: ErrorOut},
+@router.post("/candidates", response={200: CandidatesOut, 403: ErrorOut, 422: ErrorOut},
              summary="Repeat candidates for a petition being registered",
              description="Scored earlier petitions that may be the same matter, best first, one per matter, with "
              "the reasons (identity, text similarity, locality, complained org, category, time). Text too short to "
-             "judge is not compared; `notes` says so. Only petitions the token's user may see are considered.")
+             "judge is not compared; `notes` says so. Only petitions the token's user may see are considered; "
+             "the user needs a role that may confirm repeats (as on the registration page).")
 def candidates(request: HttpRequest, payload: DraftIn):
+    _require_link_role(request.user)
     errors: dict[str, list[str]] = {}
     if len(payload.text) > MAX_TEXT:
         errors["text"] = [f"text longer than {MAX_TEXT} characters"]
@@ -155,9 +169,10 @@ def candidates(request: HttpRequest, payload: DraftIn):
     return _candidates_out(repeat_candidates(actor=request.user, draft=draft, limit=payload.limit))
 
 
-@router.get("/petitions/{petition_id}/candidates", response={200: CandidatesOut, 404: ErrorOut},
+@router.get("/petitions/{petition_id}/candidates", response={200: CandidatesOut, 403: ErrorOut, 404: ErrorOut},
             summary="Repeat candidates for a registered petition")
-def petition_candidates(request: HttpRequest, petition_id: int, limit: int = 10):
+def petition_candidates(request: HttpRequest, petition_id: int = PETITION_ID, limit: int = 10):
+    _require_link_role(request.user)
     petition = petition_get_for_user(user=request.user, petition_id=petition_id)
     limit = min(max(limit, 1), 50)
     return _candidates_out(repeat_candidates(actor=request.user, draft=draft_of_petition(petition=petition),
@@ -166,13 +181,13 @@ def petition_candidates(request: HttpRequest, petition_id: int, limit: int = 10)
 
 @router.get("/petitions/{petition_id}/chain", response={200: ChainOut, 404: ErrorOut},
             summary="The petition's matter: first petition and repeats, finality (Art 36), 越级")
-def chain(request: HttpRequest, petition_id: int):
+def chain(request: HttpRequest, petition_id: int = PETITION_ID):
     return _chain_out(user=request.user, petition_id=petition_id)
 
 
 @router.post("/petitions/{petition_id}/link", response={200: ChainOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Confirm the petition as a repeat (重件) of a matter")
-def link(request: HttpRequest, petition_id: int, payload: LinkIn):
+def link(request: HttpRequest, payload: LinkIn, petition_id: int = PETITION_ID):
     repeat_link(actor=request.user, petition_id=petition_id, first_petition_id=payload.first_petition,
                 reason=payload.reason)
     return _chain_out(user=request.user, petition_id=petition_id)
@@ -181,7 +196,7 @@ def link(request: HttpRequest, petition_id: int, payload: LinkIn):
 @router.post("/petitions/{petition_id}/unlink",
              response={200: ChainOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Undo a repeat link: the petition becomes a first petition")
-def unlink(request: HttpRequest, petition_id: int, payload: ReasonIn):
+def unlink(request: HttpRequest, payload: ReasonIn, petition_id: int = PETITION_ID):
     repeat_unlink(actor=request.user, petition_id=petition_id, reason=payload.reason)
     return _chain_out(user=request.user, petition_id=petition_id)
 

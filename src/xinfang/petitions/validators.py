@@ -1,8 +1,9 @@
-"""Validation and normalisation of identity numbers and phone numbers."""
+"""Validation and normalisation of identity numbers and phone numbers; the bounds of every number taken."""
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
@@ -84,3 +85,63 @@ def validate_phone(value: str) -> str:
     if _MOBILE_RE.match(phone) or _LANDLINE_RE.match(phone):
         return phone
     raise ValidationError("联系电话格式不正确：手机号为11位，固定电话如 023-12345678", code="phone_format")
+
+
+# --- numeric bounds ---------------------------------------------------------------------------------------
+# Every number a petition or an action takes is bounded here, once: the registration service (and through it
+# the web form, the API and the bulk import), the form's and the API schema's own limits, and the stats filters
+# all read these constants, so what one entry point accepts every other accepts too (docs/SECURITY.md).
+# The caps also keep every database sum far from 64-bit overflow: 10,000 人次 a petition over a billion
+# petitions is 10^13, against 9.2 × 10^18 for a BIGINT (and SQLite's integer sum).
+
+# 人次 of one petition: the largest group visits on record are a few thousand people.
+MAX_PERSON_TIMES = 10_000
+# Petitioners registered on one petition: the web formset's absolute maximum; a larger group is counted in 人次
+# and represented by at most five representatives (Art 20, settings.XINFANG_MAX_REPRESENTATIVES).
+MAX_PETITIONERS = 20
+# 涉及金额: yuan with fen, under 10^12 yuan; fits Petition.amount_involved (max_digits=14, decimal_places=2).
+AMOUNT_DECIMAL_PLACES = 2
+MAX_AMOUNT_INVOLVED = Decimal("999999999999.99")
+# Hot topics named on one petition (there are a dozen or so in all).
+MAX_HOT_TOPICS = 20
+# Working days of a term an action sets (办结报告期限, 延期): the statutory terms are at most 90 days.
+MAX_ACTION_DAYS = 365
+# Database ids are BIGINT (DEFAULT_AUTO_FIELD = BigAutoField): a larger number names nothing.
+MAX_DB_ID = 2**63 - 1
+# Years a date may have: the letters-and-visits system dates from 1951; the upper bound keeps date arithmetic
+# (a period's year-on-year comparison, a term's end) inside Python's calendar.
+MIN_YEAR = 1949
+MAX_YEAR = 2100
+
+
+def validate_db_id(value: object) -> int | None:
+    """A typed id ("123") as an int when it could name a row, else None (ASCII digits only, within BIGINT)."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_DB_ID else None
+
+
+def registration_bounds(*, person_times: int | None, petitioners: int, hot_topics: int,
+                        amount_involved: Decimal | None, received_at: datetime | None) -> dict[str, list[str]]:
+    """The bounds of a registration's numbers and date; {field: [message]} for each out of range (empty if none)."""
+    errors: dict[str, list[str]] = {}
+    if person_times is not None and not 1 <= person_times <= MAX_PERSON_TIMES:
+        errors["person_times"] = [f"人次应在1至{MAX_PERSON_TIMES}之间"]
+    if petitioners > MAX_PETITIONERS:
+        errors["petitioners"] = [f"一件信访事项最多登记{MAX_PETITIONERS}名信访人（其余人数计入人次）"]
+    if hot_topics > MAX_HOT_TOPICS:
+        errors["hot_topic_codes"] = [f"热点领域最多选择{MAX_HOT_TOPICS}项"]
+    if amount_involved is not None:
+        if not amount_involved.is_finite():
+            errors["amount_involved"] = ["涉及金额应为数字"]
+        elif amount_involved < 0:
+            errors["amount_involved"] = ["涉及金额不能为负数"]
+        elif amount_involved > MAX_AMOUNT_INVOLVED:
+            errors["amount_involved"] = [f"涉及金额不能超过{MAX_AMOUNT_INVOLVED:,}元"]
+        elif amount_involved.as_tuple().exponent < -AMOUNT_DECIMAL_PLACES:
+            errors["amount_involved"] = [f"涉及金额最多{AMOUNT_DECIMAL_PLACES}位小数（精确到分）"]
+    if received_at is not None and received_at.year < MIN_YEAR:
+        errors["received_at"] = [f"收到时间不能早于{MIN_YEAR}年"]
+    return errors

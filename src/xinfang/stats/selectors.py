@@ -12,6 +12,7 @@ from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import org_subtree, user_scope_org_ids, user_scope_root
 from xinfang.petitions.models import Category, Channel, HotTopic, Petition
 from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.petitions.validators import MAX_YEAR, MIN_YEAR, validate_db_id
 from xinfang.stats.indicators import (
     INDICATORS_BY_KEY,
     THREE_RATES,
@@ -68,12 +69,14 @@ def period_preset(*, preset: str, today: date) -> tuple[date, date]:
 def _parse_date(value: str | date | None, *, field: str, label: str) -> date | None:
     if value is None or value == "":
         return None
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(value.strip())
+        day = value if isinstance(value, date) else date.fromisoformat(value.strip())
     except ValueError:
         raise ValidationError({field: [f"{label}“{value}”不是有效日期，应为 YYYY-MM-DD 格式（如 2025-01-01）"]}) from None
+    # The year-on-year comparison and the trend step a year back and forth: keep them inside the calendar.
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValidationError({field: [f"{label}的年份应在{MIN_YEAR}至{MAX_YEAR}之间"]})
+    return day
 
 
 def period_parse(*, start: str | date | None, end: str | date | None, preset: str = "",
@@ -102,8 +105,9 @@ def org_by_code(code: str) -> Org:
     """An org by its 行政区划代码 (the first in tree order, i.e. the government) or its numeric id."""
     key = (code or "").strip()
     org = Org.objects.filter(region_code=key).order_by("path").first() if key else None
-    if org is None and key.isdigit():
-        org = Org.objects.filter(pk=int(key)).first()
+    pk = validate_db_id(key) if org is None else None
+    if pk is not None:
+        org = Org.objects.filter(pk=pk).first()
     if org is None:
         raise ValidationError({"org": [f"没有行政区划代码或编号为“{code}”的机构"]})
     return org
@@ -190,7 +194,8 @@ def stats_filters_parse(*, start: str | date | None = None, end: str | date | No
 def _by_pk(model, value: str, *, field: str, label: str, errors: dict[str, list[str]]):
     if not value:
         return None
-    found = model.objects.filter(pk=int(value)).first() if str(value).isdigit() else None
+    pk = validate_db_id(value)  # ASCII digits within BIGINT: "²" or 2^64 name nothing (and must not crash)
+    found = model.objects.filter(pk=pk).first() if pk is not None else None
     if found is None:
         errors[field] = [f"没有编号为“{value}”的{label}"]
     return found

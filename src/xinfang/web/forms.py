@@ -7,6 +7,7 @@ from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import org_jurisdiction, org_subtree
 from xinfang.workflow.selectors import DEADLINE_FILTERS
 from xinfang.petitions.models import Category, Channel, HotTopic, Petitioner, PetitionType, Urgency
+from xinfang.petitions.validators import AMOUNT_DECIMAL_PLACES, MAX_AMOUNT_INVOLVED, MAX_PERSON_TIMES, MAX_PETITIONERS
 
 
 def jurisdiction_orgs(user: User):
@@ -51,7 +52,7 @@ class PetitionForm(forms.Form):
         label="收到时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
-    person_times = forms.IntegerField(label="人数（人次）", min_value=1, max_value=100000, required=False)
+    person_times = forms.IntegerField(label="人数（人次）", min_value=1, max_value=MAX_PERSON_TIMES, required=False)
     source_reference = forms.CharField(label="来源编号", max_length=100, required=False)
     petition_type = forms.ChoiceField(label="信访类型", choices=PetitionType.choices, initial=PetitionType.GRIEVANCE)
     category = CategoryChoiceField(label="问题分类", queryset=Category.objects.none(), empty_label="请选择")
@@ -65,7 +66,8 @@ class PetitionForm(forms.Form):
         label="热点领域", queryset=HotTopic.objects.filter(is_active=True), required=False,
         widget=forms.CheckboxSelectMultiple, to_field_name="code",
     )
-    amount_involved = forms.DecimalField(label="涉及金额（元）", required=False, min_value=0, max_digits=14, decimal_places=2)
+    amount_involved = forms.DecimalField(label="涉及金额（元）", required=False, min_value=0,
+                                         max_value=MAX_AMOUNT_INVOLVED, decimal_places=AMOUNT_DECIMAL_PLACES)
     litigation_related = forms.BooleanField(label="涉法涉诉", required=False)
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
     attachments = MultipleFileField(label="附件", required=False)
@@ -98,7 +100,7 @@ class PetitionerForm(forms.Form):
         return not any(data.get(name) for name in ("name", "id_number", "phone", "address"))
 
 
-PetitionerFormSet = forms.formset_factory(PetitionerForm, extra=5, max_num=5, absolute_max=20)
+PetitionerFormSet = forms.formset_factory(PetitionerForm, extra=5, max_num=5, absolute_max=MAX_PETITIONERS)
 
 
 class PetitionFilterForm(forms.Form):

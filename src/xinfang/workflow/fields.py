@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from xinfang.orgs.models import Org
+from xinfang.petitions.validators import MAX_ACTION_DAYS, validate_db_id
 from xinfang.workflow.choices import (
     DeliveryMethod,
     LegalPathway,
@@ -52,19 +53,23 @@ def _org(value: Any) -> Org:
         if not value.is_active:
             raise ValidationError("机构不存在或已停用")
         return value
-    try:
-        return Org.objects.get(pk=int(value), is_active=True)
-    except (TypeError, ValueError, Org.DoesNotExist):
-        raise ValidationError("机构不存在或已停用") from None
+    # An id too large for the database's BIGINT names no org (and would overflow SQLite's integer).
+    pk = validate_db_id(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+    org = Org.objects.filter(pk=pk, is_active=True).first() if pk is not None else None
+    if org is None:
+        raise ValidationError("机构不存在或已停用")
+    return org
 
 
 def _days(value: Any) -> int:
     try:
         days = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON's Infinity
         raise ValidationError("应为天数（整数）") from None
     if days < 1:
         raise ValidationError("至少1天")
+    if days > MAX_ACTION_DAYS:  # a term beyond any statutory one; huge ones would overflow date arithmetic
+        raise ValidationError(f"不超过{MAX_ACTION_DAYS}天")
     return days
 
 
