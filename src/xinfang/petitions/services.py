@@ -30,7 +30,13 @@ from xinfang.petitions.models import (
 )
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.petitions.signals import petition_registered
-from xinfang.petitions.validators import normalize_name, validate_id_number, validate_phone, validate_uscc
+from xinfang.petitions.validators import (
+    normalize_name,
+    registration_bounds,
+    validate_id_number,
+    validate_phone,
+    validate_uscc,
+)
 
 REGISTER_ROLES = (Role.INTAKE_CLERK, Role.REVIEWER, Role.ADMINISTRATOR)
 # A clerk's clock may run a little ahead of the server's; beyond this, "received" is in the future.
@@ -144,8 +150,11 @@ def registration_check(data: PetitionInput) -> tuple[list[dict[str, str]], int, 
         errors["received_at"] = ["请填写收到时间"]
     elif data.received_at > timezone.now() + CLOCK_TOLERANCE:
         errors["received_at"] = ["收到时间不能晚于当前时间"]
-    if data.amount_involved is not None and data.amount_involved < 0:
-        errors["amount_involved"] = ["涉及金额不能为负数"]
+    # 人次, counts, amount and date within the bounds the form, the API and the import share (validators.py).
+    errors.update(registration_bounds(
+        person_times=data.person_times, petitioners=len(data.petitioners), hot_topics=len(data.hot_topic_codes),
+        amount_involved=data.amount_involved, received_at=data.received_at,
+    ))
 
     try:
         petitioners = petitioners_clean(petitioners=data.petitioners, channel=data.channel)
