@@ -23,7 +23,7 @@ def superuser(db):
 
 def test_holiday_schedules_can_be_viewed_but_not_added_changed_or_deleted(client, superuser):
     # given
-    loaded = holiday_schedule_load(text=SCHEDULE_2027, actor=None)
+    loaded = holiday_schedule_load(text=SCHEDULE_2027, actor=None).schedule
     client.force_login(superuser)
     # when / then
     assert client.get("/admin/calendars/holidayschedule/").status_code == 200

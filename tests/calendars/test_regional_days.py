@@ -71,9 +71,9 @@ def test_the_calendar_of_an_org_costs_two_queries_however_deep(tree, django_asse
 
 def test_setting_a_day_again_changes_it_and_removing_it_restores_the_chain(tree):
     # given
-    entry = org_calendar_day_set(org=tree.region, day=SHOTON[0], kind=REST, name="雪顿节", actor=None)
+    entry = org_calendar_day_set(org=tree.region, day=SHOTON[0], kind=REST, name="雪顿节", actor=None).entry
     # when: set again as a workday, then removed
-    changed = org_calendar_day_set(org=tree.region, day=SHOTON[0], kind=WORK, name="补班", actor=None)
+    changed = org_calendar_day_set(org=tree.region, day=SHOTON[0], kind=WORK, name="补班", actor=None).entry
     assert changed.pk == entry.pk and OrgCalendarDay.objects.count() == 1
     assert calendar_for_org(org=tree.county).is_workday(SHOTON[0])
     org_calendar_day_remove(entry=changed, actor=None)

@@ -48,7 +48,7 @@ def test_loading_2027_moves_a_provisional_due_date_that_falls_in_its_holidays():
 
 def test_a_bad_file_changes_nothing_and_reports_the_parsers_exact_message():
     # given: a current 2027 version, and a file with a make-up "workday" on a Tuesday
-    good = holiday_schedule_load(text=SCHEDULE_2027, actor=None)
+    good = holiday_schedule_load(text=SCHEDULE_2027, actor=None).schedule
     bad = SCHEDULE_2027_REVISED.replace("date = 2027-02-13", "date = 2027-02-16")
     with pytest.raises(ScheduleFileError) as expected:
         parse_schedule_file(bad)
@@ -64,9 +64,9 @@ def test_a_bad_file_changes_nothing_and_reports_the_parsers_exact_message():
 
 def test_reloading_a_year_replaces_it_and_keeps_the_old_version():
     # given
-    first = holiday_schedule_load(text=SCHEDULE_2027, actor=None)
+    first = holiday_schedule_load(text=SCHEDULE_2027, actor=None).schedule
     # when
-    second = holiday_schedule_load(text=SCHEDULE_2027_REVISED, actor=None)
+    second = holiday_schedule_load(text=SCHEDULE_2027_REVISED, actor=None).schedule
     # then: the revised 元旦 (to Monday 4 January) is used; the first version is still there, superseded
     first.refresh_from_db()
     assert (first.is_current, first.superseded_at is not None, first.file_text) == (False, True, SCHEDULE_2027)
@@ -92,7 +92,7 @@ def test_a_year_the_official_package_covers_is_refused_without_replace_official(
 
 def test_replace_official_loads_over_the_package_and_the_loaded_year_is_used():
     # when
-    loaded = holiday_schedule_load(text=SCHEDULE_2025, actor=None, replace_official=True)
+    loaded = holiday_schedule_load(text=SCHEDULE_2025, actor=None, replace_official=True).schedule
     # then: the fictional rest day of the loaded file now counts, the package's days for 2025 do not
     assert loaded.replaces_official is True
     calendar = calendar_for_org(org=None)
@@ -116,7 +116,7 @@ def test_only_an_administrator_may_load_a_schedule(district):
     with pytest.raises(PermissionDenied):
         holiday_schedule_load(text=SCHEDULE_2027, actor=district.township_a_user)
     admin = user_create(username="calendar-admin", password=None, org=district.county, roles=[Role.ADMINISTRATOR])
-    loaded = holiday_schedule_load(text=SCHEDULE_2027, actor=admin)
+    loaded = holiday_schedule_load(text=SCHEDULE_2027, actor=admin).schedule
     assert loaded.loaded_by == admin
     assert AuditEvent.objects.get(action="calendar.schedule_load").actor == admin
 
@@ -132,7 +132,7 @@ def test_schedule_loaded_fires_with_the_year_only_after_commit(django_capture_on
     try:
         # when: the load's transaction has not committed yet
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            loaded = holiday_schedule_load(text=SCHEDULE_2027, actor=None)
+            loaded = holiday_schedule_load(text=SCHEDULE_2027, actor=None).schedule
         # then: nothing is sent until it commits, then once, with the year
         assert received == []
         for callback in callbacks:
@@ -151,7 +151,7 @@ def test_a_failing_receiver_does_not_hide_a_committed_load(django_capture_on_com
     try:
         # when
         with django_capture_on_commit_callbacks(execute=True):
-            loaded = holiday_schedule_load(text=SCHEDULE_2027, actor=None)
+            loaded = holiday_schedule_load(text=SCHEDULE_2027, actor=None).schedule
     finally:
         schedule_loaded.disconnect(broken)
     # then: the schedule is loaded and the failure is logged

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from xinfang.audit.admin import ReadOnlyAdmin
@@ -64,13 +64,26 @@ class OrgCalendarDayAdmin(admin.ModelAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        saved = org_calendar_day_set(org=obj.org, day=obj.date, kind=obj.kind, name=obj.name, actor=request.user)
+        result = org_calendar_day_set(org=obj.org, day=obj.date, kind=obj.kind, name=obj.name, actor=request.user)
+        saved = result.entry
         obj.pk = saved.pk
         obj.created_at, obj.updated_at = saved.created_at, saved.updated_at
+        self._report_recomputed(request, result.recomputed)
 
     def delete_model(self, request, obj):
-        org_calendar_day_remove(entry=obj, actor=request.user)
+        self._report_recomputed(request, org_calendar_day_remove(entry=obj, actor=request.user))
 
     def delete_queryset(self, request, queryset):
+        recomputed = []
         for entry in queryset.select_related("org"):
-            org_calendar_day_remove(entry=entry, actor=request.user)
+            recomputed.extend(org_calendar_day_remove(entry=entry, actor=request.user))
+        self._report_recomputed(request, recomputed)
+
+    def _report_recomputed(self, request, recomputed) -> None:
+        # The administrator sees which deadlines of the subtree their change moved.
+        if not recomputed:
+            return
+        examples = "；".join(change.describe() for change in recomputed[:5])
+        more = f"……共 {len(recomputed)} 个" if len(recomputed) > 5 else ""
+        self.message_user(request, f"已重新计算 {len(recomputed)} 个未届满的期限：{examples}{more}",
+                          level=messages.WARNING)

@@ -1,11 +1,19 @@
 """Clock arithmetic over the stored Clock rows: start, stop, pause, resume, extend, recompute, level."""
 
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import reduce
 
-from xinfang.calendars.selectors import calendar_for_org
-from xinfang.orgs.models import Org
-from xinfang.petitions.models import Petition
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from xinfang.audit.services import AuditEntry, audit_record_many
+from xinfang.calendars.selectors import calendar_for_org, calendars_cached
+from xinfang.calendars.signals import DeadlineRecomputed
+from xinfang.orgs.models import Org, User
+from xinfang.petitions.models import Petition, PetitionEvent
 from xinfang.workdays.calendar import Unit
 from xinfang.workflow.models import Clock
 from xinfang.workflow.policy import Policy, current_policy
@@ -94,29 +102,110 @@ def clock_recompute_one(*, clock: Clock) -> None:
     clock.save()
 
 
-def clocks_recompute(*, provisional_only: bool = True, org_path: str | None = None, day: date | None = None) -> int:
-    """Recompute running clocks; return how many changed their statutory due date.
+# Recomputing because the calendar changed. A deadline never changes silently: each one that moves gets a
+# case event (期限重算) naming the cause, and an audit event, in the transaction of the change itself.
+RECOMPUTED_EVENT = "deadline_recomputed"
+CLOCK_DATE_FIELDS = ["statutory_due", "target_due", "provisional", "explanation", "updated_at"]
 
-    After a year's schedule is loaded: the provisional ones. After an org's own rest day or workday
-    changed: those of the org's subtree whose period runs across that day.
+
+def _record_recomputed(changes: list[tuple[Clock, DeadlineRecomputed]], *, cause: str, cause_data: dict,
+                       actor: User | None) -> None:
+    now = timezone.now()
+    events, audits = [], []
+    for clock, change in changes:
+        data = {**cause_data, "clock": clock.pk, "kind": clock.kind,
+                "statutory_due": [change.old_due.isoformat(), change.new_due.isoformat()],
+                "target_due": [day.isoformat() if day else None for day in (change.old_target, change.new_target)],
+                "provisional": [change.was_provisional, change.provisional]}
+        events.append(PetitionEvent(
+            petition_id=clock.petition_id, kind=RECOMPUTED_EVENT, title="期限重算", actor=actor,
+            actor_org=actor.org if actor is not None else None, occurred_at=now,
+            note=f"因{cause}重新计算：{change.change()}"[:500], data=data,
+        ))
+        audits.append(AuditEntry(actor=actor, action="workflow.clock_recompute", target=clock,
+                                 data={**data, "cause": cause}))
+    PetitionEvent.objects.bulk_create(events)
+    audit_record_many(audits)
+
+
+def _recompute(clocks, *, policy: Policy, touched) -> tuple[list[tuple[Clock, DeadlineRecomputed]], list[Clock]]:
+    """Recompute `clocks`; return those whose dates or provisional mark changed (and `touched` says so),
+    and those whose explanation alone changed (saved without an event: the deadline did not move)."""
+    changes, reworded = [], []
+    with calendars_cached():  # one calendar per org for the whole pass; the calendar is fixed meanwhile
+        for clock in clocks:
+            before = (clock.statutory_due, clock.target_due, clock.provisional, clock.explanation)
+            _compute(clock, policy=policy)
+            after = (clock.statutory_due, clock.target_due, clock.provisional, clock.explanation)
+            if after == before or not touched(clock, before):
+                continue
+            if after[:3] == before[:3]:
+                reworded.append(clock)
+                continue
+            changes.append((clock, DeadlineRecomputed(
+                petition_number="", deadline=clock.get_kind_display(), old_due=before[0], new_due=after[0],
+                old_target=before[1], new_target=after[1], was_provisional=before[2], provisional=after[2],
+            )))
+    numbers = dict(Petition.objects.filter(pk__in={clock.petition_id for clock, _ in changes})
+                   .values_list("pk", "number"))
+    changes = [(clock, replace(change, petition_number=numbers[clock.petition_id])) for clock, change in changes]
+    for clock in [clock for clock, _ in changes] + reworded:
+        clock.save(update_fields=CLOCK_DATE_FIELDS)
+    return changes, reworded
+
+
+def _open_clocks():
+    # Stopped clocks are history (met or late by the dates of their time) and voided ones count nowhere.
+    # Only the clock rows are locked, so that an action on the same petition waits instead of overwriting.
+    return (Clock.objects.filter(stopped_on__isnull=True, voided=False).select_related("org")
+            .select_for_update(of=("self",)).order_by("pk"))
+
+
+@transaction.atomic  # normally already inside the calendar change's transaction; a savepoint then
+def clocks_recompute_for_calendar(*, days: frozenset[date], org_path: str | None, year: int | None, cause: str,
+                                  cause_data: dict, actor: User | None) -> list[DeadlineRecomputed]:
+    """Recompute the open deadlines a calendar change touches, inside the change's transaction.
+
+    A deadline is touched when its counting window — the day after its start up to its due date (the later
+    of the statutory and target dates), under the old calendar or the new one — contains one of `days`.
+    Under the old calendar the window ends on the stored due date, so the candidates are the clocks
+    started before the last changed day and due on or after the first. After a year's schedule is loaded
+    (`year`), the provisional ones too: they are final now. `org_path`: only that subtree (a regional day).
     """
-    policy = current_policy()
-    clocks = Clock.objects.filter(stopped_on__isnull=True, voided=False).select_related("org")
-    if provisional_only:
-        clocks = clocks.filter(provisional=True)
+    windows = []
+    if days:
+        first, last = min(days), max(days)
+        windows.append(Q(started_on__lt=last) & (Q(statutory_due__gte=first) | Q(target_due__gte=first)))
+    if year is not None:
+        windows.append(Q(provisional=True))
+    if not windows:
+        return []
+    clocks = _open_clocks().filter(reduce(operator.or_, windows))
     if org_path is not None:
         clocks = clocks.filter(org__path__startswith=org_path)
-    if day is not None:
-        clocks = clocks.filter(started_on__lt=day)
-    changed = 0
-    for clock in clocks:
-        due = clock.statutory_due
-        _compute(clock, policy=policy)
-        if day is not None and due < day and clock.statutory_due == due:
-            continue  # the period ended before the changed day: nothing moved
-        clock.save()
-        changed += clock.statutory_due != due
-    return changed
+
+    def touched(clock: Clock, before: tuple) -> bool:
+        if year is not None and before[2] != clock.provisional:
+            return True
+        end = max(day for day in (before[0], before[1], clock.statutory_due, clock.target_due) if day)
+        return any(clock.started_on < day <= end for day in days)
+
+    changes, _reworded = _recompute(clocks, policy=current_policy(), touched=touched)
+    _record_recomputed(changes, cause=cause, cause_data=cause_data, actor=actor)
+    return [change for _clock, change in changes]
+
+
+@transaction.atomic
+def clocks_recompute(*, provisional_only: bool = True) -> int:
+    """Recompute running clocks on demand (`xinfang deadlines recompute [--all]`); return how many changed
+    their statutory due date. Every change is recorded like one caused by a calendar change."""
+    clocks = _open_clocks()
+    if provisional_only:
+        clocks = clocks.filter(provisional=True)
+    changes, _reworded = _recompute(clocks, policy=current_policy(), touched=lambda clock, before: True)
+    _record_recomputed(changes, cause="按需重新计算期限（xinfang deadlines recompute）",
+                       cause_data={"on_demand": True, "all": not provisional_only}, actor=None)
+    return sum(change.moved for _clock, change in changes)
 
 
 # Periods within which someone *may* act (the handling org may object; the petitioner may request a

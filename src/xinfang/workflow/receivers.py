@@ -1,14 +1,12 @@
-"""The procedure's reactions to other apps: a registration starts the office's clock; a loaded
-holiday schedule recomputes provisional deadlines."""
+"""The procedure's reactions to other apps: a registration starts the office's clock; a calendar change
+(a loaded holiday schedule, a regional day) recomputes the open deadlines it touches."""
 
-from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
-from xinfang.audit.services import audit_record
-from xinfang.calendars.signals import org_calendar_changed, schedule_loaded
+from xinfang.calendars.signals import calendar_days_changed
 from xinfang.petitions.signals import petition_registered
-from xinfang.workflow.clocks import clock_start, clocks_recompute
+from xinfang.workflow.clocks import clock_start, clocks_recompute_for_calendar
 from xinfang.workflow.models import Clock
 
 
@@ -19,17 +17,8 @@ def _start_disposition_clock(sender, petition, **kwargs) -> None:
                 started_on=timezone.localtime(petition.received_at).date())
 
 
-@receiver(schedule_loaded)
-def _recompute_provisional_clocks(sender, year, **kwargs) -> None:
-    with transaction.atomic():
-        changed = clocks_recompute(provisional_only=True)
-        audit_record(actor=None, action="workflow.clocks_recompute", data={"year": year, "changed": changed})
-
-
-@receiver(org_calendar_changed)
-def _recompute_regional_clocks(sender, org_id, org_path, day, **kwargs) -> None:
-    # A region's own rest day or workday moves the open deadlines of its subtree that run across it.
-    with transaction.atomic():
-        changed = clocks_recompute(provisional_only=False, org_path=org_path, day=day)
-        audit_record(actor=None, action="workflow.clocks_recompute",
-                     data={"org": org_id, "day": day.isoformat(), "changed": changed})
+@receiver(calendar_days_changed)
+def _recompute_touched_clocks(sender, days, org_path, year, cause, cause_data, actor, **kwargs):
+    # Sent inside the calendar change's transaction: the deadlines move with it or not at all.
+    return clocks_recompute_for_calendar(days=days, org_path=org_path, year=year, cause=cause,
+                                         cause_data=cause_data, actor=actor)

@@ -18,6 +18,8 @@ from xinfang.calendars.services import holiday_schedule_load
 from xinfang.workdays import ScheduleFileError, official_schedules
 
 WEEKDAYS = "一二三四五六日"
+# How many recomputed deadlines `load` lists one by one; the rest are counted (all are in the case history).
+REPORT_EXAMPLES = 20
 
 
 def _package_version() -> str:
@@ -86,18 +88,34 @@ class Command(BaseCommand):
         except UnicodeDecodeError:
             raise CommandError(f"文件 {path} 不是 UTF-8 编码，请用 UTF-8 另存后再载入") from None
         try:
-            loaded = holiday_schedule_load(text=text, actor=None, replace_official=replace_official)
+            result = holiday_schedule_load(text=text, actor=None, replace_official=replace_official)
         except ScheduleFileError as error:
             raise CommandError(f"文件 {path} 有误，未载入：{error}") from None
         except (ValidationError, PermissionDenied) as error:
             raise CommandError("；".join(getattr(error, "messages", None) or [str(error)])) from None
+        loaded = result.schedule
         versions = schedule_versions(year=loaded.year).count()
         replaced = f"，替换了之前的版本（共 {versions} 个版本，历史版本均保留）" if versions > 1 else ""
         self.stdout.write(self.style.SUCCESS(
             f"已载入 {loaded.year} 年节假日安排：放假 {len(loaded.rest_days)} 天，调休上班 {len(loaded.work_days)} 天"
             f"{replaced}。来源：{loaded.source or '（未写明）'}"
         ))
-        self.stdout.write(f"涉及 {loaded.year} 年的临时截止日期将重新计算。")
+        self.report_recomputed(result.recomputed, cause=f"{loaded.year}年节假日安排（#{loaded.pk}）")
+
+    def report_recomputed(self, recomputed, *, cause: str) -> None:
+        """Say which open deadlines the load moved: a deadline never changes without telling anyone."""
+        if not recomputed:
+            self.stdout.write("没有未届满的期限受影响，截止日期均未改变。")
+            return
+        moved = sum(change.moved for change in recomputed)
+        self.stdout.write(
+            f"已按{cause}重新计算 {len(recomputed)} 个未届满的期限，其中 {moved} 个法定截止日期改变"
+            f"（每件的办理记录中均记有“期限重算”）："
+        )
+        for change in recomputed[:REPORT_EXAMPLES]:
+            self.stdout.write(f"  {change.describe()}")
+        if len(recomputed) > REPORT_EXAMPLES:
+            self.stdout.write(f"  ……另有 {len(recomputed) - REPORT_EXAMPLES} 个，见各信访事项的办理记录和审计日志")
 
     def list(self) -> None:
         official = official_schedules()
