@@ -162,7 +162,7 @@ def test_a_sheet_bomb_is_refused_at_once_from_its_dimension(delivered, importer,
     workbook.save(path)
     before = snapshot()
     started = time.monotonic()
-    with pytest.raises(ImportFileError, match="999,999行"):
+    with pytest.raises(ImportFileError, match="至少999,999行"):
         import_file(path=path, actor=importer)
     assert time.monotonic() - started < 5
     assert snapshot() == before
@@ -198,3 +198,18 @@ def test_csv_with_a_deeply_nested_history_cell_is_a_row_error(delivered, importe
         csv.writer(stream).writerows([header, row])
     errors, _, _ = import_both(path, actor=importer)
     assert [(r, column) for r, column, _ in errors] == [(2, "历史(JSON)")]
+
+
+def test_a_sheet_without_a_stored_dimension_is_counted_from_the_archive(delivered, importer, settings, tmp_path):
+    # openpyxl's write-only files store no dimension; openpyxl would parse the whole sheet just to open it.
+    settings.XINFANG_IMPORT_MAX_ROWS = 1_000
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("信访事项")
+    sheet.append(["来源系统", "外部编号"])
+    for index in range(5_000):
+        sheet.append(["x", str(index)])
+    path = tmp_path / "no-dimension.xlsx"
+    workbook.save(path)
+    with pytest.raises(ImportFileError, match="上限1,000行"):
+        import_file(path=path, actor=importer)
+    assert not ImportedRecord.objects.exists()

@@ -11,6 +11,7 @@ import copy
 import csv
 import hashlib
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -409,8 +410,11 @@ def read_file(*, path: Path) -> Iterator[dict[str, Any]]:
     return reader(path)
 
 
-def count_rows(*, path: Path) -> int | None:
-    """How many records the file holds, for a progress bar (cheap: lines or sheet dimensions), else None."""
+def count_rows(*, path: Path, stop_after: int | None = None) -> int | None:
+    """How many records the file holds, for a progress bar (cheap: lines or sheet dimensions), else None.
+
+    With `stop_after` the count may stop once it is above that (the row limit: more is not needed).
+    """
     kind = path.suffix.lower().lstrip(".")
     try:
         if kind in ("jsonl", "json"):
@@ -423,7 +427,8 @@ def count_rows(*, path: Path) -> int | None:
             workbook = load_workbook(path, read_only=True)
             try:
                 titles = [workbook.worksheets[0].title, *(t for t, _ in REFERENCE_SHEETS if t in workbook.sheetnames)]
-                counts = [workbook[title].max_row or _xml_rows(workbook[title]) for title in titles]
+                counts = [workbook[title].max_row or _xml_rows(workbook[title], stop_after=stop_after)
+                          for title in titles]
             finally:
                 workbook.close()
             return sum(max(count - 1, 0) for count in counts)
@@ -432,7 +437,7 @@ def count_rows(*, path: Path) -> int | None:
     return None
 
 
-def _xml_rows(sheet: Any) -> int:
+def _xml_rows(sheet: Any, *, stop_after: int | None = None) -> int:
     """Rows of a sheet without a stored dimension (openpyxl's write-only files): count its <row> tags.
 
     Scanning the compressed XML is far cheaper than parsing every cell twice.
@@ -442,8 +447,51 @@ def _xml_rows(sheet: Any) -> int:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             block = tail + chunk
             count += block.count(b"<row ") + block.count(b"<row>")
+            if stop_after is not None and count > stop_after + 1:  # + 1: the header row
+                return count
             tail = block[-5:]
             count -= tail.count(b"<row ") + tail.count(b"<row>")  # counted again with the next chunk
+    return count + tail.count(b"<row ") + tail.count(b"<row>")
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
+
+
+def _xlsx_rows_upper_bound(path: Path, *, stop_after: int) -> int | None:
+    """Rows of every sheet of an xlsx, read from the archive without openpyxl; stops above `stop_after`.
+
+    openpyxl's read-only load parses each whole sheet that stores no dimension (to look for one), so a
+    sheet bomb costs minutes before the first row is read: this scan counts first, in seconds.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = 0
+            for name in archive.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with archive.open(name) as stream:
+                    head = stream.read(4096)
+                    match = _DIMENSION.search(head)
+                    if match is not None and int(match[1]) > 1:
+                        total += int(match[1]) - 1
+                        continue
+                    total += max(_count_row_tags(head, stream, stop_after=stop_after - total) - 1, 0)
+                if total > stop_after:
+                    return total
+            return total
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return None  # the import reports an unreadable file
+
+
+def _count_row_tags(head: bytes, stream: Any, *, stop_after: int) -> int:
+    count, tail = 0, b""
+    for chunk in itertools.chain([head], iter(lambda: stream.read(1 << 20), b"")):
+        block = tail + chunk
+        count += block.count(b"<row ") + block.count(b"<row>")
+        if count > stop_after + 1:
+            return count
+        tail = block[-5:]
+        count -= tail.count(b"<row ") + tail.count(b"<row>")
     return count + tail.count(b"<row ") + tail.count(b"<row>")
 
 
@@ -880,9 +928,12 @@ def import_file(
     """Read, import and audit one file. A file that cannot be read raises ImportFileError, nothing changed."""
     digest = file_sha256(path=path)
     # Fail fast: the rows are counted (lines, CSV records, the sheets' stored dimensions) before any is read.
-    total = count_rows(path=path)
+    if path.suffix.lower() == ".xlsx":
+        total = _xlsx_rows_upper_bound(path, stop_after=limits.max_rows())
+    else:
+        total = count_rows(path=path, stop_after=limits.max_rows())
     if total is not None and total > limits.max_rows():
-        raise ImportFileError(f"文件共{total:,}行，超过每次导入的上限{limits.max_rows():,}行，未导入；"
+        raise ImportFileError(f"文件超过每次导入的上限{limits.max_rows():,}行（至少{total:,}行），未导入；"
                               "请分成多个文件")
     try:
         report = import_records(records=read_file(path=path), actor=actor, mode=mode, file_hash=digest,
