@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.conftest import ID_LI, ID_WANG, ID_ZHANG, ID_ZHAO, petition_input
 from xinfang.audit.models import AuditEvent
+from xinfang.petitions.attachments import attachment_read
 from xinfang.petitions.models import Channel, Petition, PetitionEvent, Petitioner, PetitionType
 from xinfang.petitions.services import PetitionerInput, UploadInput, petition_register
 
@@ -175,7 +176,7 @@ def test_an_attachment_is_stored_with_its_detected_type_and_sha256(district, cat
     attachment = petition.attachments.get()
     assert (attachment.content_type, attachment.size) == ("image/png", len(png))
     assert attachment.sha256 == hashlib.sha256(png).hexdigest()
-    assert attachment.file.read() == png
+    assert attachment_read(attachment) == png  # stored encrypted (tests/petitions/test_at_rest.py)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,12 +1,22 @@
-"""Checking uploads by their content, not by their name."""
+"""Checking uploads by their content, not by their name; keeping their bytes encrypted at rest.
+
+Every attachment file is stored sealed with AES-256-GCM (crypto.seal_file: per-file nonce, the key's id
+in the header) and bound to the SHA-256 of its plaintext, which the attachment row keeps: a file copied
+or moved onto another attachment's path does not open, and is refused rather than served.
+"""
 
 import hashlib
+import os
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 import filetype
+from cryptography.exceptions import InvalidTag
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 
+from xinfang.petitions import crypto
 from xinfang.petitions.exceptions import AttachmentRejected
 
 # MIME type detected from the bytes -> file-name extensions that may carry it.
@@ -78,3 +88,54 @@ def check_upload(*, name: str, data: bytes) -> CheckedFile:
             f"文件“{name}”的扩展名与实际内容（{mime}）不符，已拒绝", code="attachment_disguised"
         )
     return CheckedFile(content_type=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+
+class AttachmentTampered(Exception):
+    """The stored file is not the one its attachment row describes (swapped, altered, or not sealed)."""
+
+
+def attachment_content(*, data: bytes, sha256: str) -> ContentFile:
+    """What is written to storage for an attachment whose plaintext has this SHA-256: the sealed bytes."""
+    return ContentFile(crypto.seal_file(data, binding=sha256))
+
+
+def attachment_read(attachment) -> bytes:
+    """An attachment's plaintext bytes, after checking that the stored file is the one its row names."""
+    with attachment.file.open("rb") as stored:
+        sealed = stored.read()
+    try:
+        data = crypto.open_file(sealed, binding=attachment.sha256)
+    except (InvalidTag, ValueError) as error:
+        raise AttachmentTampered(f"附件 {attachment.pk} 的存储文件与登记记录不符") from error
+    # The tag already proves it; the digest check also covers a row whose sha256 was edited to match.
+    if hashlib.sha256(data).hexdigest() != attachment.sha256:
+        raise AttachmentTampered(f"附件 {attachment.pk} 的内容与 SHA-256 不符")
+    return data
+
+
+def attachment_file_seal(*, storage: Storage, name: str, sha256: str) -> bool:
+    """Encrypt one stored plaintext file in place (files stored before encryption); False if already sealed."""
+    with storage.open(name, "rb") as stored:
+        data = stored.read()
+    if crypto.is_sealed_file(data):
+        return False
+    _replace(storage, name, crypto.seal_file(data, binding=sha256))
+    return True
+
+
+def attachment_file_unseal(*, storage: Storage, name: str, sha256: str) -> bool:
+    """Decrypt one stored file in place (the migration's reverse); False if it was plaintext."""
+    with storage.open(name, "rb") as stored:
+        data = stored.read()
+    if not crypto.is_sealed_file(data):
+        return False
+    _replace(storage, name, crypto.open_file(data, binding=sha256))
+    return True
+
+
+def _replace(storage: Storage, name: str, data: bytes) -> None:
+    # Write beside, then rename over: a crash leaves the old file whole, never half a file.
+    path = Path(storage.path(name))
+    temporary = path.with_name(path.name + ".sealing")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)

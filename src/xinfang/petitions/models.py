@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from xinfang.orgs.models import Org
-from xinfang.petitions.fields import EncryptedTextField
+from xinfang.petitions.fields import AccusationTextField, EncryptedTextField
 from xinfang.petitions.masking import mask_address, mask_id_number, mask_name, mask_phone
 
 
@@ -139,6 +139,30 @@ class PetitionStatus(models.TextChoices):
     FINAL = "final", "已终结"
 
 
+# Whether these are stored encrypted depends on petition_type: they are written together or not at all.
+CONFIDENTIAL_TEXT_FIELDS = ("summary", "content", "demands")
+_TEXT_AND_TYPE = frozenset((*CONFIDENTIAL_TEXT_FIELDS, "petition_type"))
+
+
+def _refuse_unencrypted_write(names) -> None:
+    # UPDATE … SET skips AccusationTextField.pre_save: an accusation's text would be written in plaintext,
+    # or a type change would leave its text stored the old way.
+    touched = _TEXT_AND_TYPE.intersection(names)
+    if touched:
+        raise ValueError(f"Petition {', '.join(sorted(touched))}: write with save(), not update() or "
+                         "bulk_update(); an accusation's text is encrypted when its row is saved")
+
+
+class PetitionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        _refuse_unencrypted_write(kwargs)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        _refuse_unencrypted_write(fields)  # before its transaction starts (it would end up in update())
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
 class Petition(models.Model):
     """One matter raised (信访事项), counted as 件; its persons are counted as 人次."""
 
@@ -155,9 +179,10 @@ class Petition(models.Model):
     received_at = models.DateTimeField("收到时间")
     # 12345 work-order number, number of the assigning document, the letter's postmark …
     source_reference = models.CharField("来源编号", max_length=100, blank=True)
-    summary = models.CharField("概况", max_length=200)
-    content = models.TextField("信访内容")
-    demands = models.TextField("诉求", blank=True)
+    # Encrypted at rest for accusations (Art 30), plaintext (and searchable) for the other types.
+    summary = AccusationTextField("概况", max_length=200)
+    content = AccusationTextField("信访内容")
+    demands = AccusationTextField("诉求", blank=True)
     category = models.ForeignKey(
         Category, verbose_name="问题分类", on_delete=models.PROTECT, related_name="petitions"
     )
@@ -199,6 +224,8 @@ class Petition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PetitionQuerySet.as_manager()
+
     class Meta:
         verbose_name = "信访事项"
         verbose_name_plural = "信访事项"
@@ -230,6 +257,14 @@ class Petition(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        # A save of the type alone (a correction to 检举控告) must re-store the text encrypted, and a save of
+        # the text alone must store it the way the type says: either brings the other three along.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and _TEXT_AND_TYPE.intersection(update_fields):
+            kwargs["update_fields"] = {*update_fields, *_TEXT_AND_TYPE}
+        super().save(*args, **kwargs)
 
 
 class PetitionParty(models.Model):

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -14,7 +13,7 @@ from xinfang.audit.services import audit_record
 from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.permissions import require_role
 from xinfang.petitions import crypto
-from xinfang.petitions.attachments import check_upload
+from xinfang.petitions.attachments import attachment_content, check_upload
 from xinfang.petitions.models import (
     Attachment,
     Category,
@@ -340,7 +339,8 @@ def _store_attachment(*, petition: Petition, upload: UploadInput, checked, actor
         petition=petition, original_name=upload.name[:200], content_type=checked.content_type,
         size=checked.size, sha256=checked.sha256, uploaded_by=actor,
     )
-    attachment.file.save(upload.name, ContentFile(upload.data), save=False)
+    # Stored encrypted, bound to the plaintext's SHA-256 (attachments.attachment_read opens and checks it).
+    attachment.file.save(upload.name, attachment_content(data=upload.data, sha256=checked.sha256), save=False)
     attachment.save()
     return attachment
 

@@ -307,13 +307,24 @@ def petitioner_reveal_view(request: HttpRequest, petition_id: int, petitioner_id
                                                         "revealed": True})
 
 
-def attachment_download(request: HttpRequest, petition_id: int, attachment_id: int) -> FileResponse:
+def attachment_download(request: HttpRequest, petition_id: int, attachment_id: int) -> HttpResponse:
+    # Imported here so the at-rest encryption stays one self-contained change to this view (docs/SECURITY.md).
+    import logging
+    from io import BytesIO
+
+    from xinfang.petitions.attachments import AttachmentTampered, attachment_read
+
     if not petitions_visible_to(user=request.user).filter(pk=petition_id).exists():
         raise Http404
     attachment = get_object_or_404(Attachment, pk=attachment_id, petition_id=petition_id)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    return response
+    try:
+        data = attachment_read(attachment)  # stored encrypted; checked against the row's SHA-256
+    except AttachmentTampered:
+        logging.getLogger(__name__).error("attachment %s: stored file does not match its row", attachment.pk)
+        return HttpResponse("附件文件校验失败（存储的文件与登记记录不符），已拒绝下载，请联系系统管理员。",
+                            status=409, content_type="text/plain; charset=utf-8")
+    return FileResponse(BytesIO(data), as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)
 
 
 def notice_download(request: HttpRequest, petition_id: int, notice_id: int, fmt: str) -> HttpResponse:

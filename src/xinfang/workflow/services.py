@@ -10,7 +10,7 @@ from django.utils import timezone
 from xinfang.audit.services import audit_record
 from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.selectors import user_scope_org_ids
-from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus
+from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus, PetitionType
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.workflow.checks import ActionContext, run_check
 from xinfang.workflow.clocks import (
@@ -127,12 +127,15 @@ def notice_for(*, rule: Rule, petition: Petition, actor: User, values: dict[str,
 
     `issuing_org` is the organ that decides (`deciding_org`, kept on the context by apply_rule).
     """
+    # An accusation's text is stored encrypted (Art 30); a copy in the notice's JSON would be plaintext, so
+    # its notices take the text from the petition when rendered (notices.documents falls back to it).
+    text = ({} if petition.petition_type == PetitionType.ACCUSATION
+            else {"summary": petition.summary, "demands": petition.demands})
     return Notice(
         petition=petition, kind=rule.notice,
         number=f"{petition.number}-{NOTICE_CODES[rule.notice]}{issued_before + 1}",
         issuing_org=issuing_org, issued_by=actor, issued_at=timezone.now(), acted_on=acted_on,
-        content={"summary": petition.summary, "demands": petition.demands, "article": rule.article,
-                 **serialisable(values)},
+        content={**text, "article": rule.article, **serialisable(values)},
     )
 
 
