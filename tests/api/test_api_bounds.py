@@ -97,7 +97,7 @@ def test_a_received_at_without_offset_is_shanghai_time(client, district, auth):
     assert Petition.objects.get().received_at == datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "1900-01-01T00:00:00"])
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "1899-12-31T23:59:59"])
 def test_a_received_at_outside_the_years_is_refused(client, district, auth, moment):
     assert "received_at" in errors_of(post(client, "/api/v1/petitions", payload(district, received_at=moment), auth))
 

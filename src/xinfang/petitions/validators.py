@@ -108,9 +108,9 @@ MAX_HOT_TOPICS = 20
 MAX_ACTION_DAYS = 365
 # Database ids are BIGINT (DEFAULT_AUTO_FIELD = BigAutoField): a larger number names nothing.
 MAX_DB_ID = 2**63 - 1
-# Years a date may have: the letters-and-visits system dates from 1951; the upper bound keeps date arithmetic
-# (a period's year-on-year comparison, a term's end) inside Python's calendar.
-MIN_YEAR = 1949
+# Years a date may have, as the import's (exchange.limits): old paper records are imported, and the upper bound
+# keeps date arithmetic (a period's year-on-year comparison, a term's end) inside Python's calendar.
+MIN_YEAR = 1900
 MAX_YEAR = 2100
 
 
