@@ -87,7 +87,7 @@ def test_person_times_below_the_number_of_petitioners_is_refused(district, categ
 
 def test_an_anonymous_accusation_letter_is_registered_but_an_anonymous_grievance_is_not(district, category):
     accusation = petition_input(locality=district.township_a, category=category, petitioners=[],
-                                petition_type=PetitionType.ACCUSATION)
+                                petition_type=PetitionType.ACCUSATION, complained_org_id=district.township_a.pk)
     petition, _ = petition_register(data=accusation, actor=district.clerk)
     assert petition.person_times == 1 and petition.parties.count() == 0
     grievance = petition_input(locality=district.township_a, category=category, petitioners=[])

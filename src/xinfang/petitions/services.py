@@ -149,6 +149,10 @@ def registration_check(data: PetitionInput) -> tuple[list[dict[str, str]], int, 
         errors["received_at"] = ["请填写收到时间"]
     elif data.received_at > timezone.now() + CLOCK_TOLERANCE:
         errors["received_at"] = ["收到时间不能晚于当前时间"]
+    if data.petition_type == PetitionType.ACCUSATION and data.complained_org_id is None:
+        # Art 30 protects an accusation from the accused unit; without that unit there is nothing to protect
+        # it from. A person accused is recorded by the unit they work in.
+        errors["complained_org"] = ["检举控告类事项须选择被反映单位（被检举控告人所在单位），以便对其保密（第三十条）"]
     # 人次, counts, amount and date within the bounds the form, the API and the import share (validators.py).
     errors.update(registration_bounds(
         person_times=data.person_times, petitioners=len(data.petitioners), hot_topics=len(data.hot_topic_codes),
@@ -360,11 +364,23 @@ def attachment_add(*, petition: Petition, upload: UploadInput, actor: User) -> A
     return attachment
 
 
+# Who may see a petitioner's full identity: the people who deal with the petitioner or decide on the matter.
+# Statisticians count, administrators keep the system running: neither needs to know who wrote (docs/SECURITY.md).
+REVEAL_ROLES = (Role.INTAKE_CLERK, Role.REVIEWER, Role.HANDLER, Role.HANDLING_ORG_HEAD, Role.SUPERVISOR, Role.LEADER)
+
+
+def can_reveal(*, actor: User) -> bool:
+    """Whether the actor's roles allow a full view of personal data at all (the flag of a superuser does not)."""
+    return actor.has_role(*REVEAL_ROLES)
+
+
 @transaction.atomic
 def petitioner_reveal(*, petition: Petition, petitioner: Petitioner, actor: User, reason: str) -> Petitioner:
-    """Show one petitioner's full personal data: allowed with a stated reason, and always logged."""
+    """Show one petitioner's full personal data: allowed to some roles, with a stated reason, and always logged."""
     if not petitions_visible_to(user=actor).filter(pk=petition.pk).exists():
         raise PermissionDenied("无权查看该信访事项")
+    if not can_reveal(actor=actor):
+        raise PermissionDenied("您的角色无权查看完整个人信息")
     if not reason.strip():
         raise ValidationError({"reason": ["查看完整个人信息须填写事由"]})
     if not PetitionParty.objects.filter(petition=petition, petitioner=petitioner).exists():

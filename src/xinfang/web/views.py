@@ -37,6 +37,7 @@ from xinfang.petitions.services import (
     PetitionerInput,
     PetitionInput,
     UploadInput,
+    can_reveal,
     petition_register,
     petitioner_reveal,
     petitioners_clean,
@@ -209,6 +210,7 @@ def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
                    if user.is_superuser or user.has_role(*CORRECTOR_ROLES) else None)
     return render(request, "web/petition_detail.html", {
         "petition": petition, "events": events, "reveal_form": RevealForm(), "clocks": clocks,
+        "can_reveal": can_reveal(actor=user),
         "actions": actions_allowed(petition=petition, actor=request.user),
         "notices": petition.notices.order_by("issued_at", "id"), "correctable": correctable,
     })
@@ -301,7 +303,8 @@ def petitioner_reveal_view(request: HttpRequest, petition_id: int, petitioner_id
     form = RevealForm(request.POST)
     if not form.is_valid():
         return render(request, "web/partials/reveal.html", {"petition": petition, "petitioner": petitioner,
-                                                            "form": form, "revealed": False})
+                                                            "form": form, "revealed": False,
+                                                            "can_reveal": can_reveal(actor=request.user)})
     petitioner_reveal(petition=petition, petitioner=petitioner, actor=request.user, reason=form.cleaned_data["reason"])
     return render(request, "web/partials/reveal.html", {"petition": petition, "petitioner": petitioner,
                                                         "revealed": True})
