@@ -131,7 +131,10 @@ CORE = (
     ("G_OTHER", "other_office", PetitionType.GRIEVANCE, "other_county", None, when(3, 8), "G_OTHER", None),
 )
 # The petitions the per-petition read paths are tried on.
-TARGETS = ("G_A", "G_TOWN", "ACC_T", "ACC_C", "ACC_D", "ACC_CH", "GR_CH", "GR_PROBE", "ACC_CL", "GR_CL1")
+TARGETS = ("G_A", "G_TOWN", "ACC_T", "ACC_C", "ACC_D", "ACC_CH", "GR_CH", "GR_PROBE")
+# The readers they are tried by: every kind of org and every relation (the superuser without an org, who
+# sees everything, and the other county, which sees nothing of these, are left to the whole-world paths).
+TARGET_READERS = tuple(r for r in READERS if r not in ("su-none", "r-other_county"))
 
 # How to bring a petition into each state (as tests/workflow/test_rules_matrix.py).
 PATHS = {

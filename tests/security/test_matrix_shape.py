@@ -1,6 +1,6 @@
 """The matrix covers what it claims: every org relation, every kind of org users sit in, every rule."""
 
-from tests.security.conftest import READERS, TARGETS, relation
+from tests.security.conftest import TARGET_READERS, TARGETS, relation
 from tests.security.test_action_matrix import ATTEMPTS
 from xinfang.orgs.models import Org
 from xinfang.workflow.rules import RULES
@@ -10,15 +10,15 @@ RELATIONS = {"own", "subordinate", "other", "accused", "inside-accused", "superu
 
 
 def test_every_org_relation_is_read_by_someone(world):
-    seen = {relation(world, world.users[reader], world.petitions[target]) for reader in READERS for target in TARGETS}
+    seen = {relation(world, world.users[reader], world.petitions[target]) for reader in TARGET_READERS for target in TARGETS}
     assert RELATIONS <= seen, f"not covered: {RELATIONS - seen}"
 
 
 def test_readers_sit_in_every_kind_of_org(world):
-    kinds = {world.org_by_pk[world.users[r].org_id].kind for r in READERS if world.users[r].org_id}
+    kinds = {world.org_by_pk[world.users[r].org_id].kind for r in TARGET_READERS if world.users[r].org_id}
     assert kinds == set(Org.Kind.values)
     offices = {world.org_by_pk[world.org_by_pk[world.users[r].org_id].parent_id].kind
-               for r in READERS if world.users[r].org_id and world.users[r].org.kind == Org.Kind.PETITION_OFFICE}
+               for r in TARGET_READERS if world.users[r].org_id and world.users[r].org.kind == Org.Kind.PETITION_OFFICE}
     assert offices == {Org.Kind.GOVERNMENT, Org.Kind.TOWNSHIP}  # a county's office and a township's
 
 
