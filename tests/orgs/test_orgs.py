@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_subtree_follows_the_materialised_path(district):
     assert set(org_subtree(org=district.township_a)) == {district.township_a, district.village_a1}
     assert org_jurisdiction(org=district.office) == district.county
-    assert org_jurisdiction(org=district.village_a1) == district.county
+    # A township (乡镇人民政府 / 街道办事处) is a level of government: a village's jurisdiction is its township.
+    assert org_jurisdiction(org=district.village_a1) == district.township_a
+    assert org_jurisdiction(org=district.township_a) == district.township_a
 
 
 def test_moving_an_org_moves_its_descendants(district):
