@@ -18,7 +18,7 @@ from xinfang.petitions.models import Petition
 from xinfang.workflow.exceptions import ActionNotPermitted
 from xinfang.workflow.models import Evaluation
 from xinfang.workflow.rules import RULES, Side
-from xinfang.workflow.services import petition_act
+from xinfang.workflow.services import actions_allowed, petition_act
 
 OUT_OF_SCOPE = ("township_b", "other_county", "other_office")
 REFUSED, NOT_FOUND = "refused", "not found"
@@ -98,6 +98,9 @@ def test_the_service_refuses_whoever_may_not_act(world, rule, how, actor, kind, 
         outcome = "applied"
     assert snapshot(info.pk) == before, f"{where}: the petition changed"
     assert outcome == expected, f"{where}: expected {expected}, got {outcome}"
+    if expected == REFUSED:  # nor is the action offered on the case page or by the API
+        offered = actions_allowed(petition=Petition.objects.get(pk=info.pk), actor=world.user(actor))
+        assert rule not in offered, f"{where}: offered"
 
 
 # Through HTTP: one attempt of each kind per rule (the service above has them all).

@@ -1,10 +1,15 @@
 """Who may reveal a petitioner's full identity, and who may enter the Django admin."""
 
-import pytest
+import io
 
-from tests.security.conftest import READERS, REVEAL_ROLES, role_user_key
-from tests.security.helpers import assert_no_leak, read
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from tests.security.conftest import READERS, REVEAL_ROLES, ROLE_ORGS, role_user_key
+from tests.security.helpers import assert_no_leak, read, visible_keys
+from xinfang.exchange.export import petitions_export
 from xinfang.orgs.models import Role
+from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.petitions.models import PetitionEvent
 
 REVEAL_ORGS = ("county_office", "township_a")
@@ -26,6 +31,37 @@ def test_only_the_named_roles_may_reveal_full_identity(world, client, org, role)
     else:
         assert not revealed and not logged, f"{where}: full identity revealed ({response.status_code})"
         assert response.status_code in (403, 200), f"{where}: got {response.status_code}"
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_an_unmasked_export_follows_the_reveal_policy(world, role):
+    """An export with full personal data reveals every petitioner in it: the same roles as a reveal."""
+    user = world.user(role_user_key("county_office", role))
+    out = io.BytesIO()
+    try:
+        petitions_export(out=out, fmt="jsonl", user=user, unmask=True, reason="核对信访人身份", channel="web")
+    except PermissionDenied:
+        refused = True
+    else:
+        refused = False
+    revealed = world.petitions["G_A"].people[0].id_number in out.getvalue().decode("utf-8")
+    where = f"unmasked export by {Role(role).label} of the county office"
+    if role in REVEAL_ROLES:
+        assert revealed and not refused, f"{where}: refused"
+    else:
+        assert not revealed, f"{where}: full identity exported"
+
+
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("org", ROLE_ORGS)
+def test_every_role_sees_exactly_its_scope(world, org, role):
+    """Visibility depends on the org, never on the role: each role of each org sees the same petitions."""
+    user = world.user(role_user_key(org, role))
+    shown = {info.key for info in world.petitions.values()
+             if petitions_visible_to(user=user).filter(pk=info.pk).exists()}
+    expected = visible_keys(world, user)
+    assert shown == expected, (f"{Role(role).label} of {org}: missing {sorted(expected - shown)}, "
+                               f"shown without right {sorted(shown - expected)}")
 
 
 ADMIN_PATHS = ("/admin/", "/admin/petitions/petition/", "/admin/petitions/petition/{pk}/change/",
