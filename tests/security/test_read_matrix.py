@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from django.db.models import Q
 
 from tests.security.conftest import CORE, PERIOD, READERS, TARGET_READERS, TARGETS, expected_visible
 from tests.security.helpers import (
@@ -23,7 +24,7 @@ from tests.security.helpers import (
 from xinfang.exchange.export import petitions_export
 from xinfang.matching.models import MassCluster
 from xinfang.orgs.models import User
-from xinfang.petitions.models import PetitionType
+from xinfang.petitions.models import Petition, PetitionType
 
 WITH_NOTICE = {key for key, *_, then in CORE if then}
 
@@ -144,6 +145,10 @@ def test_a_petition_read_path(world, path, reader, target):
         body.text = body.text.replace(echoed, "")
     where = f"{path}: {describe(world, user, info)}"
     assert_no_leak(world, user, body, where)
+    if path in ("api_candidates", "candidates_api_draft") and body.status == 200:
+        _assert_matter_sizes_count_only_visible(world, user, body.data, where)
+    if path == "api_chain" and body.status == 200:
+        _assert_the_visible_chain_has_a_first_petition(body.data, where)
     expectation = when_visible if visible else when_hidden
     if expectation == NOT_FOUND:
         assert body.status == 404, f"{where}: expected 404 (invisible), got {body.status}"
@@ -155,6 +160,27 @@ def test_a_petition_read_path(world, path, reader, target):
         assert body.status == 200, f"{where}: expected 200, got {body.status}"
         shown = info.number in body.text or f"/petitions/{info.pk}/" in body.text
         assert shown, f"{where}: a visible petition is missing from the result"
+
+
+def _assert_matter_sizes_count_only_visible(world, user, data, where):
+    """A candidate's matter size is a count of petitions: only those the reader may see."""
+    by_pk = {info.pk: info for info in world.petitions.values()}
+    for candidate in data["candidates"]:
+        root = candidate["matter_id"]
+        members = Petition.objects.filter(Q(pk=root) | Q(first_petition_id=root)).values_list("pk", flat=True)
+        visible = sum(1 for pk in members if expected_visible(world, user, by_pk[pk]))
+        assert candidate["matter_size"] == visible, (
+            f"{where}: candidate {candidate['number']} says its matter has {candidate['matter_size']} petitions, "
+            f"the reader may see {visible}")
+
+
+def _assert_the_visible_chain_has_a_first_petition(data, where):
+    """The chain as the reader sees it starts somewhere: a repeat whose first petition is hidden would say
+    that the matter began with a petition the reader may not see (an accusation against them, say)."""
+    firsts = [p["id"] for p in data["petitions"] if p["is_first"]]
+    assert len(firsts) == 1 and data["first_petition_id"] == firsts[0], (
+        f"{where}: the chain shown has first petitions {firsts}, first_petition_id {data['first_petition_id']}: "
+        f"it points at a first petition the reader may not see")
 
 
 # --- whole-world reads: lists, exports, mass matters, statistics pages ------------------------------------
