@@ -126,8 +126,9 @@ def everything() -> dict:
                 out["id"] = codes.get(value["id"])
             if "stopped_on" in out and "id" in out:  # a clock snapshot
                 out["id"] = clocks.get(value["id"])
-            if out.get("handling_org_id"):  # a petition snapshot
-                out["handling_org_id"] = codes.get(value["handling_org_id"])
+            for key in ("handling_org_id", "review_org_id", "re_review_org_id"):  # a petition snapshot
+                if out.get(key):
+                    out[key] = codes.get(value[key])
             return out
         if isinstance(value, list):
             return [plain(item) for item in value]

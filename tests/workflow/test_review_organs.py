@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from tests.conftest import act, petition_input
 from xinfang.notices.documents import render_notice_docx
 from xinfang.orgs.models import Org, Role
+from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.orgs.services import org_create, org_save, user_create
 from xinfang.petitions.models import PetitionStatus
 from xinfang.petitions.services import petition_register
@@ -132,10 +133,8 @@ def test_a_county_departments_decision_may_go_to_the_citys_competent_department_
     district.department.save()
     renshe_head = user_create(username="renshe-head", password="pw-123456", org=district.department,
                               roles=[Role.HANDLING_ORG_HEAD])
-    # The city bureau does not see the county's matters (data scope is its own subtree, orgs.selectors): an
-    # administrator records its review here.
-    admin = user_create(username="office-admin", password="pw-123456", org=district.office,
-                        roles=[Role.ADMINISTRATOR], is_superuser=True)
+    city_renshe_head = user_create(username="city-renshe-head", password="pw-123456", org=city_renshe,
+                                   roles=[Role.HANDLING_ORG_HEAD])
     act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.department.pk)
     act(registered, "accept", district.department_user, on=date(2026, 3, 5))
     act(registered, "reply", renshe_head, on=date(2026, 4, 20), **REPLY)
@@ -143,8 +142,11 @@ def test_a_county_departments_decision_may_go_to_the_citys_competent_department_
     registered.refresh_from_db()
     form = action_form_class(rule=RULES_BY_ACTION["request_review"], petition=registered, user=actors.clerk)()
     assert set(form.fields["reviewing_org"].queryset) == {district.county, city_renshe}
+    # The city bureau sees nothing of the county until the review is requested of it; then it sees and decides.
+    assert not petitions_visible_to(user=city_renshe_head).filter(pk=registered.pk).exists()
     act(registered, "request_review", actors.clerk, on=date(2026, 5, 10), reviewing_org=city_renshe.pk)
-    act(registered, "decide_review", admin, on=date(2026, 5, 20), review_outcome="modify", reasons="r")
+    assert petitions_visible_to(user=city_renshe_head).filter(pk=registered.pk).exists()
+    act(registered, "decide_review", city_renshe_head, on=date(2026, 5, 20), review_outcome="modify", reasons="r")
     review = notice_of(registered, Notice.Kind.REVIEW)
     assert review.issuing_org == city_renshe
     assert "30日内向滨江市人民政府请求复核" in text_of(review)

@@ -214,6 +214,14 @@ class Petition(models.Model):
         Org, verbose_name="责任单位", null=True, blank=True,
         on_delete=models.PROTECT, related_name="handled_petitions",
     )
+    # The organs a review (复查) and a re-review (复核) were requested of (Arts 35, 36), set by those rules: the
+    # reviewing organ sees the matter it reviews, wherever it sits in the tree.
+    review_org = models.ForeignKey(
+        Org, verbose_name="复查机关", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    re_review_org = models.ForeignKey(
+        Org, verbose_name="复核机关", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
     # Decision outcome (支持/不予支持/属实/采纳 …) and legal pathway, set by the rules that decide them.
     outcome = models.CharField("处理结果", max_length=30, blank=True)
     legal_pathway = models.CharField("法定途径", max_length=30, blank=True)
@@ -253,6 +261,10 @@ class Petition(models.Model):
             models.Index(fields=["category", "-received_at"], name="petition_category_idx"),
             models.Index(fields=["status", "-received_at"], name="petition_status_idx"),
             models.Index(fields=["handling_org", "-received_at", "-id"], name="petition_handling_recent_idx"),
+            models.Index(fields=["review_org"], name="petition_review_org_idx",
+                         condition=Q(review_org__isnull=False)),
+            models.Index(fields=["re_review_org"], name="petition_re_review_org_idx",
+                         condition=Q(re_review_org__isnull=False)),
         ]
 
     def __str__(self) -> str:

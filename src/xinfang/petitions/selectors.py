@@ -14,7 +14,8 @@ from xinfang.petitions.validators import normalize_id_number, normalize_name, no
 
 
 def petitions_visible_to(*, user: User) -> QuerySet[Petition]:
-    """Petitions registered in, located in or sent to the user's subtree; never an accusation against the user's own org.
+    """Petitions registered in, located in, sent to or under review by the user's subtree; never an accusation
+    against the user's own org.
 
     This is the one visibility rule: every read of a petition, and every reference to one (chains,
     candidates, clusters, exports, drill-downs), goes through it.
@@ -24,6 +25,8 @@ def petitions_visible_to(*, user: User) -> QuerySet[Petition]:
     if scope is not None:
         queryset = queryset.filter(
             Q(registering_org_id__in=scope) | Q(locality_id__in=scope) | Q(handling_org_id__in=scope)
+            # The organ a review or re-review was requested of sees the matter it reviews (Arts 35, 36).
+            | Q(review_org_id__in=scope) | Q(re_review_org_id__in=scope)
         )
     if user.org_id is not None:
         queryset = queryset.exclude(_hidden_by_art_30(user))

@@ -14,6 +14,14 @@ def clear_handling_org(ctx: ActionContext) -> None:
     ctx.petition.handling_org = None
 
 
+def set_review_org(ctx: ActionContext) -> None:
+    ctx.petition.review_org = ctx.values["reviewing_org"]
+
+
+def set_re_review_org(ctx: ActionContext) -> None:
+    ctx.petition.re_review_org = ctx.values["reviewing_org"]
+
+
 def restore_sent_state(ctx: ActionContext) -> None:
     # Back to what the matter was before the objection: assigned if a report-back is due, else forwarded.
     assigned = Clock.Kind.REPORT_BACK in ctx.running

@@ -34,7 +34,9 @@ NOTICE_CODES = {
 }
 
 
-CORRECTABLE_FIELDS = ("status", "handling_org_id", "outcome", "legal_pathway")
+CORRECTABLE_FIELDS = ("status", "handling_org_id", "review_org_id", "re_review_org_id", "outcome", "legal_pathway")
+# What an action may change on the petition row, and so what it saves.
+SAVED_FIELDS = ("status", "handling_org", "review_org", "re_review_org", "outcome", "legal_pathway")
 CLOCK_STATE_FIELDS = ("stopped_on", "paused_since", "paused_days", "extended_days")
 
 
@@ -256,7 +258,7 @@ def petition_act(
                             running=running)
     check_rule(context)
     previous_status, snapshot, started = apply_rule(context)
-    petition.save(update_fields=["status", "handling_org", "outcome", "legal_pathway", "version", "updated_at"])
+    petition.save(update_fields=[*SAVED_FIELDS, "version", "updated_at"])
 
     notice = None
     if rule.notice:
@@ -324,7 +326,7 @@ def petition_correct(
     if event.kind == "evaluate":  # a matter has at most one live evaluation (checks.not_yet_evaluated)
         Evaluation.objects.filter(petition=petition, voided=False).update(voided=True)
     petition.version += 1
-    petition.save(update_fields=["status", "handling_org", "outcome", "legal_pathway", "version", "updated_at"])
+    petition.save(update_fields=[*SAVED_FIELDS, "version", "updated_at"])
     PetitionEvent.objects.create(
         petition=petition, kind="correct", title=f"更正（撤销“{event.title}”）", actor=actor, actor_org=actor.org,
         occurred_at=timezone.now(), note=reason.strip()[:500],
