@@ -45,6 +45,7 @@ from xinfang.petitions.services import (
 from xinfang.petitions.validators import validate_id_number, validate_phone
 from xinfang.web import searches
 from xinfang.web.action_forms import action_form_class, form_values
+from xinfang.web.outcomes import case_outcomes
 from xinfang.workflow.clocks import clock_state
 from xinfang.workflow.rules import RULES_BY_ACTION
 from xinfang.workflow.selectors import petitions_by_deadline, with_running_clocks
@@ -201,7 +202,7 @@ def _visible_petition(request: HttpRequest, petition_id: int) -> Petition:
 
 def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
     petition = _visible_petition(request, petition_id)
-    events = petition.events.select_related("actor", "actor_org").order_by("occurred_at", "id")
+    events = list(petition.events.select_related("actor", "actor_org").order_by("occurred_at", "id"))
     today = timezone.localdate()
     clocks = [clock_state(clock=clock, today=today)
               for clock in petition.clocks.filter(voided=False).select_related("org").order_by("started_on", "id")]
@@ -213,6 +214,7 @@ def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
         "can_reveal": can_reveal(actor=user),
         "actions": actions_allowed(petition=petition, actor=request.user),
         "notices": petition.notices.order_by("issued_at", "id"), "correctable": correctable,
+        "outcomes": case_outcomes(petition=petition, events=events),
     })
 
 
@@ -336,7 +338,7 @@ def notice_download(request: HttpRequest, petition_id: int, notice_id: int, fmt:
     from io import BytesIO
 
     from xinfang.notices.documents import NoticeTemplateError
-    from xinfang.notices.services import NOTICE_FORMATS, notice_export
+    from xinfang.notices.services import NOTICE_FORMATS, NoticeVoided, notice_export
     from xinfang.workflow.models import Notice
 
     if fmt not in NOTICE_FORMATS:
@@ -350,6 +352,9 @@ def notice_download(request: HttpRequest, petition_id: int, notice_id: int, fmt:
         document = notice_export(notice=notice, actor=request.user, fmt=fmt)
     except NoticeTemplateError as error:
         messages.error(request, f"{error}。请联系管理员修正文书模板。")
+        return redirect("petition-detail", petition.pk)
+    except NoticeVoided as error:
+        messages.error(request, str(error))
         return redirect("petition-detail", petition.pk)
     if document is None:
         messages.warning(request, "暂时无法生成PDF，请下载Word文档（.docx）。")
