@@ -355,11 +355,9 @@ class BulkImporter:
 
         for index, step in enumerate(record.get("history") or [], start=1):
             self._replay(staged, index, step, office=office)
-        for key in ("status", "outcome"):
-            expected = record.get(key)
-            if expected and getattr(petition, key) != expected:
-                raise base._RowFailure(base.HEADER_OF[key], f"与办理历史推出的结果不一致：文件为“{expected}”，"
-                                                             f"按历史应为“{getattr(petition, key) or '（空）'}”")
+        mismatch = base.derived_mismatch(record, petition)
+        if mismatch is not None:
+            raise mismatch
         petition.first_petition = first
         plan.skip_level_given = record.get("is_skip_level") not in (None, "")
         if plan.skip_level_given:

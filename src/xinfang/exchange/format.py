@@ -169,7 +169,8 @@ def _last_step(record: dict[str, Any], actions: tuple[str, ...]) -> dict[str, An
     return None
 
 
-def _label(choices: type[models.TextChoices] | None, value: Any) -> Any:
+def label_of(choices: type[models.TextChoices] | None, value: Any) -> Any:
+    """The Chinese label of a code; a value that is not one of the codes is returned unchanged."""
     if choices is None or value in (None, ""):
         return value
     try:
@@ -178,13 +179,28 @@ def _label(choices: type[models.TextChoices] | None, value: Any) -> Any:
         return value  # not one of ours: keep the code, the reader reports it
 
 
+def code_of(choices: type[models.TextChoices], value: Any) -> Any:
+    """The code of a coded value given as its Chinese label (what offices type); anything else unchanged.
+
+    A reader accepts either (docs/IMPORT.md), in every form: a value that is neither stays as it is, so the
+    check that refuses it names the value the file gave.
+    """
+    if not isinstance(value, str) or value in choices.values:
+        return value
+    text = value.strip()
+    for code, label in choices.choices:
+        if text in (code, str(label)):
+            return code
+    return value
+
+
 def _cell(column: Column, value: Any) -> Any:
     if value is None:
         return ""
     if column.kind == "bool":
         return YES if value else NO
     if column.kind == "choice":
-        return _label(column.choices, value)
+        return label_of(column.choices, value)
     if column.kind == "codes":
         return LIST_SEPARATOR.join(value)
     if column.kind == "json":
@@ -208,7 +224,7 @@ def record_to_row(*, record: dict[str, Any]) -> list[Any]:
                 if name == "is_representative":
                     part = YES if part else NO
                 elif name == "kind":
-                    part = _label(Petitioner.Kind, part)
+                    part = label_of(Petitioner.Kind, part)
                 parts.append(part or "")
             value = MULTI_SEPARATOR.join(parts)
         else:

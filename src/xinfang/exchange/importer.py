@@ -41,13 +41,25 @@ from xinfang.exchange.format import (
     MULTI_SEPARATOR,
     YES,
     Column,
+    code_of,
+    label_of,
     org_codes,
 )
 from xinfang.exchange.models import ImportedRecord
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.services import org_create
-from xinfang.petitions.models import Category, HotTopic, NumberSequence, Petition, PetitionEvent, Petitioner
+from xinfang.petitions.models import (
+    Category,
+    HotTopic,
+    NumberSequence,
+    Petition,
+    PetitionEvent,
+    Petitioner,
+    PetitionStatus,
+)
 from xinfang.petitions.services import PetitionerInput, PetitionInput, petition_register
+from xinfang.workflow.choices import Outcome, ReviewRefusalReason
+from xinfang.workflow.fields import FIELDS
 from xinfang.workflow.models import Notice
 from xinfang.workflow.services import petition_act
 
@@ -131,10 +143,85 @@ def checked_records(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any
         if "_error" not in record and record.get("type", "petition") == "petition":
             try:
                 limits.check_petition_record(record)
+                codes_from_labels(record)
+                check_old_review_refusals(record)
             except limits.RecordProblem as problem:
                 yield {"_row": row, "_error": (problem.column, problem.message)}
                 continue
         yield record
+
+
+# The record's coded keys (Excel's reader has already turned their labels into codes; JSON lines may not have).
+CHOICE_KEYS: dict[str, Any] = {column.key: column.choices for column in COLUMNS
+                               if column.kind == "choice" and not column.actions}
+
+
+def codes_from_labels(record: dict[str, Any]) -> None:
+    """Coded values given as Chinese labels become codes, in place: the registration, petitioners and steps.
+
+    docs/IMPORT.md: the code in JSON lines, the label in Excel, and a reader accepts either. Without this a
+    label in JSON lines reached the services, which refused it with a message listing that same label.
+    Done before either engine sees the record, so both take the same values.
+    """
+    for key, choices in CHOICE_KEYS.items():
+        if key in record:
+            record[key] = code_of(choices, record[key])
+    for person in record.get("petitioners") or []:
+        if isinstance(person, dict) and "kind" in person:
+            person["kind"] = code_of(Petitioner.Kind, person["kind"])
+    for step in record.get("history") or []:
+        values = step.get("values") if isinstance(step, dict) else None
+        if not isinstance(values, dict):
+            continue
+        for name, value in values.items():
+            spec = FIELDS.get(name)
+            if spec is not None and spec.choices is not None:
+                values[name] = code_of(spec.choices, value)
+
+
+# The review conclusion 不予受理 of files written before refuse_review / refuse_re_review existed.
+OLD_NOT_ACCEPTED = ("not_accepted", "不予受理")
+# decide_review → (the request step, the refusal action, its label, the article)
+OLD_REFUSALS = {
+    "decide_review": ("request_review", "refuse_review", "复查", "第三十五条"),
+    "decide_re_review": ("request_re_review", "refuse_re_review", "复核", "第三十六条"),
+}
+
+
+def old_review_refusal_message(action: str) -> str:
+    """What to write instead of a review opinion 不予受理 (the refusal is its own action since issue 12)."""
+    request, refusal, what, article = OLD_REFUSALS[action]
+    reasons = "、".join(f"{code}（{label}）" for code, label in ReviewRefusalReason.choices)
+    return (f"{what}结论“不予受理”已停用：{what}申请不予受理不是{what}意见，另有操作 {refusal}"
+            f"（{what}申请不予受理，《信访工作条例》{article}），不改变状态，出具{what}申请不予受理告知书。"
+            f"请删去本步和未受理的那次{what}申请（{request}），改写一步 {refusal}，values 为 review_refusal_reason"
+            f"（{reasons}之一）和可选的 reason，actor_org 为收到申请的机关，并按此核对状态")
+
+
+def check_old_review_refusals(record: dict[str, Any]) -> None:
+    """Refuse a step in the old form (复查/复核意见 with conclusion 不予受理), saying what to write instead.
+
+    Not converted: the old step carried no reason from the closed list the refusal needs (checked for truth,
+    Arts 35–36), and it moved the matter on to 已复查 with a re-review window, where a refusal changes nothing.
+    Converting would invent the reason and a different procedure; the office that holds the file knows both.
+    """
+    for index, step in enumerate(record.get("history") or [], start=1):
+        if not isinstance(step, dict) or step.get("action") not in OLD_REFUSALS:
+            continue
+        values = step.get("values") or {}
+        if isinstance(values, dict) and values.get("review_outcome") in OLD_NOT_ACCEPTED:
+            raise limits.RecordProblem(step.get("_column", HISTORY), f"第{index}步（{step['action']}）："
+                                       + old_review_refusal_message(step["action"]))
+
+
+def derived_mismatch(record: dict[str, Any], petition: Petition) -> "_RowFailure | None":
+    """The file's 状态 or 处理结果 that the replayed history does not give, in Chinese labels (both engines)."""
+    for key, choices in (("status", PetitionStatus), ("outcome", Outcome)):
+        expected, derived = record.get(key), getattr(petition, key)
+        if expected and derived != expected:
+            return _RowFailure(HEADER_OF[key], f"与办理历史推出的结果不一致：文件为“{label_of(choices, expected)}”，"
+                                               f"按历史应为“{label_of(choices, derived) or '（空）'}”")
+    return None
 
 
 class _RowFailure(Exception):
@@ -286,6 +373,10 @@ def history_from_step_columns(*, cells: dict[str, Any], record: dict[str, Any]) 
         if not text:
             continue
         value: Any = text
+        if column.key == "review_outcome" and text in OLD_NOT_ACCEPTED and current is not None:
+            # Steps columns cannot express the refusal (no column for it): say so, and what to write instead.
+            raise _RowFailure(column.header, old_review_refusal_message(current["action"])
+                              + "；表格步骤列无法表示，请在历史(JSON)中填写")
         if column.kind == "choice":
             value = _choice_code(column, text)
         elif column.kind == "int":
@@ -604,11 +695,9 @@ class _Importer:
         for index, step in enumerate(record.get("history") or [], start=1):
             self._replay(petition, index, step, office=office)
         petition.refresh_from_db()
-        for key in ("status", "outcome"):
-            expected = record.get(key)
-            if expected and getattr(petition, key) != expected:
-                raise _RowFailure(HEADER_OF[key], f"与办理历史推出的结果不一致：文件为“{expected}”，"
-                                                   f"按历史应为“{getattr(petition, key) or '（空）'}”")
+        mismatch = derived_mismatch(record, petition)
+        if mismatch is not None:
+            raise mismatch
         # 初件/重件 and 越级 are kept by the matching app for live registrations; an imported row brings its own.
         # A file silent on 越级 (an older system's) keeps the matching app's decision made at registration.
         petition.first_petition = first
