@@ -96,7 +96,7 @@ def test_band_table_migration_keeps_every_key_both_ways():
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT "key", petition_id FROM {BandKey._meta.db_table}')
         on_0001 = sorted(cursor.fetchall())
-    call_command("migrate", "similarity", verbosity=0)
+    call_command("migrate", "similarity", "0002", verbosity=0)
     # then
     assert on_0001 == before
     assert sorted(BandKey.objects.values_list("key", "petition_id")) == before
@@ -165,3 +165,29 @@ def test_stats_command_prints_the_index_size(indexed, capsys):
     out = capsys.readouterr().out
     assert "petitions indexed: 2" in out
     assert "band rows: 64" in out
+
+
+def test_the_shingle_hashes_are_keyed_by_the_data_key(settings):
+    """Whoever reads only the database cannot hash a guessed phrase and find it in the index."""
+    from xinfang.similarity.secret import index_secret
+
+    phrase = "举报王副镇长收受红包"
+    keyed = set(minhash.shingle_hashes(phrase).tolist())
+    try:
+        minhash.set_secret(0)  # what an attacker without the key computes
+        assert not set(minhash.shingle_hashes(phrase).tolist()) & keyed
+        settings.XINFANG_DATA_KEY = "another-key-of-another-office-0123456789"
+        minhash.set_secret(index_secret())
+        assert not set(minhash.shingle_hashes(phrase).tolist()) & keyed
+    finally:
+        del settings.XINFANG_DATA_KEY
+        minhash.set_secret(index_secret())
+    assert set(minhash.shingle_hashes(phrase).tolist()) == keyed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_keyed_index_migration_empties_the_old_index():
+    index_petitions([(1, WAGES)])
+    call_command("migrate", "similarity", "0002", verbosity=0)
+    call_command("migrate", "similarity", verbosity=0)
+    assert not PetitionShingles.objects.exists() and not BandKey.objects.exists()

@@ -6,4 +6,7 @@ class SimilarityConfig(AppConfig):
     verbose_name = "相似内容索引"
 
     def ready(self) -> None:
-        from xinfang.similarity import receivers  # noqa: F401  (indexes each registered petition)
+        from xinfang.similarity import minhash, receivers  # noqa: F401  (receivers index each registered petition)
+        from xinfang.similarity.secret import index_secret
+
+        minhash.set_secret(index_secret())

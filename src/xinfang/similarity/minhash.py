@@ -1,8 +1,8 @@
 """Character n-gram shingles, MinHash signatures and LSH band keys, vectorised with numpy.
 
-Everything here is a pure function of the normalised text and the constants below, with fixed seeds
-and no use of Python's `hash()` (salted per process), so a signature computed today in one process
-equals one computed next year in another. Changing a constant changes every key: run
+Everything here is a pure function of the normalised text, the constants below and the secret (set_secret),
+with fixed seeds and no use of Python's `hash()` (salted per process), so a signature computed today in one
+process equals one computed next year in another under the same key. Changing a constant changes every key: run
 `xinfang similarity rebuild` afterwards (docs/SIMILARITY.md explains how they were chosen).
 """
 
@@ -25,6 +25,18 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S32 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(32)
 # Shingles of several documents are hashed together up to this many (bounds the K × n work array).
 _CHUNK_SHINGLES = 16_384
+# A secret mixed into every shingle hash (set_secret): without it, anyone reading the index could hash a
+# guessed phrase ("王副镇长") and see which petitions — accusations included — contain it. Zero until set.
+_SECRET = np.uint64(0)
+
+
+def set_secret(secret: int) -> None:
+    """Key the shingle hashes for this process (the similarity app does it from the data key at start-up).
+
+    A different secret gives different hashes: an index built under one must be rebuilt under another.
+    """
+    global _SECRET
+    _SECRET = np.uint64(secret & 0xFFFF_FFFF_FFFF_FFFF)
 
 
 def mix64(values: np.ndarray) -> np.ndarray:
@@ -80,7 +92,7 @@ def shingle_hashes(normalized: str, *, size: int | None = None, limit: int = MAX
     for offset in range(size):
         grams <<= np.uint64(21)
         grams |= codes[offset: len(codes) - size + 1 + offset]
-    hashes = np.unique((mix64(grams) >> _S32).astype(np.uint32))
+    hashes = np.unique((mix64(grams ^ _SECRET) >> _S32).astype(np.uint32))
     return hashes[:limit]
 
 
