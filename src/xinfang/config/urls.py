@@ -50,3 +50,8 @@ urlpatterns = [
     path("stats/", include("xinfang.stats.urls")),
     path("", include("xinfang.web.urls")),
 ]
+
+# Error pages in Chinese with the site's layout; only Chinese reasons are shown (xinfang.web.errors). 500 keeps
+# Django's handler, which renders 500.html without a request context.
+handler403 = "xinfang.web.errors.permission_denied"
+handler404 = "xinfang.web.errors.page_not_found"

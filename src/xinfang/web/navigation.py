@@ -1,0 +1,53 @@
+"""The side navigation: each user sees only the pages their roles may open.
+
+Each entry's test is the one its view applies (kept next to each other here so the menu and the views
+agree: tests/web/test_navigation.py opens every link shown, and every link hidden, as each role).
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from xinfang.petitions.services import REGISTER_ROLES
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    accesskey: str = ""
+    hint: str = ""  # the keyboard shortcut shown next to the label
+
+
+def can_register(user) -> bool:
+    """As petition_register_view: the registering roles (登记员, 审核员, 系统管理员) or a superuser."""
+    return user.is_superuser or user.has_role(*REGISTER_ROLES)
+
+
+def can_see_statistics(user) -> bool:
+    """As stats.selectors.stats_petitions: statistics count a scope, so the user needs an org (or is a superuser)."""
+    return user.is_superuser or user.org_id is not None
+
+
+def can_import(user) -> bool:
+    """As web.views._can_import (and exchange's import_records): superusers only."""
+    return user.is_superuser
+
+
+def nav_items(user) -> list[NavItem]:
+    """The entries of the side navigation for this user, in menu order; none for an anonymous visitor."""
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    if can_register(user):
+        items.append(NavItem("登记信访事项", reverse("petition-register"), accesskey="n", hint="Alt+N"))
+    # Lists and mass matters are filtered to the user's scope by their views: everyone may open them.
+    items.append(NavItem("信访事项", reverse("petition-list")))
+    items.append(NavItem("涉众事项", reverse("matching:cluster-list")))
+    if can_see_statistics(user):
+        items.append(NavItem("统计分析", reverse("stats:dashboard")))
+    if can_import(user):
+        items.append(NavItem("导入", reverse("import")))
+    if user.is_staff:  # the Django admin's own test (is_active and is_staff)
+        items.append(NavItem("系统管理", reverse("admin:index")))
+    return items
