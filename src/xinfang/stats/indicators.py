@@ -233,11 +233,12 @@ class Indicator:
         return measure.petitions(q)
 
 
+# Shown to users (drill-down 计入期间, the tables' 计入期间 column): Chinese only, no field names.
 PERIOD_RULES = {
-    "received": "按收到时间（received_at，北京时间）落在期间内计入",
-    "settled": "按环节的了结日计入：按时或超时办完的，按办完日（stopped_on）；期限已过仍未办的，按截止日（statutory_due）计入，计为未按期",
+    "received": "按收到时间（北京时间）落在期间内计入",
+    "settled": "按环节的了结日计入：按时或超时办完的，按办完日（期限停止日）；期限已过仍未办的，按法定截止日计入，计为未按期",
     "completed": "按办结日（办理期限停止日，即出具处理意见书或调解协议之日）计入",
-    "rated": "按评价日期（rated_on）计入",
+    "rated": "按评价日期计入",
     "accepted": "按受理日（办理期限起算日）计入；分子为其中截至期末已办结的",
     "as_of": "截至期末（期末晚于今天的，截至今天）的状态",
     "review_requested": "按复查（复核）申请登记日（复查/复核期限起算日）计入",
@@ -311,7 +312,7 @@ def _build() -> tuple[Indicator, ...]:
                _petition_q(channel=Channel.VISIT), unit="批次"),
         _count("visit_person_times", "来访人次", "期间内登记的来访的人次之和", _petition_q(channel=Channel.VISIT),
                kind="sum", unit="人次"),
-        _count("first_petitions", "初件（初信初访）", "期间内登记的、未关联到在先事项的信访件（first_petition 为空）",
+        _count("first_petitions", "初件（初信初访）", "期间内登记的、未关联到在先事项的信访件（未标记为重件）",
                _petition_q(first_petition__isnull=True)),
         _count("repeat_petitions", "重件（重复信访）", "期间内登记的、关联到同一事项在先初件的信访件", _REPEAT),
         _ratio("repeat_ratio", "重复信访占比", "重件件数 ÷ 登记信访件数",
@@ -320,7 +321,7 @@ def _build() -> tuple[Indicator, ...]:
                unit="批次"),
         _count("group_visit_person_times", "集体访人次", "期间内登记的集体访人次之和", _petition_q(is_group_visit=True),
                kind="sum", unit="人次"),
-        _count("skip_level", "越级访件数", "期间内登记的越级信访件数（is_skip_level）", _petition_q(is_skip_level=True)),
+        _count("skip_level", "越级访件数", "期间内登记的、标记为越级访的信访件数", _petition_q(is_skip_level=True)),
         _count("litigation_related", "涉法涉诉件数", "期间内登记的涉法涉诉信访件数", _petition_q(litigation_related=True)),
     ]
     for channel in Channel:
