@@ -70,3 +70,82 @@ def test_the_page_being_viewed_is_marked_current(client, district):
     assert [a.text_content() for a in current] == ["统计分析"]
     register = tree.xpath("//nav[@class='sidenav']//a[@accesskey='n']")
     assert [a.get("href") for a in register] == ["/petitions/new/"]
+
+
+# --- in a real browser: each role logs in and sees its menu; the case page's outcomes; the error pages -------
+
+BROWSER_USERS = {
+    # username: (org attribute of the district, or None; roles; superuser; menu expected)
+    "nav-clerk": ("office", [Role.INTAKE_CLERK], False, EXPECTED[Role.INTAKE_CLERK]),
+    "nav-reviewer": ("office", [Role.REVIEWER], False, EXPECTED[Role.REVIEWER]),
+    "nav-handler": ("township_a", [Role.HANDLER], False, EXPECTED[Role.HANDLER]),
+    "nav-head": ("township_a", [Role.HANDLING_ORG_HEAD], False, EXPECTED[Role.HANDLING_ORG_HEAD]),
+    "nav-supervisor": ("county", [Role.SUPERVISOR], False, EXPECTED[Role.SUPERVISOR]),
+    "nav-leader": ("county", [Role.LEADER], False, EXPECTED[Role.LEADER]),
+    "nav-statistician": ("county", [Role.STATISTICIAN], False, EXPECTED[Role.STATISTICIAN]),
+    "nav-admin": ("office", [Role.ADMINISTRATOR], False, EXPECTED[Role.ADMINISTRATOR]),
+    "nav-root": (None, [], True, EXPECTED["superuser"]),
+    "nav-drifter": (None, [Role.HANDLER], False, EXPECTED["no org"]),
+}
+
+
+@pytest.mark.browser
+def test_each_role_in_the_browser_menu_outcomes_and_error_pages(live_server, district, actors, reference_data):
+    from datetime import date
+
+    from playwright.sync_api import expect
+
+    from tests.conftest import act, petition_input
+    from tests.web.conftest import artifact_path, chromium_page
+    from xinfang.petitions.services import petition_register
+    from xinfang.workflow.models import Notice
+    from xinfang.workflow.services import petition_correct
+
+    for username, (org, roles, superuser, _) in BROWSER_USERS.items():
+        user_create(username=username, password="pw-nav-123", org=getattr(district, org) if org else None,
+                    roles=roles, is_superuser=superuser)
+    petition, _ = petition_register(data=petition_input(locality=district.township_a, category=reference_data),
+                                    actor=district.clerk)
+    act(petition, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
+    act(petition, "accept", actors.handler, on=date(2026, 3, 5))
+    act(petition, "reply", actors.head, on=date(2026, 4, 20), outcome="partly_supported", facts="经查属实。",
+        decision="责令公司30日内支付。", legal_basis="《保障农民工工资支付条例》")
+    act(petition, "deliver", actors.handler, on=date(2026, 4, 22), delivery_method="post")
+    act(petition, "evaluate", actors.clerk, on=date(2026, 4, 25), rating="dissatisfied", rated_by="petitioner")
+    petition_correct(petition_id=petition.pk, actor=actors.reviewer, reason="评价录错")
+    act(petition, "evaluate", actors.clerk, on=date(2026, 4, 26), rating="mostly_satisfied", rated_by="staff")
+    act(petition, "request_review", actors.county_head, on=date(2026, 5, 10), reviewing_org=district.county.pk)
+    act(petition, "decide_review", actors.county_head, on=date(2026, 5, 20), review_outcome="revoke", reasons="r")
+    petition_correct(petition_id=petition.pk, actor=actors.county_head, reason="结论选错")
+    act(petition, "decide_review", actors.county_head, on=date(2026, 5, 21), review_outcome="uphold",
+        reasons="原处理意见认定事实清楚，适用依据正确。")
+    voided = Notice.objects.get(petition=petition, voided=True)
+    case_url = f"/petitions/{petition.pk}/"
+
+    with chromium_page(base_url=live_server.url, failure_name="navigation-failure") as page:
+        for username, (_, _, _, menu) in BROWSER_USERS.items():
+            page.goto("/login/")
+            page.get_by_label("用户名").fill(username)
+            page.get_by_label("密码").fill("pw-nav-123")
+            page.get_by_role("button", name="登录").click()
+            expect(page.get_by_role("heading", name="信访事项")).to_be_visible()
+            labels = [" ".join(text.split()).replace(" Alt+N", "")
+                      for text in page.locator("nav.sidenav a").all_inner_texts()]
+            assert labels == menu, username
+            page.screenshot(path=artifact_path(f"nav-{username}"))
+            if username == "nav-clerk":
+                page.goto(case_url)
+                expect(page.locator("#outcomes")).to_contain_text("基本满意")
+                page.locator("#outcomes").scroll_into_view_if_needed()
+                page.screenshot(path=artifact_path("case-outcomes"), full_page=True)
+                page.goto(f"/petitions/{petition.pk}/notices/{voided.pk}/docx/")
+                expect(page.locator(".flash-error")).to_contain_text("已因更正作废")
+                page.screenshot(path=artifact_path("notice-voided-refused"))
+                page.goto("/petitions/new/no-such-page/")
+                expect(page.get_by_role("heading", name="页面不存在或您无权查看")).to_be_visible()
+                page.screenshot(path=artifact_path("error-404"))
+            if username == "nav-drifter":
+                page.goto("/stats/")
+                expect(page.get_by_role("heading", name="您没有进行此操作的权限")).to_be_visible()
+                page.screenshot(path=artifact_path("error-403"))
+            page.locator("form[action='/logout/'] button").click()
