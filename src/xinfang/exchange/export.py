@@ -29,6 +29,7 @@ from xinfang.exchange.format import (
     org_codes,
     record_to_row,
 )
+from xinfang.exchange.office import write_office_xlsx
 from xinfang.orgs.models import Org, User
 from xinfang.petitions import crypto
 from xinfang.petitions.masking import mask_id_number, mask_phone
@@ -38,6 +39,8 @@ from xinfang.petitions.validators import normalize_id_number, normalize_phone
 from xinfang.workflow.selectors import petitions_by_deadline
 
 FORMATS = ("jsonl", "csv", "xlsx")
+# The office export (exchange/office.py): readable names, one sheet, not for import; the case list's 导出Excel（办公）.
+OFFICE = "office"
 BATCH_SIZE = 1000
 PETITION_SHEET = "信访事项"
 CODE_SHEET = "代码表"
@@ -75,7 +78,10 @@ def _history(events: Iterable[PetitionEvent], codes: dict[int, str]) -> list[dic
         {"action": event.kind, "acted_on": event.data.get("acted_on") or timezone.localdate(event.occurred_at).isoformat(),
          "from": event.data.get("from"), "to": event.data.get("to"),
          "values": _values(event.data.get("values") or {}, codes), "notice": event.data.get("notice"),
-         "actor_org": codes.get(event.actor_org_id), "note": event.note}
+         "actor_org": codes.get(event.actor_org_id), "note": event.note,
+         # The day the step was entered (补录 when later than acted_on); older events: the event's own time.
+         "recorded_on": event.data.get("recorded_on") or timezone.localdate(event.occurred_at).isoformat(),
+         "late_entry": bool(event.data.get("late_entry"))}
         for event in events if event.kind in ACTION_LABELS and event.pk not in corrected
     ]
 
@@ -312,8 +318,8 @@ def petitions_export(
     channel: str = "cli",
 ) -> int:
     """Write the export to `out` and audit it; returns the number of petitions written."""
-    if fmt not in FORMATS:
-        raise ValidationError({"format": [f"不支持的格式：{fmt}（可选 {'、'.join(FORMATS)}）"]})
+    if fmt not in (*FORMATS, OFFICE):
+        raise ValidationError({"format": [f"不支持的格式：{fmt}（可选 {'、'.join((*FORMATS, OFFICE))}）"]})
     if unmask and not reason.strip():
         raise ValidationError({"reason": ["导出完整个人信息须填写事由"]})
     filters = filters or PetitionFilters()
@@ -322,7 +328,9 @@ def petitions_export(
     records = _counted(petition_records(queryset=export_queryset(user=user, filters=filters, org=org,
                                                                        deadline=deadline),
                                         unmask=unmask, visible=visible), counter)
-    if fmt == "xlsx":
+    if fmt == OFFICE:
+        write_office_xlsx(records=records, out=out)
+    elif fmt == "xlsx":
         write_xlsx(records=records, out=out, full=full)
     else:
         text = io.TextIOWrapper(out, encoding="utf-8", newline="" if fmt == "csv" else "\n")

@@ -364,14 +364,19 @@ def notice_download(request: HttpRequest, petition_id: int, notice_id: int, fmt:
 
 
 def petition_export_view(request: HttpRequest) -> FileResponse:
-    """The case list's current filters as an xlsx download: masked, in the user's scope, audited."""
+    """The case list's current filters as an xlsx download: masked, in the user's scope, audited.
+
+    `?layout=office`: the office export (readable names, key dates, deadline state); else the exchange format.
+    """
     filter_query, _ = searches.list_query(request)  # the list's filters, a kept ID/phone search included
+    office = filter_query.pop("layout", [""])[-1] == "office"
     filters, deadline = _list_filters(PetitionFilterForm(filter_query or None))
     # openpyxl writes a zip, which needs a seekable file; the temporary file goes away when closed.
     stream = tempfile.TemporaryFile()
-    petitions_export(out=stream, fmt="xlsx", user=request.user, filters=filters, deadline=deadline, channel="web")
+    petitions_export(out=stream, fmt="office" if office else "xlsx", user=request.user, filters=filters,
+                     deadline=deadline, channel="web")
     stream.seek(0)
-    filename = f"信访事项-{timezone.localdate():%Y%m%d}.xlsx"
+    filename = f"信访事项{'（办公）' if office else '（交换格式）'}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(stream, as_attachment=True, filename=filename,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

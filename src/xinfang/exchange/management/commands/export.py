@@ -5,7 +5,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from xinfang.exchange.export import FORMATS, petitions_export, write_template
+from xinfang.exchange.export import FORMATS, OFFICE, petitions_export, write_template
 from xinfang.orgs.models import Org, User
 from xinfang.petitions.selectors import PetitionFilters
 
@@ -25,7 +25,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=FORMATS, help="jsonl, csv or xlsx (default: from --out's suffix)")
+        parser.add_argument("--format", choices=(*FORMATS, OFFICE),
+                            help="jsonl, csv or xlsx (default: from --out's suffix); office: the office's "
+                                 "readable xlsx (names, key dates, deadline state; not for import)")
         parser.add_argument("--out", help="output file")
         parser.add_argument("--from", dest="received_from", help="received on or after (YYYY-MM-DD)")
         parser.add_argument("--to", dest="received_to", help="received on or before (YYYY-MM-DD)")
@@ -47,8 +49,8 @@ class Command(BaseCommand):
         if not out:
             raise CommandError("请用 --out 指定输出文件（或用 --template 生成导入模板）")
         fmt = options["format"] or out.rsplit(".", 1)[-1].lower()
-        if fmt not in FORMATS:
-            raise CommandError("请用 --format 指定 jsonl、csv 或 xlsx")
+        if fmt not in (*FORMATS, OFFICE):
+            raise CommandError("请用 --format 指定 jsonl、csv、xlsx 或 office")
         if options["unmask"] and not options["reason"].strip():
             raise CommandError("导出完整个人信息须用 --reason 说明事由")
         user = None
