@@ -56,7 +56,7 @@ def test_a_petition_goes_from_registration_to_an_evaluated_decision_letter(live_
         _act(page, "受理")
 
         def decision(form):
-            form.get_by_label("处理意见", exact=True).first.select_option(label="部分支持")
+            form.get_by_label("处理结论", exact=True).select_option(label="部分支持")
             form.get_by_label("查明的事实和理由").fill("经查，公司拖欠工资属实，金额有争议。")
             form.locator("textarea[name=decision]").fill("责令公司30日内支付无争议部分工资。")
             form.get_by_label("法律法规依据").fill("《保障农民工工资支付条例》第三条")

@@ -7,8 +7,8 @@ from xinfang.orgs.services import org_save
 
 @admin.register(Org)
 class OrgAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "level", "region_code", "parent", "is_active"]
-    list_filter = ["kind", "level", "is_active"]
+    list_display = ["name", "kind", "level", "region_code", "parent", "may_handle", "is_active"]
+    list_filter = ["kind", "level", "may_handle", "is_active"]
     search_fields = ["name", "short_name", "region_code"]
     autocomplete_fields = ["parent", "superior_department"]
     readonly_fields = ["path"]

@@ -48,6 +48,13 @@ class Org(models.Model):
         on_delete=models.PROTECT, related_name="subordinate_departments",
         help_text="职能部门的上一级主管部门（复查、复核机关之一，《信访工作条例》第三十五条、第三十六条）",
     )
+    # Arts 22, 23: matters are forwarded or assigned only to organs with the power to handle them (有权处理机关).
+    # A village (community) committee is a self-governing body, not an organ, and has no users to act: by
+    # default it may not handle (set on creation, NOT_HANDLING_KINDS); an administrator may change it.
+    may_handle = models.BooleanField(
+        "有权处理", default=True,
+        help_text="可作为转送、交办的责任单位（有权处理机关，《信访工作条例》第二十二条）；村（社区）默认否",
+    )
     # Materialised path "/1/4/17/": a subtree is one indexed prefix query.
     path = models.CharField(max_length=255, editable=False, db_index=True)
     is_active = models.BooleanField("启用", default=True)
@@ -62,6 +69,12 @@ class Org(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # The default by kind, on creation only: a later edit in the admin is the administrator's decision.
+        if self._state.adding and self.kind in NOT_HANDLING_KINDS:
+            self.may_handle = False
+        super().save(*args, **kwargs)
+
     @property
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to this org, itself included."""
@@ -70,6 +83,11 @@ class Org(models.Model):
     @property
     def display_prefix(self) -> str:
         return self.number_prefix or self.short_name or self.region_code or f"ORG{self.pk}"
+
+
+# Kinds that are not organs with the power to handle petitions: villages (communities) and petition offices,
+# which forward and assign but do not handle matters themselves.
+NOT_HANDLING_KINDS = (Org.Kind.VILLAGE, Org.Kind.PETITION_OFFICE)
 
 
 class Role(models.TextChoices):

@@ -5,6 +5,7 @@ from django import forms
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import org_jurisdiction, org_subtree
 from xinfang.petitions.models import Petition
+from xinfang.workflow.choices import OUTCOMES_BY_TYPE
 from xinfang.workflow.fields import FIELDS
 from xinfang.workflow.models import Clock
 from xinfang.workflow.selectors import review_organs
@@ -20,7 +21,15 @@ def _org_choices(*, name: str, rule: Rule, petition: Petition, user: User):
     orgs = org_subtree(org=org_jurisdiction(org=user.org)).filter(is_active=True) if user.org else Org.objects.none()
     if name == "pathway_org":
         return orgs.filter(kind=Org.Kind.POLITICAL_LEGAL)
-    return orgs.exclude(kind=Org.Kind.PETITION_OFFICE)
+    # A destination is an organ with the power to handle (checks.destination_allowed): not a village committee.
+    return orgs.exclude(kind=Org.Kind.PETITION_OFFICE).filter(may_handle=True)
+
+
+def _choices(*, name: str, spec, petition: Petition) -> list[tuple[str, str]]:
+    if name == "outcome":
+        # Only the conclusions that fit the matter's type (checks.outcome_fits_type refuses the others).
+        return [(outcome.value, outcome.label) for outcome in OUTCOMES_BY_TYPE[petition.petition_type]]
+    return list(spec.choices.choices)
 
 
 def _reviewing_org(petition: Petition) -> Org | None:
@@ -44,7 +53,7 @@ def action_form_class(*, rule: Rule, petition: Petition, user: User) -> type[for
                                            queryset=_org_choices(name=name, rule=rule, petition=petition, user=user))
         elif spec.widget == "select":
             field = forms.ChoiceField(label=spec.label, required=required,
-                                      choices=[("", "请选择"), *spec.choices.choices])
+                                      choices=[("", "请选择"), *_choices(name=name, spec=spec, petition=petition)])
         elif spec.widget == "number":
             field = forms.IntegerField(label=spec.label, required=required, min_value=1)
         elif spec.widget == "textarea":

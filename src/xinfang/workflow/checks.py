@@ -60,6 +60,17 @@ class ActionContext:
         return clock_start(petition=self.petition, kind=kind, org=org, started_on=started_on, length=length)
 
 
+# Checks that read only the matter's state (no entered value, not the action's date), cheap enough to run for
+# every button on the case page: an action they refuse now cannot apply, so it is not offered
+# (services.actions_allowed runs the same functions; nothing is restated there).
+STATE_CHECKS: set[str] = set()
+
+
+def state_check(function):
+    STATE_CHECKS.add(function.__name__)
+    return function
+
+
 def destination_allowed(ctx: ActionContext) -> None:
     org: Org = ctx.values["handling_org"]
     petition = ctx.petition
@@ -71,6 +82,11 @@ def destination_allowed(ctx: ActionContext) -> None:
     # Art 22 ¶2 (诉访分离): litigation-related matters go to the political-legal organs.
     if petition.litigation_related and org.kind != Org.Kind.POLITICAL_LEGAL:
         ctx.refuse("涉法涉诉事项应转送同级政法机关，或导入法定途径", "handling_org")
+    # Art 22: only an organ with the power to handle (有权处理机关, Org.may_handle) is a destination; a village
+    # committee is none, and a matter sent there would wait for no one.
+    if not org.may_handle:
+        ctx.refuse(f"{org.name}不是有权处理信访事项的机关，不能作为责任单位，请转送或交办其上级有权处理的机关",
+                   "handling_org")
 
 
 def pathway_org_fits(ctx: ActionContext) -> None:
@@ -97,11 +113,20 @@ def within_objection_window(ctx: ActionContext) -> None:
         ctx.refuse("已超过5个工作日的异议期限，应予受理或依程序处理")
 
 
-def extension_within_limit(ctx: ActionContext) -> None:
+@state_check
+def extension_possible(ctx: ActionContext) -> None:
+    """Art 34: some of the 30 days are left to extend by (the days asked for: extension_within_limit)."""
     clock = ctx.running.get(Clock.Kind.HANDLING)
     limit = current_policy().clocks[Clock.Kind.HANDLING].max_extension_days
     if clock is None:
         ctx.refuse("办理期限未在计算中，无法延期")
+    if clock.extended_days >= limit:
+        ctx.refuse(f"延长期限累计已达{limit}日，不能再延期")
+
+
+def extension_within_limit(ctx: ActionContext) -> None:
+    clock = ctx.running[Clock.Kind.HANDLING]  # extension_possible ran first
+    limit = current_policy().clocks[Clock.Kind.HANDLING].max_extension_days
     if clock.extended_days + ctx.values["days"] > limit:
         ctx.refuse(f"延长期限累计不得超过{limit}日（已延长{clock.extended_days}日）", "days")
 
@@ -113,6 +138,7 @@ def outcome_fits_type(ctx: ActionContext) -> None:
         ctx.refuse(f"{ctx.petition.get_petition_type_display()}事项的处理意见应为：{names}", "outcome")
 
 
+@state_check
 def not_yet_evaluated(ctx: ActionContext) -> None:
     if ctx.has_live_evaluation():
         ctx.refuse("该事项已评价，不能重复评价")
@@ -185,6 +211,7 @@ def review_refusal_fits(ctx: ActionContext, of: str) -> None:
                        "review_refusal_reason")
 
 
+@state_check
 def clock_paused(ctx: ActionContext, expected: str) -> None:
     """A hearing starts only on a running clock and ends only a hearing that started."""
     clock = ctx.running.get(Clock.Kind.RE_REVIEW_DECISION)
@@ -200,6 +227,10 @@ def window_passed(ctx: ActionContext) -> None:
                if kind in ctx.running]
     if not windows or any(ctx.acted_on <= clock.statutory_due for clock in windows):
         ctx.refuse("复查（复核）申请期尚未届满，不能终结")
+
+
+def is_state_check(name: str) -> bool:
+    return name.partition(":")[0] in STATE_CHECKS
 
 
 def run_check(name: str, ctx: ActionContext) -> None:

@@ -84,7 +84,9 @@ FIELDS: dict[str, FieldSpec] = {
     "rejection_reason": FieldSpec("不予受理理由", _choice(RejectionReason), RejectionReason, "select"),
     "legal_pathway": FieldSpec("法定途径", _choice(LegalPathway), LegalPathway, "select"),
     "same_matter_as": FieldSpec("已终结事项编号", _text(40)),
-    "outcome": FieldSpec("处理意见", _choice(Outcome), Outcome, "select"),
+    # The conclusion (支持、不予支持 …, the figures count it) and the decision's text are two fields of the
+    # 处理意见书: distinct labels, so neither is mistaken for the other.
+    "outcome": FieldSpec("处理结论", _choice(Outcome), Outcome, "select"),
     "facts": FieldSpec("查明的事实和理由", _text(5000), widget="textarea"),
     "decision": FieldSpec("处理意见", _text(5000), widget="textarea"),
     "legal_basis": FieldSpec("法律法规依据", _text(2000), widget="textarea"),

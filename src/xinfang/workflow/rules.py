@@ -105,7 +105,7 @@ RULES: tuple[Rule, ...] = (
          HEADS, (Side.HANDLER,), effects=("fast_track_target",), help="事实清楚、争议不大的简单事项按简易程序快办"),
     Rule("extend", "延期", "《信访工作条例》第三十四条", (S.ACCEPTED, S.IN_HEARING), None,
          HEADS, (Side.HANDLER,), fields=("days", "reason"), extends=C.HANDLING, needs_clock=C.HANDLING,
-         notice=Notice.Kind.EXTENSION, checks=("extension_within_limit",),
+         notice=Notice.Kind.EXTENSION, checks=("extension_possible", "extension_within_limit"),
          help="情况复杂的，经本机关负责人批准可适当延长，延长期限不得超过30日，并告知信访人延期理由"),
     Rule("hearing_start", "举行听证", "《信访工作条例》第三十一条第（六）项", (S.ACCEPTED,), S.IN_HEARING,
          HEADS, (Side.HANDLER,), optional_fields=("reason",), pauses=(C.HANDLING,),

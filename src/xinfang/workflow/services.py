@@ -12,7 +12,7 @@ from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus, PetitionType
 from xinfang.petitions.selectors import petitions_visible_to
-from xinfang.workflow.checks import ActionContext, run_check
+from xinfang.workflow.checks import ActionContext, is_state_check, run_check
 from xinfang.workflow.clocks import (
     clock_extend,
     clock_pause,
@@ -105,12 +105,32 @@ def rule_permits(*, rule: Rule, petition: Petition, actor: User, running: dict[s
     return any(_on_side(side=side, petition=petition, actor=actor, running=running) for side in rule.sides)
 
 
+def _state_allows(*, rule: Rule, petition: Petition, actor: User, running: dict[str, Clock]) -> bool:
+    """The rule's state checks (checks.STATE_CHECKS) pass today: the same functions petition_act runs."""
+    names = [name for name in rule.checks if is_state_check(name)]
+    if not names:
+        return True
+    ctx = ActionContext(petition=petition, rule=rule, actor=actor, values={}, acted_on=timezone.localdate(),
+                        running=running)
+    try:
+        for name in names:
+            run_check(name, ctx)
+    except RuleViolation:
+        return False
+    return True
+
+
 def actions_allowed(*, petition: Petition, actor: User) -> list[Rule]:
-    """The rules this user may apply to this petition now (for the case page and the API)."""
+    """The rules this user may apply to this petition now (for the case page and the API).
+
+    Not offered: an action the matter's state already makes impossible (rated already, the extension limit
+    reached), as its state checks say.
+    """
     running = {clock.kind: clock for clock in petition.clocks.filter(stopped_on__isnull=True).select_related("org")}
     return [rule for rule in rules_from(petition.status)
             if (rule.needs_clock is None or rule.needs_clock in running)
-            and rule_permits(rule=rule, petition=petition, actor=actor, running=running)]
+            and rule_permits(rule=rule, petition=petition, actor=actor, running=running)
+            and _state_allows(rule=rule, petition=petition, actor=actor, running=running)]
 
 
 def org_for(start_org: str, *, petition: Petition, values: dict[str, Any], running: dict[str, Clock]) -> Org:
