@@ -2,7 +2,8 @@
 # Set up this machine and this checkout for Xinfang. Safe to run again: it installs only what is missing.
 #
 #   scripts/setup.sh                    Python venv (.venv) with the locked packages, the app, browser assets
-#   scripts/setup.sh --with-test-deps   also PostgreSQL 15, Chromium and CJK fonts (for scripts/test.sh)
+#   scripts/setup.sh --with-test-deps   also PostgreSQL 15, Chromium, CJK fonts, LibreOffice Writer and
+#                                       poppler-utils (for scripts/test.sh: the real PDF conversion is tested)
 #   scripts/setup.sh --force            reinstall the Python and npm packages even if they look up to date
 #
 # System packages come from Debian's apt (only when missing); Python packages from PyPI, pinned and
@@ -19,7 +20,7 @@ for arg in "$@"; do
   case "$arg" in
     --with-test-deps) with_test_deps=1 ;;
     --force) force=1 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: unknown option: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -100,6 +101,10 @@ if [ "$with_test_deps" -eq 1 ]; then
   elif ! fc-list :lang=zh 2>/dev/null | grep -q .; then
     missing+=(fonts-noto-cjk)
   fi
+  # Notices are converted to PDF by LibreOffice (notices/documents.py); tests/notices/test_pdf.py converts a
+  # real one and reads the Chinese text back with pdftotext (poppler-utils). Writer without the GUI is enough.
+  command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_install "${missing[@]}"

@@ -2,9 +2,7 @@
 
 import io
 import os
-import shutil
 import stat
-import subprocess
 from urllib.parse import quote
 
 import pytest
@@ -120,22 +118,6 @@ def test_a_failing_or_hanging_conversion_gives_none(tmp_path, monkeypatch):
     assert docx_to_pdf(docx=b"x") is None
     fake_soffice(tmp_path, monkeypatch, "sleep 30\n")
     assert docx_to_pdf(docx=b"x", timeout=0.5) is None
-
-
-def test_the_decision_letter_as_pdf(decision):
-    if documents.soffice_binary() is None:
-        # By design CI does not install LibreOffice (several hundred MB); docs/NOTICES.md says so.
-        pytest.skip("LibreOffice (soffice) is not installed: the real PDF conversion is not tested here "
-                    "(docs/NOTICES.md, 'PDF')")
-    pdf = render_notice_pdf(notice=decision)
-    assert pdf is not None and pdf.startswith(b"%PDF")
-    if shutil.which("pdftotext") is None:
-        return
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    # Chinese text came through as text (fonts found), not as empty boxes.
-    compact = "".join(text.split())
-    assert "信访处理意见书" in compact and "部分支持" in compact
-    assert "可以自收到本意见书之日起30日内向清溪区人民政府请求复查" in compact
 
 
 def test_the_word_file_and_the_pdf_are_rendered_from_the_same_document(decision, tmp_path, monkeypatch):
