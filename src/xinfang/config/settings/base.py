@@ -1,13 +1,47 @@
 """Settings shared by every environment. Environment variables are read only through `env`."""
 
+import os
+from collections.abc import MutableMapping
 from pathlib import Path
 
 from datetime import timedelta
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from xinfang.config.env import PROJECT_ROOT, env
+
+
+def read_env_file(path: Path, environ: MutableMapping[str, str]) -> list[str]:
+    """Put the `NAME=value` lines of a .env file into `environ`; return the names it set.
+
+    A variable already in the real environment wins (the service's own settings override the file). Blank
+    lines and `#` comments are skipped, `export ` is allowed, one pair of matching quotes around the value is
+    removed; nothing is expanded. Anything else is an error naming the line, never silently ignored.
+    """
+    names = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not equals or not name.isidentifier():
+            raise ImproperlyConfigured(f"{path}:{number}: 应为 NAME=value (expected NAME=value): {raw!r}")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        if name not in environ:
+            environ[name] = value
+            names.append(name)
+    return names
+
+
+# .env (see .env.example) in the project folder, or the file XINFANG_ENV_FILE names ("" reads none). It is read
+# before any setting below, so each can come from it. DJANGO_SETTINGS_MODULE cannot: it chooses this module.
+ENV_FILE = env.str("XINFANG_ENV_FILE", str(PROJECT_ROOT / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    read_env_file(Path(ENV_FILE), os.environ)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = env.path("XINFANG_DATA_DIR", PROJECT_ROOT / "var")
@@ -38,6 +72,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    # django-ninja renders /api/v1/docs from its own template and static Swagger UI files when it is an
+    # installed app (otherwise it links swagger-ui from a public CDN, which an intranet cannot reach).
+    "ninja",
     "xinfang.orgs",
     "xinfang.audit",
     "xinfang.calendars",
@@ -209,6 +246,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "WARNING")},
 }
+
+# Import limits (docs/IMPORT.md; defaults as in exchange/limits.py): rows a file may have, and bad rows after which
+# the check stops listing errors.
+XINFANG_IMPORT_MAX_ROWS = env.int("XINFANG_IMPORT_MAX_ROWS", 200_000)
+XINFANG_IMPORT_MAX_ERRORS = env.int("XINFANG_IMPORT_MAX_ERRORS", 1_000)
 
 # Background work (docs/ARCHITECTURE.md): imports from the upload page run as exchange.ImportJob rows in a
 # daemon thread of the web process ("thread"); "inline" runs them inside the request (tests).
