@@ -261,6 +261,10 @@ class Petition(models.Model):
             models.Index(fields=["category", "-received_at"], name="petition_category_idx"),
             models.Index(fields=["status", "-received_at"], name="petition_status_idx"),
             models.Index(fields=["handling_org", "-received_at", "-id"], name="petition_handling_recent_idx"),
+            # The list search: the tail of a number ("123" finds QXXF-2026-000123) is its sequence, and an
+            # outside reference (来源编号: a 12345 work order) is looked up exactly.
+            models.Index(fields=["sequence"], name="petition_sequence_idx"),
+            models.Index(fields=["source_reference"], name="petition_source_ref_idx"),
             models.Index(fields=["review_org"], name="petition_review_org_idx",
                          condition=Q(review_org__isnull=False)),
             models.Index(fields=["re_review_org"], name="petition_re_review_org_idx",

@@ -1,5 +1,6 @@
 """Reads of petitions, always through the user's data scope."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -86,6 +87,25 @@ def _petitioner_ids_matching(text: str) -> list[int] | None:
     return None
 
 
+# The tail of a number as typed: "123", "000123", "2026-000123" or "2026-123". A whole number (with its
+# office's prefix) is looked up exactly instead.
+_NUMBER_TAIL = re.compile(r"^(?:(\d{4})-)?(\d{1,6})$")
+
+
+def _number_tail(text: str) -> Q | None:
+    """The petitions whose number ends in the typed digits, as an indexed query on the stored sequence.
+
+    Every number is "<prefix>-<year>-<sequence, 6 digits>" (services.format_number), so the digits typed are
+    the sequence: `sequence = 123` uses petition_sequence_idx, where number__endswith would scan every row.
+    """
+    match = _NUMBER_TAIL.match(text)
+    if match is None:
+        return None
+    year, digits = match.groups()
+    tail = Q(sequence=int(digits))
+    return tail & Q(year=int(year)) if year else tail
+
+
 def petitions_filter(*, queryset: QuerySet[Petition], filters: PetitionFilters) -> QuerySet[Petition]:
     if filters.channel:
         queryset = queryset.filter(channel=filters.channel)
@@ -106,9 +126,15 @@ def petitions_filter(*, queryset: QuerySet[Petition], filters: PetitionFilters) 
         queryset = queryset.filter(received_at__lte=datetime.combine(filters.received_to, time.max, tz))
     text = filters.text.strip()
     if text:
-        petitioner_ids = _petitioner_ids_matching(text)
-        if petitioner_ids is not None:
-            queryset = queryset.filter(parties__petitioner_id__in=petitioner_ids)
+        tail = _number_tail(text)
+        petitioner_ids = _petitioner_ids_matching(text) if tail is None else None
+        if tail is not None:
+            # Up to six digits (after a year) are a number's tail (or an outside reference), not summary words.
+            queryset = queryset.filter(tail | Q(source_reference=text))
+        elif petitioner_ids is not None:
+            # A long run of digits may be a phone or an outside reference (a 12345 work order).
+            of_person = PetitionParty.objects.filter(petitioner_id__in=petitioner_ids).values("petition_id")
+            queryset = queryset.filter(Q(pk__in=of_person) | Q(source_reference=text))
         else:
             # Number, a petitioner's full name (encrypted, so matched exactly through its blind index),
             # or words of the summary.
@@ -117,7 +143,8 @@ def petitions_filter(*, queryset: QuerySet[Petition], filters: PetitionFilters) 
             ).values("petition_id")
             # An accusation's summary is stored encrypted: searching it would only match ciphertext.
             in_summary = Q(summary__contains=text) & ~Q(petition_type=PetitionType.ACCUSATION)
-            queryset = queryset.filter(Q(number=text.upper()) | in_summary | Q(pk__in=named))
+            queryset = queryset.filter(Q(number=text.upper()) | Q(source_reference=text) | in_summary
+                                       | Q(pk__in=named))
     return queryset
 
 
