@@ -230,3 +230,54 @@ def test_concurrent_retries_with_one_idempotency_key_register_one_petition(distr
     assert errors == []
     assert len(set(results)) == 1
     assert Petition.objects.count() == 1
+
+
+# --- issue 12 item 7: the same clerk registering the same matter again within minutes is questioned -------------
+
+def test_the_same_person_registered_again_within_minutes_is_questioned_and_nothing_is_saved(district, category):
+    from xinfang.petitions.services import PossibleDuplicate
+
+    first, _ = petition_register(data=petition_input(locality=district.township_a, category=category),
+                                 actor=district.clerk, idempotency_key="form-1", question_duplicates=True)
+    again = petition_input(locality=district.township_a, category=category, summary="另一件事", content="另一段内容")
+    with pytest.raises(PossibleDuplicate) as error:
+        petition_register(data=again, actor=district.clerk, idempotency_key="form-2", question_duplicates=True)
+    assert error.value.earlier == [(first, ["同一信访人证件号码"])]
+    assert first.number in error.value.message_dict["confirm_not_duplicate"][0]
+    assert Petition.objects.count() == 1
+    # The clerk says it is another matter: saved, with the key the question left unused.
+    again.confirm_not_duplicate = True
+    second, created = petition_register(data=again, actor=district.clerk, idempotency_key="form-2",
+                                        question_duplicates=True)
+    assert created and second.pk != first.pk
+
+
+def test_the_same_text_of_an_anonymous_accusation_is_questioned_too(district, category):
+    # No petitioner to compare, and the text encrypted at rest: compared after it is read back.
+    from xinfang.petitions.services import PossibleDuplicate
+
+    data = petition_input(locality=district.township_a, category=category, petition_type=PetitionType.ACCUSATION,
+                          complained_org_id=district.department.pk, petitioners=[])
+    petition_register(data=data, actor=district.clerk, idempotency_key="a-1", question_duplicates=True)
+    with pytest.raises(PossibleDuplicate) as error:
+        petition_register(data=data, actor=district.clerk, idempotency_key="a-2", question_duplicates=True)
+    assert error.value.earlier[0][1] == ["概况和信访内容相同"]
+
+
+def test_no_question_after_the_window_for_another_clerk_or_for_the_api_and_import(district, category):
+    from xinfang.orgs.models import Role
+    from xinfang.orgs.services import user_create
+    from xinfang.petitions.services import DUPLICATE_WINDOW
+
+    first, _ = petition_register(data=petition_input(locality=district.township_a, category=category),
+                                 actor=district.clerk, question_duplicates=True)
+    other = user_create(username="clerk2", password="pw-clerk-456", org=district.office, roles=[Role.INTAKE_CLERK])
+    petition_register(data=petition_input(locality=district.township_a, category=category), actor=other,
+                      question_duplicates=True)
+    # Callers that cannot answer a question (the API, the import) do not ask it.
+    petition_register(data=petition_input(locality=district.township_a, category=category), actor=district.clerk)
+    Petition.objects.filter(registered_by=district.clerk).update(
+        created_at=timezone.now() - DUPLICATE_WINDOW - timedelta(seconds=1))
+    petition_register(data=petition_input(locality=district.township_a, category=category), actor=district.clerk,
+                      question_duplicates=True)
+    assert Petition.objects.count() == 4

@@ -40,6 +40,9 @@ from xinfang.petitions.validators import (
 REGISTER_ROLES = (Role.INTAKE_CLERK, Role.REVIEWER, Role.ADMINISTRATOR)
 # A clerk's clock may run a little ahead of the server's; beyond this, "received" is in the future.
 CLOCK_TOLERANCE = timedelta(minutes=5)
+# The same clerk registering the same person or the same text again within this is questioned (issue 12 item 7):
+# a browser Back then Save, or a second clerk's tab, sends a new form that no idempotency key can recognise.
+DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
 @dataclass
@@ -77,6 +80,56 @@ class PetitionInput:
     urgency: str = Urgency.NORMAL
     source_reference: str = ""
     attachments: list[UploadInput] = field(default_factory=list)
+    # The clerk has seen the possible-duplicate warning and says this is another matter (see PossibleDuplicate).
+    confirm_not_duplicate: bool = False
+
+
+class PossibleDuplicate(ValidationError):
+    """The registration looks like one the same clerk saved minutes ago; nothing was saved.
+
+    A ValidationError on the field `confirm_not_duplicate`, so a caller that does not know it still shows a
+    field error; `earlier` holds (petition, reasons) for the warning.
+    """
+
+    def __init__(self, earlier: list[tuple[Petition, list[str]]]):
+        self.earlier = earlier
+        names = "、".join(f"{petition.number}（{'；'.join(reasons)}）" for petition, reasons in earlier)
+        minutes = int(DUPLICATE_WINDOW.total_seconds() // 60)
+        super().__init__({"confirm_not_duplicate": [
+            f"{minutes}分钟内您已登记过相同的事项：{names}。如确认不是重复登记，请勾选“确认不是重复登记”后再保存。"
+        ]})
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def recent_duplicates(*, data: PetitionInput, petitioners: list[dict[str, str]], actor: User,
+                      now: datetime | None = None) -> list[tuple[Petition, list[str]]]:
+    """Petitions `actor` registered within DUPLICATE_WINDOW that share a petitioner's ID number or phone, or
+    both summary and content, with this registration; with the reasons in Chinese, newest first.
+
+    Compared in Python: a clerk registers a handful of petitions in ten minutes (one indexed query on
+    registered_by), and an accusation's text is encrypted, so it cannot be compared in SQL.
+    """
+    since = (now or timezone.now()) - DUPLICATE_WINDOW
+    id_indexes = {crypto.blind_index(p["id_number"]) for p in petitioners if p["id_number"]}
+    phone_indexes = {crypto.blind_index(p["phone"]) for p in petitioners if p["phone"]}
+    found = []
+    recent = (Petition.objects.filter(registered_by=actor, created_at__gte=since)
+              .prefetch_related("parties__petitioner").order_by("-created_at", "-id"))
+    for petition in recent:
+        reasons = []
+        people = [party.petitioner for party in petition.parties.all()]
+        if any(person.id_number_index in id_indexes for person in people if person.id_number_index):
+            reasons.append("同一信访人证件号码")
+        elif any(person.phone_index in phone_indexes for person in people if person.phone_index):
+            reasons.append("同一联系电话")
+        if _same_text(petition.summary, data.summary) and _same_text(petition.content, data.content):
+            reasons.append("概况和信访内容相同")
+        if reasons:
+            found.append((petition, reasons))
+    return found
 
 
 def _clean_petitioner(raw: PetitionerInput, *, index: int, channel: str) -> dict[str, str]:
@@ -246,15 +299,20 @@ def _petitioner_for(cleaned: dict[str, str]) -> Petitioner:
 
 
 def petition_register(
-    *, data: PetitionInput, actor: User, idempotency_key: str | None = None
+    *, data: PetitionInput, actor: User, idempotency_key: str | None = None, question_duplicates: bool = False
 ) -> tuple[Petition, bool]:
-    """Register a petition; returns (petition, created). A repeated idempotency key returns the first one."""
+    """Register a petition; returns (petition, created). A repeated idempotency key returns the first one.
+
+    With `question_duplicates` (the staff form), a registration that looks like one the same clerk saved within
+    DUPLICATE_WINDOW raises PossibleDuplicate unless `data.confirm_not_duplicate`. The API and the import
+    leave it off: a client program cannot answer the question, and its Idempotency-Key is its guard.
+    """
     require_role(actor, REGISTER_ROLES, action="登记信访事项")
     if actor.org_id is None:
         raise ValidationError({"registering_org": ["当前用户未分配所属机构，不能登记"]})
     key = (idempotency_key or "").strip()[:64] or None
     try:
-        return _register(data=data, actor=actor, idempotency_key=key)
+        return _register(data=data, actor=actor, idempotency_key=key, question_duplicates=question_duplicates)
     except IntegrityError:
         # Two submits with one key raced: the loser's transaction rolled back; return the winner.
         if key:
@@ -281,7 +339,8 @@ def petition_from_input(*, data: PetitionInput, office: Org, actor: User, sequen
 
 
 @transaction.atomic
-def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) -> tuple[Petition, bool]:
+def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None,
+              question_duplicates: bool = False) -> tuple[Petition, bool]:
     if idempotency_key:
         existing = Petition.objects.filter(registered_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -307,6 +366,10 @@ def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None) 
         errors["hot_topic_codes"] = [f"热点领域不存在：{'、'.join(sorted(unknown))}"]
     if errors:
         raise ValidationError(errors)
+    if question_duplicates and not data.confirm_not_duplicate:
+        earlier = recent_duplicates(data=data, petitioners=petitioners, actor=actor)
+        if earlier:
+            raise PossibleDuplicate(earlier)
 
     office = actor.org
     year = timezone.localtime(data.received_at).year
