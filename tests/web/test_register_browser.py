@@ -1,6 +1,7 @@
 """In a real browser: a clerk registers a group visit (集体访) of 7 persons with 3 representatives."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -30,6 +31,8 @@ def test_clerk_registers_group_visit_of_seven_with_three_representatives(
         data=petition_input(locality=district.township_a, category=reference_data),
         actor=district.clerk,
     )
+    # ... registered on an earlier day: not the same clerk's registration of minutes ago (which is questioned).
+    Petition.objects.filter(pk=earlier.pk).update(created_at=earlier.created_at - timedelta(days=3))
     locality_value = str(district.township_a.pk)
     problems: list[str] = []
 

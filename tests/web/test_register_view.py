@@ -84,8 +84,10 @@ def test_the_identity_lookup_lists_earlier_petitions(client, district, category)
 def test_the_list_filters_by_channel_and_finds_by_id_number(client, district, category):
     client.force_login(district.clerk)
     client.post("/petitions/new/", form_data(district, category))
+    # The same three people again minutes later: the clerk confirms it is another matter (issue 12 item 7).
     client.post("/petitions/new/", form_data(district, category, channel="letter", person_times="3",
-                                              idempotency_key="form-2", summary="来信反映物业问题"))
+                                              idempotency_key="form-2", summary="来信反映物业问题",
+                                              confirm_not_duplicate="on"))
     letters = client.get("/petitions/", {"channel": "letter"}).content.decode()
     assert "来信反映物业问题" in letters and "反映拖欠农民工工资" not in letters
     by_id = client.post("/petitions/", {"q": ID_WANG}, follow=True).content.decode()

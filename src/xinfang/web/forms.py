@@ -1,7 +1,10 @@
 """Forms of the staff UI. They only parse input; the registration service does the validation that matters."""
 
+import re
+
 from django import forms
 from django.utils import timezone
+from pypinyin import Style, lazy_pinyin, pinyin
 
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import org_jurisdiction, org_subtree
@@ -17,15 +20,85 @@ def jurisdiction_orgs(user: User):
     return org_subtree(org=org_jurisdiction(org=user.org)).filter(is_active=True)
 
 
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """What the type-ahead matches a label on: (initials, full pinyin), lower case.
+
+    The initials are one token per character, each holding every initial the character may be read with, so a
+    polyphone matches either reading: "白沙镇长乐村" gives "b bs z zc ly c" ("bszclc" or "bszzlc" both match).
+    pypinyin reads 长乐 as zhangle in a phrase, though the place is Changle. Letters and digits stay themselves;
+    spaces and "/" are left out. The full pinyin is the phrase reading: "拖欠工资" gives "tuoqiangongzi".
+    """
+    tokens = []
+    for char in text:
+        if char.isspace() or char == "/":
+            continue
+        readings = pinyin(char, style=Style.FIRST_LETTER, heteronym=True, errors="default")[0]
+        tokens.append("".join(dict.fromkeys(reading.lower() for reading in readings)))
+    full = "".join(lazy_pinyin(text, errors="default"))
+    return " ".join(tokens), re.sub(r"[\s/]", "", full).lower()
+
+
+class SearchSelect(forms.Select):
+    """A select that static/xinfang/searchselect.js turns into a type-ahead (characters and pinyin initials).
+
+    The pinyin is computed here, on the server (pypinyin), and sent as data attributes of each option; the
+    plain select still works without JavaScript. Options of an org list carry their depth in the tree
+    (data-depth) and their parent's name (data-parent), which the filtered list shows.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-search": "", **(attrs or {})})
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        instance = getattr(value, "instance", None)
+        if instance is None:
+            return option
+        initials, full = pinyin_keys(getattr(instance, "search_label", str(label)).strip("\u3000"))
+        option["attrs"].update({"data-py": initials, "data-pinyin": full})
+        if hasattr(instance, "tree_depth"):
+            option["attrs"]["data-depth"] = str(instance.tree_depth)
+            option["attrs"]["data-parent"] = instance.tree_parent_name
+        return option
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
+    widget = SearchSelect
+
     def label_from_instance(self, obj: Category) -> str:
         return f"{obj.parent.name} / {obj.name}" if obj.parent_id else obj.name
 
 
+class TreeOrderIterator(forms.models.ModelChoiceIterator):
+    """Orgs depth first, siblings by 行政区划代码 then id (orgs without a code after those with one).
+
+    The path order of the queryset is depth first too, but sorts ids as text ("/1/10/" before "/1/9/").
+    Depth is counted from the list's top org, so a township clerk's list is not indented three levels deep.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        orgs = list(self.queryset)
+        codes = {org.pk: org.region_code or "~" for org in orgs}
+        orgs.sort(key=lambda org: [(codes.get(pk, ""), pk) for pk in org.ancestor_ids])
+        names = {org.pk: org.name for org in orgs}
+        top = min((len(org.ancestor_ids) for org in orgs), default=1)
+        for org in orgs:
+            org.tree_depth = min(len(org.ancestor_ids) - top, 4)
+            parent_id = org.ancestor_ids[-2] if len(org.ancestor_ids) > 1 else None
+            org.tree_parent_name = names.get(parent_id, "")
+            org.search_label = org.name
+            yield self.choice(org)
+
+
 class OrgChoiceField(forms.ModelChoiceField):
+    widget = SearchSelect
+    iterator = TreeOrderIterator
+
     def label_from_instance(self, obj: Org) -> str:
-        depth = max(len(obj.ancestor_ids) - 1, 0)
-        return "\u3000" * min(depth, 4) + obj.name
+        depth = getattr(obj, "tree_depth", 0)
+        return "\u3000" * depth + obj.name
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -72,6 +145,8 @@ class PetitionForm(forms.Form):
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
     attachments = MultipleFileField(label="附件", required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Shown only after the service found a registration like this one minutes ago (services.PossibleDuplicate).
+    confirm_not_duplicate = forms.BooleanField(label="确认不是重复登记", required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

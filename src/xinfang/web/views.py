@@ -3,7 +3,9 @@
 import codecs
 import tempfile
 import uuid
+from datetime import datetime
 from pathlib import Path, PurePath
+from urllib.parse import urlencode
 
 import filetype
 
@@ -23,7 +25,8 @@ from xinfang.exchange.export import petitions_export, write_template
 from xinfang.exchange.importer import MODES
 from xinfang.exchange.jobs import import_job_progress, import_job_submit
 from xinfang.exchange.models import ImportJob
-from xinfang.petitions.models import Attachment, Petition, Petitioner
+from xinfang.matching.models import RepeatIntent
+from xinfang.petitions.models import Attachment, Channel, Petition, Petitioner
 from xinfang.petitions.selectors import (
     PetitionFilters,
     petition_get_for_user,
@@ -36,6 +39,7 @@ from xinfang.petitions.services import (
     REGISTER_ROLES,
     PetitionerInput,
     PetitionInput,
+    PossibleDuplicate,
     UploadInput,
     can_reveal,
     petition_register,
@@ -145,10 +149,36 @@ def _petitioner_inputs(formset) -> list[PetitionerInput]:
     return [PetitionerInput(**{k: formset.forms[i].cleaned_data[k] for k in fields}) for i in formset.filled_rows]
 
 
+def _register_initial(request: HttpRequest) -> dict:
+    """A fresh form's initial values; after 保存并登记下一件, the channel and received date of the one just saved.
+
+    The received time is kept when the date is an earlier day (letters of one day entered later), else it is now.
+    """
+    initial = {"idempotency_key": uuid.uuid4().hex}
+    channel = request.GET.get("channel", "")
+    if channel in Channel.values:
+        initial["channel"] = channel
+    kept = request.GET.get("received_at", "")
+    try:
+        received = datetime.strptime(kept, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        received = None
+    if received is not None and received.date() < timezone.localdate():
+        initial["received_at"] = received.strftime("%Y-%m-%dT%H:%M")
+    return initial
+
+
+def _same_registration(petition: Petition, data: dict) -> bool:
+    """Whether a consumed idempotency key came back with the petition it saved (else the form was edited)."""
+    return (" ".join(petition.summary.split()) == " ".join(data["summary"].split())
+            and " ".join(petition.content.split()) == " ".join(data["content"].split()))
+
+
 @require_http_methods(["GET", "POST"])
 def petition_register_view(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_superuser or request.user.has_role(*REGISTER_ROLES)):
         raise Http404
+    duplicates = []
     if request.method == "POST":
         form = PetitionForm(request.POST, request.FILES, user=request.user)
         formset = PetitionerFormSet(request.POST, prefix="petitioners")
@@ -173,24 +203,49 @@ def petition_register_view(request: HttpRequest) -> HttpResponse:
                 litigation_related=data["litigation_related"], urgency=data["urgency"],
                 person_times=data["person_times"], source_reference=data["source_reference"],
                 petitioners=petitioners, attachments=uploads,
+                # "确认为重复信访" (matching app) already says: a new 重件 of an earlier matter, seen and meant.
+                confirm_not_duplicate=data["confirm_not_duplicate"] or RepeatIntent.objects.filter(
+                    user=request.user, idempotency_key=data["idempotency_key"]).exists(),
             )
             try:
                 petition, created = petition_register(
-                    data=petition_input, actor=request.user, idempotency_key=data["idempotency_key"]
+                    data=petition_input, actor=request.user, idempotency_key=data["idempotency_key"],
+                    question_duplicates=True,
                 )
+            except PossibleDuplicate as error:
+                duplicates = error.earlier
+                _apply_errors(error, form, formset)
             except ValidationError as error:
                 _apply_errors(error, form, formset)
             else:
+                if not created and not _same_registration(petition, data):
+                    # Back, then the form edited into another matter: its key was spent on the first one. Keep
+                    # what was typed, with a fresh key; the duplicate question still applies to it.
+                    resubmitted = request.POST.copy()
+                    resubmitted["idempotency_key"] = uuid.uuid4().hex
+                    form = PetitionForm(resubmitted, user=request.user)
+                    messages.warning(request, f"此表单已保存为 {petition.number}，您修改后的内容尚未登记："
+                                              "请核对后再次保存（附件需重新选择）")
+                    return render(request, "web/petition_register.html",
+                                  {"form": form, "formset": formset, "duplicates": []})
                 if created:
                     messages.success(request, f"已登记：{petition.number}（{petition.person_times}人次）")
                 else:
-                    messages.info(request, f"该信访事项已登记过（{petition.number}），未重复登记")
+                    messages.info(request, f"该件已登记为 {petition.number}，未重复登记")
+                if request.POST.get("next") == "1":
+                    query = urlencode({"channel": data["channel"], "received_at": timezone.localtime(
+                        data["received_at"]).strftime("%Y-%m-%dT%H:%M")})
+                    return redirect(reverse("petition-register") + "?" + query)
                 return redirect("petition-detail", petition_id=petition.pk)
-        messages.error(request, "登记未保存：请按提示修改标红的项目")
+        if duplicates:
+            messages.warning(request, "登记未保存：可能是重复登记，请核对")
+        else:
+            messages.error(request, "登记未保存：请按提示修改标红的项目")
     else:
-        form = PetitionForm(user=request.user, initial={"idempotency_key": uuid.uuid4().hex})
+        form = PetitionForm(user=request.user, initial=_register_initial(request))
         formset = PetitionerFormSet(prefix="petitioners")
-    return render(request, "web/petition_register.html", {"form": form, "formset": formset})
+    return render(request, "web/petition_register.html",
+                  {"form": form, "formset": formset, "duplicates": duplicates})
 
 
 def _visible_petition(request: HttpRequest, petition_id: int) -> Petition:
