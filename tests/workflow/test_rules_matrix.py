@@ -38,6 +38,9 @@ NEEDS_MORE_THAN_A_STATE = {
     "finalize": "the review window must have passed",
     "report_back": "only for assigned matters (needs the report-back clock)",
     "re_review_hearing_end": "a re-review hearing must have started",
+    "report_urgent": "only for an urgent matter (test_arts_24_25_28_29.py)",
+    "assess_suggestion": "only for a suggestion (test_arts_24_25_28_29.py)",
+    "reward_suggestion": "only for an adopted suggestion (test_arts_24_25_28_29.py)",
 }
 
 
@@ -63,6 +66,9 @@ def values_for(action, district, actors, final_number):
         # The official is at the petition office, which is never a reviewing organ.
         "refuse_review": {"review_refusal_reason": "wrong_organ"},
         "refuse_re_review": {"review_refusal_reason": "wrong_organ"},
+        "designate_acceptor": {"accepting_org": district.township_a.pk, "involved_org": district.department.pk,
+                               "acceptance_basis": "negotiated"},
+        "recuse": {"recused_user": actors.handler.pk, "recusal_ground": "matter", "reason": "利害关系"},
     }.get(action, {})
 
 
@@ -98,5 +104,7 @@ def test_each_rule_applies_from_its_states_and_is_refused_from_the_others(state,
             assert Petition.objects.get(pk=petition.pk).status == state
         elif rule.action not in NEEDS_MORE_THAN_A_STATE:
             after = petition_act(petition_id=petition.pk, action=rule.action, actor=official, values=values)
-            expected = rule.target or {"objection_refuse": S.FORWARDED}.get(rule.action, state)
+            expected = rule.target or {"objection_refuse": S.FORWARDED,
+                                       "designate_acceptor": S.FORWARDED if state == S.REGISTERED else state,
+                                       }.get(rule.action, state)
             assert after.status == expected, rule.action

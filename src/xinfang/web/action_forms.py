@@ -5,6 +5,7 @@ from django import forms
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import org_jurisdiction, org_subtree
 from xinfang.petitions.models import Petition
+from xinfang.workflow.checks import urgent_report_organs
 from xinfang.workflow.choices import OUTCOMES_BY_TYPE
 from xinfang.workflow.fields import FIELDS
 from xinfang.workflow.models import Clock
@@ -17,6 +18,10 @@ def _org_choices(*, name: str, rule: Rule, petition: Petition, user: User):
         # Only the organs one level above the organ that handled (复查, Art 35) or reviewed (复核, Art 36).
         decided_by = petition.handling_org if rule.action == "request_review" else _reviewing_org(petition)
         organs = review_organs(decided_by=decided_by) if decided_by is not None else []
+        return Org.objects.filter(pk__in=[organ.pk for organ in organs])
+    if name == "report_to_org":
+        # Art 25: the governments and petition offices above the reporting organ (checks.urgent_report_fits).
+        organs = urgent_report_organs(user.org) if user.org else []
         return Org.objects.filter(pk__in=[organ.pk for organ in organs])
     orgs = org_subtree(org=org_jurisdiction(org=user.org)).filter(is_active=True) if user.org else Org.objects.none()
     if name == "pathway_org":
@@ -54,6 +59,11 @@ def action_form_class(*, rule: Rule, petition: Petition, user: User) -> type[for
         elif spec.widget == "select":
             field = forms.ChoiceField(label=spec.label, required=required,
                                       choices=[("", "请选择"), *_choices(name=name, spec=spec, petition=petition)])
+        elif spec.widget == "user":
+            # Art 28: a person of the actor's own organ (checks.recusal_fits).
+            people = (User.objects.filter(is_active=True, org__path__startswith=user.org.path).order_by("username")
+                      if user.org else User.objects.none())
+            field = forms.ModelChoiceField(label=spec.label, required=required, empty_label="请选择", queryset=people)
         elif spec.widget == "number":
             field = forms.IntegerField(label=spec.label, required=required, min_value=1)
         elif spec.widget == "textarea":
@@ -70,5 +80,5 @@ def form_values(cleaned: dict) -> dict:
     for name, value in cleaned.items():
         if name in ("acted_on", "expected_version") or value in (None, ""):
             continue
-        values[name] = value.pk if isinstance(value, Org) else value
+        values[name] = value.pk if isinstance(value, (Org, User)) else value
     return values

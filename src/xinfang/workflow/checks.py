@@ -6,12 +6,12 @@ from typing import Any, ClassVar
 
 from django.db.models import Q
 
-from xinfang.orgs.models import Org, User
-from xinfang.petitions.models import Petition, PetitionStatus, PetitionType
+from xinfang.orgs.models import Org, Role, User
+from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus, PetitionType, Urgency
 from xinfang.workflow.clocks import clock_set_target, clock_start
 from xinfang.workflow.choices import LITIGATION_PATHWAYS, OUTCOMES_BY_TYPE, Outcome, ReviewRefusalReason
 from xinfang.workflow.exceptions import RuleViolation
-from xinfang.workflow.models import Clock, Evaluation
+from xinfang.workflow.models import Clock, Evaluation, JointAcceptance, Recusal
 from xinfang.workflow.policy import current_policy
 from xinfang.workflow.selectors import review_organs
 
@@ -238,3 +238,112 @@ def run_check(name: str, ctx: ActionContext) -> None:
     function_name, _, argument = name.partition(":")
     function = globals()[function_name]
     function(ctx, argument) if argument else function(ctx)
+
+
+# --- Arts 24, 25, 28, 29 ------------------------------------------------------------------------
+
+
+def _refuse_in_import(ctx: ActionContext) -> None:
+    # These actions write a record of their own (JointAcceptance, Recusal) or read earlier events; the bulk
+    # import's replay writes rows later and cannot answer either yet, so it refuses them rather than lose them.
+    if not ctx.saves:
+        ctx.refuse("此操作暂不支持批量导入，请在案件页面办理")
+
+
+def joint_acceptance_fits(ctx: ActionContext) -> None:
+    """Art 24: the accepting organ is one of the organs involved, and it is decided by whom the basis says."""
+    _refuse_in_import(ctx)
+    accepting: Org = ctx.values["accepting_org"]
+    involved: Org = ctx.values["involved_org"]
+    basis = ctx.values["acceptance_basis"]
+    current = ctx.petition.handling_org
+    organs = {org.pk: org for org in (current, involved, accepting) if org is not None}
+    if current is not None and involved.pk == current.pk:
+        ctx.refuse(f"{involved.name}已是责任单位，请填写所涉及的另一机关", "involved_org")
+    # A successor organ (Art 24 ¶2) may be a third one: it takes over the powers of an organ involved.
+    if (current is not None and accepting.pk not in (current.pk, involved.pk)
+            and basis != JointAcceptance.Basis.SUCCESSOR):
+        ctx.refuse("受理机关应为所涉及的机关之一", "accepting_org")
+    if len(organs) < 2:
+        ctx.refuse("涉及两个或者两个以上机关的信访事项才需确定受理机关", "involved_org")
+    for org in organs.values():
+        if org.kind == Org.Kind.PETITION_OFFICE:
+            ctx.refuse(f"{org.name}是信访部门，不是有权处理的机关", "accepting_org")
+    # Art 30 ¶3: an accusation never goes to the accused unit, whoever designates.
+    if (ctx.petition.petition_type == PetitionType.ACCUSATION
+            and ctx.petition.complained_org_id in accepting.ancestor_ids):
+        ctx.refuse("检举控告类事项不得由被检举控告的单位受理", "accepting_org")
+    actor_org = ctx.actor.org
+    if basis == JointAcceptance.Basis.SUPERIOR:
+        # Their common superior decides: an organ above every organ involved, not one of them.
+        common = all(actor_org.pk in org.ancestor_ids and actor_org.pk != org.pk for org in organs.values())
+        if not (ctx.actor.is_superuser or common):
+            ctx.refuse("受理有争议的，由所涉及机关共同的上一级机关决定；本机关不是它们共同的上一级机关",
+                       "acceptance_basis")
+    elif not (ctx.actor.is_superuser or ctx.actor.has_role(Role.REVIEWER)):
+        # Agreement, the joint meeting's coordination (its office sits in the petition office) and a successor
+        # organ are recorded by the petition office's reviewer.
+        ctx.refuse("协商确定、联席会议协调或继续行使职权的机关受理，由信访部门审核员登记", "acceptance_basis")
+
+
+def urgent_report_organs(org: Org) -> list[Org]:
+    """Art 25: whom an organ reports a major, urgent matter to — the Party committee and government of its
+    level and above (here: the governments above it) and the petition offices of the levels above."""
+    above = [pk for pk in org.ancestor_ids if pk != org.pk]
+    return list(
+        Org.objects.filter(is_active=True)
+        .filter(Q(pk__in=above, kind=Org.Kind.GOVERNMENT)
+                | Q(parent_id__in=above, kind=Org.Kind.PETITION_OFFICE))
+        .exclude(pk=org.pk).order_by("path")
+    )
+
+
+def urgent_report_fits(ctx: ActionContext) -> None:
+    """Art 25: only a major or urgent matter is reported up, to a government or petition office above."""
+    if ctx.petition.urgency == Urgency.NORMAL:
+        ctx.refuse("只有重大、紧急信访事项（紧急程度为紧急或特急）需要报告上级")
+    receiving: Org = ctx.values["report_to_org"]
+    organs = urgent_report_organs(ctx.actor.org) if ctx.actor.org else []
+    if receiving.pk not in {organ.pk for organ in organs}:
+        ctx.refuse(f"应当报告本级或上级党委和政府、上一级信访部门；{receiving.name}不是本机关的上级", "report_to_org")
+
+
+def actor_recused(*, petition: Petition, user: User) -> bool:
+    """Art 28: whether the user has recused himself, or been recused, from this matter."""
+    return petition.pk is not None and Recusal.objects.filter(petition=petition, user=user, voided=False).exists()
+
+
+def recusal_fits(ctx: ActionContext) -> None:
+    """Art 28: a person declares his own interest, or the organ's head or reviewer recuses one of its staff."""
+    _refuse_in_import(ctx)
+    person: User = ctx.values["recused_user"]
+    actor = ctx.actor
+    if not person.is_active or person.org_id is None:
+        ctx.refuse("回避人员不存在或已停用", "recused_user")
+    if person.pk != actor.pk:
+        if not (actor.is_superuser or actor.has_role(Role.HANDLING_ORG_HEAD, Role.REVIEWER)):
+            ctx.refuse("他人回避由本机关负责人或信访部门审核员决定；本人可以申请自行回避", "recused_user")
+        if not actor.is_superuser and (actor.org is None or actor.org_id not in person.org.ancestor_ids):
+            ctx.refuse(f"{person.full_name or person.username}不是本机关的工作人员", "recused_user")
+    if actor_recused(petition=ctx.petition, user=person):
+        ctx.refuse(f"{person.full_name or person.username}已回避本事项", "recused_user")
+
+
+def type_is(ctx: ActionContext, petition_type: str) -> None:
+    if ctx.petition.petition_type != petition_type:
+        ctx.refuse(f"此操作只适用于{PetitionType(petition_type).label}事项"
+                   f"（本事项为{ctx.petition.get_petition_type_display()}）")
+
+
+def suggestion_adopted(ctx: ActionContext) -> None:
+    """Art 29 ¶2: a reward follows a suggestion adopted (in part or whole) in the reply."""
+    if ctx.petition.outcome not in (Outcome.ADOPTED, Outcome.PARTLY_ADOPTED):
+        ctx.refuse("只有被采纳或部分采纳的建议意见才能给予奖励")
+
+
+def not_yet_rewarded(ctx: ActionContext) -> None:
+    _refuse_in_import(ctx)
+    events = PetitionEvent.objects.filter(petition=ctx.petition)
+    corrected = {event.data.get("corrects") for event in events.filter(kind="correct")}
+    if any(pk not in corrected for pk in events.filter(kind=ctx.rule.action).values_list("pk", flat=True)):
+        ctx.refuse("该建议意见已给予奖励")

@@ -88,3 +88,10 @@ class RatedBy(models.TextChoices):
     # Ratings entered by staff are reported apart: inflated satisfaction is a known abuse (RULES.md).
     PETITIONER = "petitioner", "信访人自评"
     STAFF = "staff", "工作人员代录（电话回访等）"
+
+
+class SuggestionContribution(models.TextChoices):
+    # Art 29 ¶2: what an adopted suggestion contributed, for which a reward is given under the relevant rules.
+    DEVELOPMENT = "development", "对国民经济和社会发展有贡献"
+    IMPROVING_WORK = "improving_work", "对改进工作有贡献"
+    PUBLIC_INTEREST = "public_interest", "对保护社会公共利益有贡献"

@@ -3,7 +3,7 @@
 
 from xinfang.petitions.models import PetitionStatus
 from xinfang.workflow.checks import ActionContext
-from xinfang.workflow.models import Clock, Evaluation
+from xinfang.workflow.models import Clock, Evaluation, JointAcceptance, Recusal
 
 
 def set_handling_org(ctx: ActionContext) -> None:
@@ -51,6 +51,43 @@ def record_evaluation(ctx: ActionContext) -> None:
         petition=ctx.petition, rating=ctx.values["rating"], rated_by=ctx.values["rated_by"],
         entered_by=ctx.actor, rated_on=ctx.acted_on, comment=ctx.values.get("comment", ""),
     ))
+
+
+def designate_acceptor(ctx: ActionContext) -> None:
+    """Art 24: record the organs involved and the one designated; the matter goes to it (转送)."""
+    current = ctx.petition.handling_org
+    accepting = ctx.values["accepting_org"]
+    record = JointAcceptance.objects.create(
+        petition=ctx.petition, accepting_org=accepting, basis=ctx.values["acceptance_basis"],
+        decided_by=ctx.actor.org, recorded_by=ctx.actor, decided_on=ctx.acted_on,
+        reason=ctx.values.get("reason", ""),
+    )
+    record.involved_orgs.set({org.pk for org in (current, ctx.values["involved_org"], accepting) if org})
+    ctx.petition.handling_org = accepting
+    if ctx.petition.status == PetitionStatus.REGISTERED:
+        ctx.petition.status = PetitionStatus.FORWARDED
+
+
+def record_recusal(ctx: ActionContext) -> None:
+    Recusal.objects.create(
+        petition=ctx.petition, user=ctx.values["recused_user"], ground=ctx.values["recusal_ground"],
+        reason=ctx.values["reason"], declared_by=ctx.actor, declared_on=ctx.acted_on,
+    )
+
+
+# The records an action writes beside its event, voided when the action is corrected (services.petition_correct).
+RECORDS_OF_ACTION = {"designate_acceptor": JointAcceptance, "recuse": Recusal}
+
+
+def void_action_records(*, petition, action: str) -> None:
+    """Void the newest live record the corrected action wrote (one per action)."""
+    model = RECORDS_OF_ACTION.get(action)
+    if model is None:
+        return
+    record = model.objects.filter(petition=petition, voided=False).order_by("-id").first()
+    if record is not None:
+        record.voided = True
+        record.save(update_fields=["voided"])
 
 
 def run_effect(name: str, ctx: ActionContext) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from xinfang.orgs.models import Org
+from xinfang.orgs.models import Org, User
 from xinfang.petitions.validators import MAX_ACTION_DAYS, validate_db_id
 from xinfang.workflow.choices import (
     DeliveryMethod,
@@ -18,7 +18,9 @@ from xinfang.workflow.choices import (
     RejectionReason,
     ReviewOutcome,
     ReviewRefusalReason,
+    SuggestionContribution,
 )
+from xinfang.workflow.models import JointAcceptance, Recusal
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class FieldSpec:
     label: str
     parse: Callable[[Any], Any]
     choices: type[models.TextChoices] | None = None
-    widget: str = "text"  # text | textarea | select | org | number
+    widget: str = "text"  # text | textarea | select | org | user | number
 
 
 def _text(limit: int) -> Callable[[Any], str]:
@@ -59,6 +61,18 @@ def _org(value: Any) -> Org:
     if org is None:
         raise ValidationError("机构不存在或已停用")
     return org
+
+
+def _user(value: Any) -> User:
+    if isinstance(value, User):
+        if not value.is_active:
+            raise ValidationError("人员不存在或已停用")
+        return value
+    pk = validate_db_id(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+    user = User.objects.filter(pk=pk, is_active=True).select_related("org").first() if pk is not None else None
+    if user is None:
+        raise ValidationError("人员不存在或已停用")
+    return user
 
 
 def _days(value: Any) -> int:
@@ -98,6 +112,20 @@ FIELDS: dict[str, FieldSpec] = {
     "comment": FieldSpec("评价意见", _text(1000), widget="textarea"),
     "review_outcome": FieldSpec("复查（复核）结论", _choice(ReviewOutcome), ReviewOutcome, "select"),
     "review_refusal_reason": FieldSpec("不予受理理由", _choice(ReviewRefusalReason), ReviewRefusalReason, "select"),
+    # Art 24: a matter involving several organs.
+    "accepting_org": FieldSpec("受理机关", _org, widget="org"),
+    "involved_org": FieldSpec("其他涉及机关", _org, widget="org"),
+    "acceptance_basis": FieldSpec("确定方式", _choice(JointAcceptance.Basis), JointAcceptance.Basis, "select"),
+    # Art 25: a major, urgent matter reported up.
+    "report_to_org": FieldSpec("报告机关", _org, widget="org"),
+    "urgent_report": FieldSpec("报告内容", _text(5000), widget="textarea"),
+    # Art 28: recusal.
+    "recused_user": FieldSpec("回避人员", _user, widget="user"),
+    "recusal_ground": FieldSpec("回避事由", _choice(Recusal.Ground), Recusal.Ground, "select"),
+    # Art 29: suggestions.
+    "assessment": FieldSpec("研究论证意见", _text(5000), widget="textarea"),
+    "contribution": FieldSpec("建议的贡献", _choice(SuggestionContribution), SuggestionContribution, "select"),
+    "reward": FieldSpec("奖励内容", _text(1000), widget="textarea"),
 }
 
 
@@ -125,5 +153,7 @@ def parse_values(*, required: tuple[str, ...], optional: tuple[str, ...], raw: d
 
 def serialisable(values: dict[str, Any]) -> dict[str, Any]:
     """Values as stored in events and notices: orgs by id and name."""
-    return {key: ({"id": value.pk, "name": value.name} if isinstance(value, Org) else value)
+    return {key: ({"id": value.pk, "name": value.name} if isinstance(value, Org)
+                  else {"id": value.pk, "name": value.full_name or value.username} if isinstance(value, User)
+                  else value)
             for key, value in values.items()}

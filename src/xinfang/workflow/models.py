@@ -128,3 +128,67 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.rating}"
+
+
+class JointAcceptance(models.Model):
+    """Art 24: a matter involving two or more organs, and the organ designated to accept it (and how)."""
+
+    class Basis(models.TextChoices):
+        # Art 24 ¶1: the organs agree; if they dispute it, their common superior decides; with no common
+        # superior, the joint meeting coordinates. ¶2: a split, merged or abolished organ's successor accepts.
+        NEGOTIATED = "negotiated", "所涉及的机关协商确定"
+        SUPERIOR = "superior", "共同的上一级机关决定"
+        JOINT_MEETING = "joint_meeting", "信访工作联席会议协调"
+        SUCCESSOR = "successor", "由继续行使其职权的机关受理（机关分立、合并、撤销）"
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="joint_acceptances")
+    accepting_org = models.ForeignKey(Org, verbose_name="受理机关", on_delete=models.PROTECT, related_name="+")
+    involved_orgs = models.ManyToManyField(Org, verbose_name="涉及机关", related_name="+")
+    basis = models.CharField("确定方式", max_length=20, choices=Basis.choices)
+    decided_by = models.ForeignKey(Org, verbose_name="决定机关", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField("确定日期")
+    reason = models.TextField("说明", blank=True)
+    # Set when the designating action is corrected (undone): the row stays, it no longer binds.
+    voided = models.BooleanField("已撤销", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "多机关受理确定"
+        verbose_name_plural = "多机关受理确定"
+        ordering = ["petition_id", "decided_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} → {self.accepting_org_id}"
+
+
+class Recusal(models.Model):
+    """Art 28: a staff member with a direct interest in the matter or the petitioner may not act on it."""
+
+    class Ground(models.TextChoices):
+        MATTER = "matter", "与信访事项有直接利害关系"
+        PETITIONER = "petitioner", "与信访人有直接利害关系"
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="recusals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回避人员", on_delete=models.PROTECT,
+                             related_name="recusals")
+    ground = models.CharField("回避事由", max_length=20, choices=Ground.choices)
+    reason = models.TextField("说明")
+    # Declared by the person (自行回避) or decided by the organ's head or reviewer (决定回避).
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_on = models.DateField("回避日期")
+    # Set when the recusing action is corrected (undone): the row stays, the person may act again.
+    voided = models.BooleanField("已撤销", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "回避"
+        verbose_name_plural = "回避"
+        ordering = ["petition_id", "declared_on", "id"]
+
+    @property
+    def self_declared(self) -> bool:
+        return self.declared_by_id == self.user_id
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} 回避 {self.user_id}"

@@ -59,6 +59,9 @@ OFFICE_STAFF = (Role.INTAKE_CLERK, Role.REVIEWER)
 HANDLERS = (Role.HANDLER, Role.HANDLING_ORG_HEAD)
 HEADS = (Role.HANDLING_ORG_HEAD,)
 BEFORE_ACCEPTANCE = (S.REGISTERED, S.FORWARDED, S.ASSIGNED)
+# A matter still in procedure: not rejected, redirected or final.
+OPEN = (S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED, S.ACCEPTED, S.IN_HEARING, S.REPLIED, S.DELIVERED,
+        S.CLOSED, S.UNDER_REVIEW, S.REVIEWED, S.UNDER_RE_REVIEW)
 
 RULES: tuple[Rule, ...] = (
     # --- Disposition by the petition office (Art 22) ------------------------------------------
@@ -174,6 +177,31 @@ RULES: tuple[Rule, ...] = (
          S.FINAL, (Role.REVIEWER,) + HEADS, (Side.OFFICE, Side.HANDLER, Side.REVIEWER),
          stops=(C.REVIEW_WINDOW, C.RE_REVIEW_WINDOW, C.EVALUATION), checks=("window_passed",),
          help="复查或复核申请期届满未提出的，信访事项终结"),
+    # --- Several organs, urgent matters, recusal, suggestions (Arts 24, 25, 28, 29) -------------------
+    Rule("designate_acceptor", "确定受理机关（涉及多个机关）", "《信访工作条例》第二十四条", BEFORE_ACCEPTANCE, None,
+         (Role.REVIEWER, Role.HANDLING_ORG_HEAD), (Side.OFFICE, Side.ANY),
+         fields=("accepting_org", "involved_org", "acceptance_basis"), optional_fields=("reason",),
+         stops=(C.DISPOSITION, C.ACCEPTANCE, C.OBJECTION),
+         starts=(Start(C.ACCEPTANCE, "handling"), Start(C.OBJECTION, "handling")),
+         notice=Notice.Kind.FORWARDING, checks=("joint_acceptance_fits",), effects=("designate_acceptor",),
+         help="涉及两个或者两个以上机关的，由所涉及的机关协商受理；有争议的，由其共同的上一级机关决定；"
+              "没有共同的上一级机关的，由信访工作联席会议协调处理。事项转送确定的受理机关，由它受理"),
+    Rule("report_urgent", "报告重大紧急事项", "《信访工作条例》第二十五条", OPEN, None,
+         OFFICE_STAFF + HANDLERS, (Side.OFFICE, Side.HANDLER, Side.REVIEWER),
+         fields=("report_to_org", "urgent_report"), checks=("urgent_report_fits",),
+         help="可能造成社会影响的重大、紧急信访事项，及时报告本级党委和政府；信访部门同时向上一级信访部门报告"),
+    Rule("recuse", "回避", "《信访工作条例》第二十八条", OPEN, None,
+         OFFICE_STAFF + HANDLERS, (Side.OFFICE, Side.HANDLER, Side.REVIEWER),
+         fields=("recused_user", "recusal_ground", "reason"), checks=("recusal_fits",), effects=("record_recusal",),
+         help="工作人员与信访事项或者信访人有直接利害关系的，应当回避：本人申请，或由本机关负责人决定；"
+              "回避后不能再办理本事项"),
+    Rule("assess_suggestion", "研究论证（建议意见）", "《信访工作条例》第二十九条第一款", (S.ACCEPTED,), None,
+         HANDLERS, (Side.HANDLER,), fields=("assessment",), checks=("type_is:suggestion",),
+         help="对建议意见类事项认真研究论证；科学合理、具有现实可行性的，采纳或者部分采纳，并在信访处理意见书中回复"),
+    Rule("reward_suggestion", "建议奖励", "《信访工作条例》第二十九条第二款", (S.REPLIED, S.DELIVERED, S.CLOSED, S.FINAL),
+         None, HEADS, (Side.HANDLER,), fields=("contribution", "reward"),
+         checks=("type_is:suggestion", "suggestion_adopted", "not_yet_rewarded"),
+         help="被采纳的建议意见对国民经济和社会发展、改进工作或保护社会公共利益有贡献的，按照有关规定给予奖励"),
 )
 
 RULES_BY_ACTION: dict[str, Rule] = {rule.action: rule for rule in RULES}

@@ -2,6 +2,7 @@
 
 from xinfang.orgs.models import Role
 from xinfang.petitions.models import PetitionStatus
+from xinfang.workflow.articles import ARTICLES
 from xinfang.workflow.fields import FIELDS
 from xinfang.workflow.models import Clock, Notice
 from xinfang.workflow.policy import current_policy
@@ -60,4 +61,29 @@ def rules_markdown() -> str:
     for kind, clock in policy.clocks.items():
         target = f"{clock.target.length} {unit_names[clock.target.unit]}" if clock.target else "—"
         lines.append(f"| {clock.label} `{kind}` | {clock.statutory.length} {unit_names[clock.statutory.unit]} | {target} |")
+    lines += articles_markdown()
     return "\n".join(lines) + "\n"
+
+
+def _ref(ref: str) -> str:
+    kind, _, name = ref.partition(":")
+    return f"{ {'rule': '规则', 'check': '检查', 'clock': '期限', 'setting': '设置', 'code': '代码'}[kind]} `{name}`"
+
+
+def articles_markdown() -> list[str]:
+    """The articles map (workflow/articles.py): each procedural article, where it lives, what proves it."""
+    lines = ["", "## Articles 17–26 and 28–47 (`workflow/articles.py`)", "",
+             "Every procedural article of the Regulation and where Xinfang implements it; tests/workflow/test_articles.py",
+             "checks that each reference and each test exists. Art 27 states principles, not a procedure.", "",
+             "| 条 article | 内容 | 实现 how | 代码 code | 测试 tests | 计划 planned |", "|---|---|---|---|---|---|"]
+    for article in ARTICLES:
+        planned = "、".join(f"issue {number}" for number in article.planned) or ("—" if not article.gap else "")
+        if article.gap:
+            planned = (planned + "；" if planned else "") + f"缺口：{article.gap}"
+        lines.append("| " + " | ".join([
+            f"第{article.number}条", article.title, article.how,
+            "<br>".join(_ref(ref) for ref in article.refs) or "—",
+            "<br>".join(f"`{node}`" for node in article.tests) or "—",
+            planned,
+        ]) + " |")
+    return lines

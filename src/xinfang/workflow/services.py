@@ -12,7 +12,7 @@ from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus, PetitionType
 from xinfang.petitions.selectors import petitions_visible_to
-from xinfang.workflow.checks import ActionContext, is_state_check, run_check
+from xinfang.workflow.checks import ActionContext, actor_recused, is_state_check, run_check
 from xinfang.workflow.clocks import (
     clock_extend,
     clock_pause,
@@ -20,7 +20,7 @@ from xinfang.workflow.clocks import (
     clock_resume,
     clock_stop,
 )
-from xinfang.workflow.effects import run_effect
+from xinfang.workflow.effects import run_effect, void_action_records
 from xinfang.workflow.exceptions import ActionNotPermitted, RuleViolation, StaleVersion
 from xinfang.workflow.fields import parse_values, serialisable
 from xinfang.workflow.models import Clock, Evaluation, Notice
@@ -98,6 +98,8 @@ def deciding_org(*, rule: Rule, petition: Petition, actor: User, running: dict[s
 
 def rule_permits(*, rule: Rule, petition: Petition, actor: User, running: dict[str, Clock]) -> bool:
     """Whether the actor's role and side allow the rule (state aside)."""
+    if actor_recused(petition=petition, user=actor):  # Art 28: a recused person acts on nothing in the matter
+        return False
     if actor.is_superuser:
         return True
     if not actor.has_role(*rule.roles):
@@ -269,6 +271,8 @@ def petition_act(
         raise StaleVersion("该信访事项已被他人办理（数据已更新），请刷新后重新操作")
     rule = rule_for(petition=petition, action=action)
     running = _running_clocks(petition)
+    if actor_recused(petition=petition, user=actor):
+        raise ActionNotPermitted(f"您已回避本事项，不能进行“{rule.label}”（《信访工作条例》第二十八条）")
     if not rule_permits(rule=rule, petition=petition, actor=actor, running=running):
         raise ActionNotPermitted(f"您的角色或单位不能对该事项进行“{rule.label}”（{rule.article}）")
     acted_on = acted_on or timezone.localdate()
@@ -345,6 +349,7 @@ def petition_correct(
     Notice.objects.filter(petition=petition, number=event.data.get("notice")).update(voided=True)
     if event.kind == "evaluate":  # a matter has at most one live evaluation (checks.not_yet_evaluated)
         Evaluation.objects.filter(petition=petition, voided=False).update(voided=True)
+    void_action_records(petition=petition, action=event.kind)  # a recusal, a designated accepting organ
     petition.version += 1
     petition.save(update_fields=[*SAVED_FIELDS, "version", "updated_at"])
     PetitionEvent.objects.create(
