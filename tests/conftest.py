@@ -126,8 +126,13 @@ def actors(district) -> Actors:
 
 
 def act(petition: Petition, action: str, actor: User, on=None, **values) -> Petition:
-    """Apply one rule to a petition, as an official would on the case page."""
-    return petition_act(petition_id=petition.pk, action=action, actor=actor, values=values, acted_on=on)
+    """Apply one rule to a petition, as an official would on the case page.
+
+    A past day `on` replays history (a past year told step by step), not a late entry (补录): the tests of
+    late entries call petition_act themselves (tests/workflow/test_late_entry.py).
+    """
+    return petition_act(petition_id=petition.pk, action=action, actor=actor, values=values, acted_on=on,
+                        replaying=on is not None)
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """The procedure through the case page (htmx forms) and the API."""
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import act
 from xinfang.api.services import api_token_create
@@ -85,18 +86,20 @@ def test_the_api_filters_by_deadline_level(client, registered, actors):
 
 def test_a_review_on_the_case_page_goes_through_the_county_and_the_township_head_is_refused(
         client, registered, district, actors):
-    act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
-    act(registered, "accept", actors.handler, on=date(2026, 3, 5))
-    act(registered, "reply", actors.head, on=date(2026, 4, 20), outcome="supported", facts="f", decision="d",
-        legal_basis="b")
-    act(registered, "deliver", actors.handler, on=date(2026, 4, 22), delivery_method="in_person")
+    # The steps before are history; the review is entered on the page today (a past date there is a 补录).
+    today = timezone.localdate()
+    act(registered, "forward", actors.reviewer, on=today - timedelta(days=40), handling_org=district.township_a.pk)
+    act(registered, "accept", actors.handler, on=today - timedelta(days=38))
+    act(registered, "reply", actors.head, on=today - timedelta(days=10), outcome="supported", facts="f",
+        decision="d", legal_basis="b")
+    act(registered, "deliver", actors.handler, on=today - timedelta(days=8), delivery_method="in_person")
     client.force_login(actors.county_head)
     form = client.get(f"/petitions/{registered.pk}/actions/request_review/").content.decode()
     # Only the county government is offered as 复查机关: not the city above it.
     assert district.county.name in form and actors.city.name not in form
     registered.refresh_from_db()
     client.post(f"/petitions/{registered.pk}/actions/request_review/",
-                {"reviewing_org": district.county.pk, "acted_on": "2026-05-10", "expected_version": registered.version})
+                {"reviewing_org": district.county.pk, "expected_version": registered.version})
     registered.refresh_from_db()
     assert registered.status == PetitionStatus.UNDER_REVIEW
     # The township head who signed the decision is not offered the review, and is refused if he posts it.
@@ -110,7 +113,6 @@ def test_a_review_on_the_case_page_goes_through_the_county_and_the_township_head
     client.force_login(actors.county_head)
     assert "/actions/decide_review/" in client.get(f"/petitions/{registered.pk}/").content.decode()
     client.post(f"/petitions/{registered.pk}/actions/decide_review/",
-                {"review_outcome": "uphold", "reasons": "r", "acted_on": "2026-05-20",
-                 "expected_version": registered.version})
+                {"review_outcome": "uphold", "reasons": "r", "expected_version": registered.version})
     registered.refresh_from_db()
     assert registered.status == PetitionStatus.REVIEWED

@@ -838,7 +838,7 @@ class _Importer:
                 raise _RowFailure(column, f"{where}：未知的办理机构代码：{step['actor_org']}")
         try:
             petition_act(petition_id=petition.pk, action=_text(step.get("action")), actor=self.on_behalf_of(acting),
-                         values=values, acted_on=acted_on)
+                         values=values, acted_on=acted_on, replaying=True)  # history from the source system
         except (ValidationError, PermissionDenied, ObjectDoesNotExist) as error:
             if isinstance(error, ObjectDoesNotExist):  # the acting org may not see the matter (Art 30 ¶3)
                 error = PermissionDenied(f"办理机构“{acting.name}”无权办理该事项")

@@ -27,7 +27,7 @@ from django.utils import timezone
 from xinfang.petitions.models import ONLINE_CHANNELS, Channel, Petition
 from xinfang.workflow.choices import Rating, ReviewOutcome
 from xinfang.workflow.clocks import OPTIONAL_WINDOWS
-from xinfang.workflow.models import Clock, Evaluation, Notice
+from xinfang.workflow.models import Clock, Evaluation, LateEntry, Notice
 
 K = Clock.Kind
 SATISFIED = (Rating.SATISFIED, Rating.MOSTLY_SATISFIED)
@@ -68,6 +68,9 @@ class Source:
     model: type
     petition_path: str  # from a row to its petition ("" for petitions themselves)
     where: Callable[[StatsQuery], Q]  # rows that any indicator of this source may count (narrows the scan)
+    # The unit a row is counted for in a breakdown by unit: the petition's 责任单位, unless the row names its own
+    # (a late entry counts for the unit that entered it).
+    unit_field: str | None = None
 
     def rows(self, q: StatsQuery) -> QuerySet:
         if self.model is Petition:
@@ -106,11 +109,17 @@ def _notice_rows(q: StatsQuery) -> Q:
     return Q(voided=False, acted_on__range=(q.start, q.end))
 
 
+def _late_entry_rows(q: StatsQuery) -> Q:
+    # Dated by the action's legal date (acted_on), as every other figure; an action undone does not count.
+    return Q(voided=False, acted_on__range=(q.start, q.end))
+
+
 PETITIONS = Source("petitions", Petition, "", _received)
 CLOCKS = Source("clocks", Clock, "petition", _clock_rows)
 EVALUATIONS = Source("evaluations", Evaluation, "petition", _evaluation_rows)
 NOTICES = Source("notices", Notice, "petition", _notice_rows)
-SOURCES = (PETITIONS, CLOCKS, EVALUATIONS, NOTICES)
+LATE_ENTRIES = Source("late_entries", LateEntry, "petition", _late_entry_rows, unit_field="org")
+SOURCES = (PETITIONS, CLOCKS, EVALUATIONS, NOTICES, LATE_ENTRIES)
 
 
 # --- row conditions, shared by the figure and its drill-down -------------------------------------------
@@ -171,6 +180,8 @@ class Measure:
     condition: Callable[[StatsQuery], Q]
     minus: Callable[[StatsQuery], Q] | None = None
     sum_person_times: bool = False
+    # Count the source's rows (actions), not petitions: the drill-down still lists the petitions, each once.
+    count_rows: bool = False
 
     def petitions(self, q: StatsQuery) -> QuerySet[Petition]:
         """The petitions behind the figure (in scope, filtered): the drill-down list."""
@@ -189,6 +200,8 @@ class Measure:
         if self.source is PETITIONS:
             if self.sum_person_times:
                 return {key: Coalesce(Sum("person_times", filter=self.condition(q)), 0)}
+            return {key: Count("pk", filter=self.condition(q))}
+        if self.count_rows:
             return {key: Count("pk", filter=self.condition(q))}
         # Several rows (clocks, notices) may belong to one petition: count each petition once.
         parts = {key: Count(self.source.petition_path, distinct=True, filter=self.condition(q))}
@@ -244,6 +257,7 @@ PERIOD_RULES = {
     "review_requested": "按复查（复核）申请登记日（复查/复核期限起算日）计入",
     "review_decided": "按复查（复核）决定日（复查/复核期限停止日）计入；结论取自该事项未撤销的复查（复核）意见书",
     "review_refused": "按不予受理的决定日（复查/复核申请不予受理告知书的办理日期）计入；已撤销的告知书不计",
+    "late_entry": "按办理日期（法定日期，而非录入日期）计入；按责任单位分组时计入录入该操作的单位；已更正撤销的操作不计",
 }
 
 GROUPS = {
@@ -252,6 +266,7 @@ GROUPS = {
     "kind": "信访类型",
     "rates": "三率及办理质量",
     "review": "复查复核",
+    "quality": "录入质量",
 }
 
 
@@ -377,6 +392,14 @@ def _build() -> tuple[Indicator, ...]:
                 f"{key}_{outcome.value}", f"{label}{outcome.label}件数", f"期间内{label}意见为“{outcome.label}”的事项",
                 "review_decided", "count", _clock(_review_decided(clock_kind, notice_kind, outcome.value)),
                 group="review"))
+    # 补录: actions entered after the day they were taken; counted by the unit that entered them (by="unit").
+    items.append(Indicator("late_entries", "补录办理操作数",
+                           "期间内办理日期早于录入日期的办理操作（补录）次数；明细列出涉及的事项", "late_entry", "count",
+                           Measure(LATE_ENTRIES, _always, count_rows=True), unit_zh="次", group="quality"))
+    items.append(Indicator("late_entries_beyond_window", "超期补录办理操作数",
+                           "补录中办理日期早于录入日期超过补录期限、经信访部门审核员批准的次数", "late_entry", "count",
+                           Measure(LATE_ENTRIES, lambda q: Q(beyond_window=True), count_rows=True), unit_zh="次",
+                           group="quality"))
     return tuple(items)
 
 
@@ -427,6 +450,8 @@ DIMENSIONS = {
 
 
 def _group_expression(source: Source, by: str) -> tuple[str, Any]:
+    if by == "unit" and source.unit_field:
+        return "group", F(source.unit_field)
     if by == "category":
         return "group", Coalesce(source.petition_field("category__parent_id"), source.petition_field("category_id"))
     return "group", F(source.petition_field(DIMENSIONS[by]))

@@ -9,6 +9,7 @@ from xinfang.workflow.checks import urgent_report_organs
 from xinfang.workflow.choices import OUTCOMES_BY_TYPE
 from xinfang.workflow.fields import FIELDS
 from xinfang.workflow.models import Clock
+from xinfang.workflow.policy import current_policy
 from xinfang.workflow.selectors import review_organs
 from xinfang.workflow.rules import Rule
 
@@ -47,7 +48,9 @@ def _reviewing_org(petition: Petition) -> Org | None:
 def action_form_class(*, rule: Rule, petition: Petition, user: User) -> type[forms.Form]:
     fields: dict[str, forms.Field] = {
         "acted_on": forms.DateField(label="办理日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                    help_text="默认今天；补录时填写实际办理日期"),
+                                    help_text=f"默认今天；早于今天的记为补录（录入日期一并留痕）。超过"
+                                              f"{current_policy().late_entry_window_days}个工作日的，"
+                                              "须由信访部门审核员填写补录理由后录入；不能早于上一步的办理日期"),
         "expected_version": forms.IntegerField(widget=forms.HiddenInput),
     }
     for name in rule.fields + rule.optional_fields:
@@ -71,6 +74,10 @@ def action_form_class(*, rule: Rule, petition: Petition, user: User) -> type[for
         else:
             field = forms.CharField(label=spec.label, required=required)
         fields[name] = field
+    # Why the action is entered late (补录), with any action (workflow.services.check_late_entry).
+    fields["backdate_reason"] = forms.CharField(label=FIELDS["backdate_reason"].label, required=False,
+                                                widget=forms.Textarea(attrs={"rows": 2}),
+                                                help_text="仅补录时填写：为什么未在办理当日录入")
     return type(f"{rule.action.title()}Form", (forms.Form,), fields)
 
 

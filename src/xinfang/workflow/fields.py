@@ -111,6 +111,7 @@ FIELDS: dict[str, FieldSpec] = {
     "rated_by": FieldSpec("评价方式", _choice(RatedBy), RatedBy, "select"),
     "comment": FieldSpec("评价意见", _text(1000), widget="textarea"),
     "review_outcome": FieldSpec("复查（复核）结论", _choice(ReviewOutcome), ReviewOutcome, "select"),
+    "backdate_reason": FieldSpec("补录理由", _text(500), widget="textarea"),
     "review_refusal_reason": FieldSpec("不予受理理由", _choice(ReviewRefusalReason), ReviewRefusalReason, "select"),
     # Art 24: a matter involving several organs.
     "accepting_org": FieldSpec("受理机关", _org, widget="org"),
@@ -127,6 +128,10 @@ FIELDS: dict[str, FieldSpec] = {
     "contribution": FieldSpec("建议的贡献", _choice(SuggestionContribution), SuggestionContribution, "select"),
     "reward": FieldSpec("奖励内容", _text(1000), widget="textarea"),
 }
+
+
+# Accepted with any action besides the rule's own fields (services.petition_act): why it is entered late.
+LATE_ENTRY_FIELDS = ("backdate_reason",)
 
 
 def parse_values(*, required: tuple[str, ...], optional: tuple[str, ...], raw: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from xinfang.orgs.models import Org
-from xinfang.petitions.models import Petition
+from xinfang.petitions.models import Petition, PetitionEvent
 
 
 class Clock(models.Model):
@@ -192,3 +192,36 @@ class Recusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} 回避 {self.user_id}"
+
+
+class LateEntry(models.Model):
+    """补录: an action entered on a day after the day it was taken (its legal date, acted_on).
+
+    Statistics count the action on its legal date; this record keeps both dates, so the timeline, exports and
+    supervisors see that the entry was late, and counts late entries by the unit that entered them. Beyond
+    the policy's window (policy.late_entry_window_days) a 信访部门审核员 entered it, with a reason.
+    """
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="late_entries")
+    event = models.OneToOneField(PetitionEvent, on_delete=models.PROTECT, related_name="late_entry")
+    action = models.CharField("办理操作", max_length=30)
+    org = models.ForeignKey(Org, verbose_name="录入单位", on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acted_on = models.DateField("办理日期")
+    recorded_on = models.DateField("录入日期")
+    beyond_window = models.BooleanField("超出补录期限", default=False)
+    # Set beyond the window: the reviewer who entered (and so approved) it; else empty.
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="批准的审核员")
+    reason = models.TextField("补录理由", blank=True)
+    # The action was undone by a correction: kept for the record, counted nowhere.
+    voided = models.BooleanField("已撤销", default=False)
+
+    class Meta:
+        verbose_name = "补录"
+        verbose_name_plural = "补录"
+        ordering = ["petition_id", "acted_on", "id"]
+        indexes = [models.Index(fields=["acted_on", "org"], name="late_entry_day_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.action} {self.acted_on} (recorded {self.recorded_on})"

@@ -33,6 +33,9 @@ class Policy:
     clocks: dict[str, ClockPolicy]
     approaching_days: int
     seriously_overdue_days: int
+    # 补录: an action may be dated up to this many working days before the day it is entered; earlier only
+    # by a 信访部门审核员 with a reason (checks.late_entry_allowed).
+    late_entry_window_days: int = 3
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -66,8 +69,12 @@ def parse_policy(data: dict) -> Policy:
         clocks[kind] = ClockPolicy(kind=kind, label=raw.get("label", kind), statutory=statutory, target=target,
                                    max_extension_days=int(raw.get("max_extension_days", 0)))
     warnings = data.get("warnings", {})
+    window = int(data.get("late_entry", {}).get("window_working_days", 3))
+    if window < 0:
+        raise ImproperlyConfigured("policy late_entry.window_working_days must not be negative")
     return Policy(clocks=clocks, approaching_days=int(warnings.get("approaching_days", 3)),
-                  seriously_overdue_days=int(warnings.get("seriously_overdue_days", 30)))
+                  seriously_overdue_days=int(warnings.get("seriously_overdue_days", 30)),
+                  late_entry_window_days=window)
 
 
 @cache

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.audit.services import audit_record
+from xinfang.calendars.selectors import calendar_for_org
 from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus, PetitionType
@@ -22,8 +23,9 @@ from xinfang.workflow.clocks import (
 )
 from xinfang.workflow.effects import run_effect, void_action_records
 from xinfang.workflow.exceptions import ActionNotPermitted, RuleViolation, StaleVersion
-from xinfang.workflow.fields import parse_values, serialisable
-from xinfang.workflow.models import Clock, Evaluation, Notice
+from xinfang.workflow.fields import LATE_ENTRY_FIELDS, parse_values, serialisable
+from xinfang.workflow.models import Clock, Evaluation, LateEntry, Notice
+from xinfang.workflow.policy import current_policy
 from xinfang.workflow.rules import RULES_BY_ACTION, Rule, Side, rules_from
 
 NOTICE_CODES = {
@@ -33,6 +35,9 @@ NOTICE_CODES = {
     Notice.Kind.REVIEW_REFUSAL: "FCBSL", Notice.Kind.RE_REVIEW_REFUSAL: "FHBSL",
 }
 
+
+# Entering an action late is local practice (the Regulation sets the time limits the legal date is held to).
+LATE_ENTRY_ARTICLE = "地方工作规范（补录）"
 
 CORRECTABLE_FIELDS = ("status", "handling_org_id", "review_org_id", "re_review_org_id", "outcome", "legal_pathway")
 # What an action may change on the petition row, and so what it saves.
@@ -180,14 +185,21 @@ def change_clocks(*, rule: Rule, running: dict[str, Clock], acted_on: date, valu
 
 
 def action_event(*, rule: Rule, petition: Petition, actor: User, values: dict[str, Any], previous_status: str,
-                 acted_on: date, notice: Notice | None, snapshot: dict[str, Any], started: list[int]) -> PetitionEvent:
-    """The (unsaved) case event recording an action, with what a correction needs to undo it."""
+                 acted_on: date, notice: Notice | None, snapshot: dict[str, Any], started: list[int],
+                 late_entry: bool = False) -> PetitionEvent:
+    """The (unsaved) case event recording an action, with what a correction needs to undo it.
+
+    Two dates: `acted_on`, the legal date statistics count, and `recorded_on`, the day it was entered.
+    """
+    data = {"from": previous_status, "to": petition.status, "article": rule.article,
+            "acted_on": acted_on.isoformat(), "recorded_on": timezone.localdate().isoformat(),
+            "values": serialisable(values), "notice": notice.number if notice else None, "before": snapshot,
+            "clocks_started": started}
+    if late_entry:
+        data["late_entry"] = True
     return PetitionEvent(
         petition=petition, kind=rule.action, title=rule.label, actor=actor, actor_org=actor.org,
-        occurred_at=timezone.now(), note=str(values.get("reason") or values.get("decision") or "")[:500],
-        data={"from": previous_status, "to": petition.status, "article": rule.article,
-              "acted_on": acted_on.isoformat(), "values": serialisable(values),
-              "notice": notice.number if notice else None, "before": snapshot, "clocks_started": started},
+        occurred_at=timezone.now(), note=str(values.get("reason") or values.get("decision") or "")[:500], data=data,
     )
 
 
@@ -219,6 +231,36 @@ def check_acted_on(*, petition: Petition, acted_on: date) -> None:
         raise ValidationError({"acted_on": ["办理日期不能晚于今天"]})
     if acted_on < timezone.localtime(petition.received_at).date():
         raise ValidationError({"acted_on": ["办理日期不能早于收到日期"]})
+
+
+def check_after_previous_step(*, petition: Petition, acted_on: date) -> None:
+    """An action is never dated before the step it follows (the last action not undone by a correction)."""
+    previous = last_correctable_event(petition=petition)
+    previous_on = (previous.data or {}).get("acted_on") if previous is not None else None
+    if previous_on and acted_on < date.fromisoformat(previous_on):
+        raise ValidationError({"acted_on": [
+            f"办理日期不能早于上一步“{previous.title}”的办理日期（{date.fromisoformat(previous_on):%Y年%-m月%-d日}）"]})
+
+
+def check_late_entry(*, actor: User, acted_on: date, today: date, reason: str) -> dict[str, Any] | None:
+    """补录: an action dated before the day it is entered. What to record (LateEntry's fields), or None.
+
+    Within the policy's window (working days before today, the actor's calendar) anyone may enter it; beyond,
+    only a 信访部门审核员, who approves it by entering it, with a reason. Either way it is recorded and counted.
+    """
+    if acted_on >= today:
+        return None
+    window = current_policy().late_entry_window_days
+    within = calendar_for_org(org=actor.org).add_workdays(acted_on, window).due >= today
+    if not within:
+        if not actor.has_role(Role.REVIEWER):
+            raise ValidationError({"acted_on": [
+                f"办理日期早于今天超过{window}个工作日，须经信访部门审核员批准，由审核员填写补录理由后录入"
+                f"（{LATE_ENTRY_ARTICLE}）"]})
+        if not reason:
+            raise ValidationError({"backdate_reason": [
+                f"办理日期早于今天超过{window}个工作日，请填写补录理由（{LATE_ENTRY_ARTICLE}）"]})
+    return {"beyond_window": not within, "approved_by": None if within else actor, "reason": reason}
 
 
 def check_rule(ctx: ActionContext) -> None:
@@ -262,8 +304,14 @@ def petition_act(
     values: dict[str, Any] | None = None,
     expected_version: int | None = None,
     acted_on: date | None = None,
+    replaying: bool = False,
 ) -> Petition:
-    """Apply one rule of the table to a petition: check, change state and clocks, issue the notice, record."""
+    """Apply one rule of the table to a petition: check, change state and clocks, issue the notice, record.
+
+    An action dated before today is a late entry (补录, check_late_entry), unless `replaying`: history taken
+    over from a record kept elsewhere (an import, the demo's generated years), not entered by a unit late.
+    `values` may carry "backdate_reason" (补录理由) besides the rule's fields.
+    """
     if actor.org_id is None:
         raise ActionNotPermitted("当前用户未分配所属机构，不能办理信访事项")
     petition = petitions_visible_to(user=actor).select_for_update().get(pk=petition_id)
@@ -275,9 +323,15 @@ def petition_act(
         raise ActionNotPermitted(f"您已回避本事项，不能进行“{rule.label}”（《信访工作条例》第二十八条）")
     if not rule_permits(rule=rule, petition=petition, actor=actor, running=running):
         raise ActionNotPermitted(f"您的角色或单位不能对该事项进行“{rule.label}”（{rule.article}）")
-    acted_on = acted_on or timezone.localdate()
+    today = timezone.localdate()
+    acted_on = acted_on or today
     check_acted_on(petition=petition, acted_on=acted_on)
-    values = parse_values(required=rule.fields, optional=rule.optional_fields, raw=values or {})
+    check_after_previous_step(petition=petition, acted_on=acted_on)
+    raw = dict(values or {})
+    reason = parse_values(required=(), optional=LATE_ENTRY_FIELDS, raw={
+        name: raw.pop(name) for name in LATE_ENTRY_FIELDS if name in raw}).get("backdate_reason", "")
+    late = None if replaying else check_late_entry(actor=actor, acted_on=acted_on, today=today, reason=reason)
+    values = parse_values(required=rule.fields, optional=rule.optional_fields, raw=raw)
     context = ActionContext(petition=petition, rule=rule, actor=actor, values=values, acted_on=acted_on,
                             running=running)
     check_rule(context)
@@ -290,10 +344,17 @@ def petition_act(
                             issued_before=Notice.objects.filter(petition=petition, kind=rule.notice).count(),
                             issuing_org=context.issuing_org, acted_on=acted_on)
         notice.save()
-    action_event(rule=rule, petition=petition, actor=actor, values=values, previous_status=previous_status,
-                 acted_on=acted_on, notice=notice, snapshot=snapshot, started=started).save()
-    audit_record(actor=actor, action=f"petition.{rule.action}", target=petition,
-                 data={"from": previous_status, "to": petition.status, "values": serialisable(values)})
+    event = action_event(rule=rule, petition=petition, actor=actor, values=values, previous_status=previous_status,
+                         acted_on=acted_on, notice=notice, snapshot=snapshot, started=started,
+                         late_entry=late is not None)
+    event.save()
+    audit_data = {"from": previous_status, "to": petition.status, "values": serialisable(values)}
+    if late is not None:
+        LateEntry.objects.create(petition=petition, event=event, action=rule.action, org=actor.org, entered_by=actor,
+                                 acted_on=acted_on, recorded_on=today, **late)
+        audit_data["late_entry"] = {"acted_on": acted_on.isoformat(), "recorded_on": today.isoformat(),
+                                    "beyond_window": late["beyond_window"], "reason": late["reason"]}
+    audit_record(actor=actor, action=f"petition.{rule.action}", target=petition, data=audit_data)
     return petition
 
 
@@ -347,6 +408,7 @@ def petition_correct(
             setattr(clock, name, date.fromisoformat(value) if name in ("stopped_on", "paused_since") and value else value)
         clock_recompute_one(clock=clock)
     Notice.objects.filter(petition=petition, number=event.data.get("notice")).update(voided=True)
+    LateEntry.objects.filter(event=event).update(voided=True)  # an undone action is no late entry to count
     if event.kind == "evaluate":  # a matter has at most one live evaluation (checks.not_yet_evaluated)
         Evaluation.objects.filter(petition=petition, voided=False).update(voided=True)
     void_action_records(petition=petition, action=event.kind)  # a recusal, a designated accepting organ
