@@ -6,6 +6,7 @@ other setup. Names and region codes are invented: 清溪区 (500199), 江岭省 
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from xinfang.orgs.models import Org, Role, User
@@ -199,12 +200,18 @@ def district_build(*, password: str = DEMO_PASSWORD) -> DemoDistrict:
               for d in DEPARTMENTS]
     users: dict[str, User] = {}
     accounts: list[DemoAccount] = []
+    # Every demo account has the same, published password: hash it once (PBKDF2 takes a third of a second
+    # by design; once per account was most of the district's ten seconds). A login rehashes nothing.
+    password_hash = None
     for spec in specs:
         org = orgs_by_key[spec.org]
         user = User.objects.filter(username=spec.username).first()
         if user is None:
-            user = user_create(username=spec.username, password=password, org=org, roles=spec.roles,
+            password_hash = password_hash or make_password(password)
+            user = user_create(username=spec.username, password=None, org=org, roles=spec.roles,
                                full_name=spec.full_name, is_superuser=spec.is_superuser)
+            user.password = password_hash
+            user.save(update_fields=["password"])
         users[spec.username] = user
         accounts.append(DemoAccount(username=spec.username, password=password, roles=spec.roles,
                                     org_name=org.name))

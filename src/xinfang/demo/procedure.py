@@ -2,8 +2,12 @@
 
 Every step goes through `workflow.services.petition_act` with the demo accounts and realistic dates
 (received + a few days to forward, weeks to handle, some late, some extended, some reviewed); a step
-whose date would be after `today` is not taken, so recent petitions are still in progress. About 6 ms an
-action on SQLite: meant for demo sizes (thousands), not for the million-row benchmark.
+whose date would be after `today` is not taken, so recent petitions are still in progress. About 10 ms an
+action on SQLite (5 actions a petition): meant for demo sizes (thousands), not for the million-row benchmark.
+
+Each petition's story draws from its own random stream (seed and petition number), so the stories do not
+depend on the order or the runs they are told in: `xinfang demo` tells the newest ones before it serves and
+the rest in a background process, and gets the same data as one run from oldest to newest.
 """
 
 import random
@@ -113,34 +117,56 @@ def _story(run: _Run, petition: Petition) -> None:
     delivered_on = replied_on + timedelta(days=rng.randint(1, 6))
     if not run.step(petition, "deliver", handler, delivered_on, delivery_method=rng.choice(("in_person", "post"))):
         return
+    # No step is dated before the one it follows (workflow.services.check_after_previous_step).
+    last_on = delivered_on
     if assigned:
-        run.step(petition, "report_back", handler, delivered_on + timedelta(days=rng.randint(1, 5)),
-                 report="已按要求办结并送达处理意见书。")
+        reported_on = delivered_on + timedelta(days=rng.randint(1, 5))
+        if run.step(petition, "report_back", handler, reported_on, report="已按要求办结并送达处理意见书。"):
+            last_on = reported_on
     if rng.random() < 0.04:
         reviewing = district.government
-        requested_on = delivered_on + timedelta(days=rng.randint(5, 25))
+        requested_on = max(last_on, delivered_on + timedelta(days=rng.randint(5, 25)))
         if run.step(petition, "request_review", reviewer, requested_on, reviewing_org=reviewing.pk):
             run.step(petition, "decide_review", run.user("fucha"), requested_on + timedelta(days=rng.randint(10, 28)),
                      review_outcome=_pick(rng, (("uphold", 80), ("modify", 12), ("revoke", 8))),
                      reasons="原处理意见认定事实清楚，适用依据正确。")
         return
     if rng.random() < 0.8:
-        run.step(petition, "evaluate", clerk, delivered_on + timedelta(days=rng.randint(1, 25)),
+        run.step(petition, "evaluate", clerk, max(last_on, delivered_on + timedelta(days=rng.randint(1, 25))),
                  rating=_pick(rng, RATINGS), rated_by="petitioner" if rng.random() < 0.7 else "staff")
     run.step(petition, "close", handler, delivered_on + timedelta(days=rng.randint(26, 35)))
 
 
+def pending_petitions(*, district: DemoDistrict):
+    """The demo office's generated petitions whose story has not been told yet (registered, no clock).
+
+    A petition registered through the site has its clock from registration, so it is never pending; a story
+    interrupted by Ctrl+C was rolled back whole, so its petition is pending again.
+    """
+    return Petition.objects.filter(registering_org=district.office, status=PetitionStatus.REGISTERED,
+                                   clocks__isnull=True)
+
+
 def progress_petitions(
-    *, district: DemoDistrict, seed: int, today: date | None = None, progress: Callable[[int], None] | None = None
+    *, district: DemoDistrict, seed: int, today: date | None = None,
+    progress: Callable[[int, Counter], None] | None = None, newest_first: bool = False, limit: int | None = None,
 ) -> Counter:
-    """Take every registered, clock-less petition of the demo office as far through the procedure as today allows."""
+    """Take registered, clock-less petitions of the demo office as far through the procedure as today allows.
+
+    All of them, oldest first, unless `newest_first` and `limit` say otherwise. `progress(done, counts)` is
+    called after each petition (callers decide how often to print).
+    """
     run = _Run(district=district, rng=random.Random(seed), today=today or timezone.localdate(), counts=Counter())
-    pending = (Petition.objects.filter(registering_org=district.office, status=PetitionStatus.REGISTERED,
-                                       clocks__isnull=True)
-               .select_related("locality", "category", "registering_org").order_by("received_at", "id"))
+    order = ("-received_at", "-id") if newest_first else ("received_at", "id")
+    pending = (pending_petitions(district=district)
+               .select_related("locality", "category", "registering_org").order_by(*order))
+    if limit is not None:
+        pending = pending[:limit]
     for done, petition in enumerate(pending.iterator(), start=1):
+        # The petition's own stream: its story is the same whichever run, and in which order, tells it.
+        run.rng = random.Random(f"{seed}:{petition.number}")
         with transaction.atomic():  # one story per transaction: a failure leaves no half-told story
             _story(run, petition)
-        if progress is not None and done % 500 == 0:
-            progress(done)
+        if progress is not None:
+            progress(done, run.counts)
     return run.counts
