@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the whole test suite twice: on SQLite (the default) and on a throwaway PostgreSQL 15 server,
-# as DESIGN.md promises ("CI tests both"). Sets the machine up first (scripts/setup.sh --with-test-deps).
+# as docs/DESIGN.md promises ("CI tests both"). Sets the machine up first (scripts/setup.sh --with-test-deps).
 #
 #   scripts/test.sh                  both backends, every test (browser test included)
 #   scripts/test.sh -k audit -x      extra arguments go to pytest, for both runs

@@ -22,7 +22,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Staff screens are designed for 1366×768 (DESIGN.md, "The screens").
+# Staff screens are designed for 1366×768 (docs/DESIGN.md, "The screens").
 VIEWPORT = {"width": 1366, "height": 768}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

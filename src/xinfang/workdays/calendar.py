@@ -1,6 +1,6 @@
 """China's working-day calendar: public holidays, make-up workdays (调休上班), regional rest days.
 
-Counting follows RULES.md: a period starts the day after the triggering event. In working days, the
+Counting follows docs/REGULATION.md: a period starts the day after the triggering event. In working days, the
 due date is the Nth working day after it. In calendar days (日), the due date is the Nth day after it,
 and a due date on a rest day moves to the next working day (Civil Code Arts 201, 203).
 

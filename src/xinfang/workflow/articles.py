@@ -7,7 +7,7 @@ that every article has an entry, every reference exists and every test named is 
 
 References: "rule:ACTION" (workflow.rules), "check:NAME" (workflow.checks), "clock:KIND" (the policy's clocks),
 "setting:NAME" (Django settings), "code:dotted.path" (a module attribute: a function, a model, a choice list).
-The titles summarise; the Regulation's own text is authoritative (the source used here is shared/docs/RULES.md,
+The titles summarise; the Regulation's own text is authoritative (the source used here is docs/REGULATION.md,
 and for Arts 38–42, where that summary and the wave-2 issues are all there is, the article numbers follow them).
 """
 

@@ -6,7 +6,7 @@ from xinfang.petitions.models import PetitionType
 
 
 class RejectionReason(models.TextChoices):
-    # Practice, from the national rules on step-by-step visits (RULES.md: configurable list).
+    # Practice, from the national rules on step-by-step visits (docs/REGULATION.md: configurable list).
     LEGAL_PROCEDURE = "legal_procedure", "应当通过诉讼、仲裁、行政复议等法定途径解决"
     SKIP_LEVEL = "skip_level", "越级走访，未向有权处理机关或其上一级机关提出"
     IN_PROGRESS = "in_progress", "已受理且在办理期限内，又向上级机关提出同一事项（第十九条第三款）"
@@ -85,7 +85,7 @@ class Rating(models.TextChoices):
 
 
 class RatedBy(models.TextChoices):
-    # Ratings entered by staff are reported apart: inflated satisfaction is a known abuse (RULES.md).
+    # Ratings entered by staff are reported apart: inflated satisfaction is a known abuse (docs/REGULATION.md).
     PETITIONER = "petitioner", "信访人自评"
     STAFF = "staff", "工作人员代录（电话回访等）"
 

@@ -14,7 +14,7 @@ Generated from `src/xinfang/workflow/rules.py` by `xinfang rules --markdown > do
 `tests/workflow/test_rules_doc.py` fails when the two differ. Each rule is applied by
 `workflow.services.petition_act` (state, role and side checks, then the rule's named checks in
 `workflow/checks.py` and effects in `workflow/effects.py`, clocks in `workflow/clocks.py`), all in one
-transaction with a case event and an audit event. The source of the articles is shared/docs/RULES.md.
+transaction with a case event and an audit event. The source of the articles is docs/REGULATION.md.
 
 Sides: **office** = the petition office that registered the matter; **handler** = the organ it was
 forwarded or assigned to (and units inside it); **reviewer** = the organ deciding a review or re-review;

@@ -231,7 +231,7 @@ CONTENT_SECURITY_POLICY = {
 XINFANG_ATTACHMENT_MAX_BYTES = env.int("XINFANG_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Practice: a visit by this many persons or more is a 集体访 (RULES.md: configurable).
+# Practice: a visit by this many persons or more is a 集体访 (docs/REGULATION.md: configurable).
 XINFANG_GROUP_VISIT_THRESHOLD = env.int("XINFANG_GROUP_VISIT_THRESHOLD", 5)
 # Local policy (TOML) layered over the statutory clocks of workflow/default_policy.toml.
 XINFANG_POLICY_FILE = env.str("XINFANG_POLICY_FILE", "")
