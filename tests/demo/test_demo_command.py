@@ -140,3 +140,13 @@ def test_a_step_without_progress_of_its_own_prints_a_heartbeat():
 def test_every_demo_account_logs_in_with_the_demo_password():
     district = district_build()
     assert all(user.check_password("xinfang-demo") for user in district.users.values())
+
+
+def test_ctrl_c_in_the_background_half_says_it_resumes_next_time(monkeypatch):
+    def interrupted(self, *, seed):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo_command.Command, "_finish", interrupted)
+    out = io.StringIO()
+    call_command("demo", "--finish", stdout=out, stderr=io.StringIO())
+    assert "interrupted; the next `xinfang demo` resumes" in out.getvalue()

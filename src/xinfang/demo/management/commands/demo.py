@@ -113,7 +113,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["finish"]:
-            self._finish(seed=options["seed"])
+            try:
+                self._finish(seed=options["seed"])
+            except KeyboardInterrupt:
+                # Ctrl+C in the terminal reaches this process too: the story in progress was rolled back whole.
+                self.stdout.write("[后台 background] 已中断，下次运行 xinfang demo 时继续 "
+                                  "(interrupted; the next `xinfang demo` resumes)")
             return
         host, port = _parse_addr(options["addr"])
         htmx = settings.NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js"
