@@ -107,6 +107,12 @@ def test_the_long_selects_carry_pinyin_and_orgs_come_in_tree_order(client, distr
     category_py = re.search(r'data-py="([^"]*)" data-pinyin="laodongshebaoqianxintaoxin"', page).group(1)
     assert initials_match(category_py, "qxtx")  # 劳动社保 / 欠薪讨薪
     assert "xinfang/searchselect.js" in page
+    # A unit is also found by its 简称's initials: "rsj" for 区人社局.
+    district.department.short_name = "区人社局"
+    district.department.save()
+    page = client.get("/petitions/new/").content.decode()
+    alias = re.search(r'data-alias="区人社局" data-alias-py="([^"]*)"', page).group(1)
+    assert initials_match(alias, "rsj")
 
 
 def test_the_source_reference_is_asked_for_online_phone_hotline_and_assigned_matters(client, district):

@@ -13,6 +13,8 @@ from xinfang.petitions.models import Petition
 def test_clerk_picks_by_pinyin_saves_and_registers_the_next_then_back_and_save_adds_nothing(
     live_server, district, reference_data
 ):
+    district.department.short_name = "区人社局"
+    district.department.save()
     problems: list[str] = []
     with chromium_page(base_url=live_server.url, failure_name="register-speed-failure") as page:
         page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
@@ -45,7 +47,13 @@ def test_clerk_picks_by_pinyin_saves_and_registers_the_next_then_back_and_save_a
         locality.press("Enter")
         assert page.locator("#id_locality").input_value() == str(district.township_a.pk)
         expect(locality).to_have_value("青石镇")
-        expect(page.locator("#id_complained_org-search")).to_be_focused()  # Enter went on to the next field
+        complained = page.locator("#id_complained_org-search")
+        expect(complained).to_be_focused()  # Enter went on to the next field
+        # 被反映单位 by the initials of its 简称 (区人社局).
+        complained.press_sequentially("rsj")
+        expect(page.locator("#id_complained_org-options [role=option]").first).to_contain_text("清溪区人力社保局")
+        complained.press("Enter")
+        expect(complained).to_have_value("清溪区人力社保局")
 
         # 问题分类 by characters: "欠薪".
         category = page.locator("#id_category-search")
@@ -103,6 +111,5 @@ def test_clerk_picks_by_pinyin_saves_and_registers_the_next_then_back_and_save_a
 
     assert problems == []
     petition = Petition.objects.get()
-    assert (petition.channel, petition.source_reference, petition.locality_id) == (
-        "hotline_transfer", "GD202603020017", district.township_a.pk)
-    print("Back-then-Save in Chromium was caught by:", outcome, "(restored:", bool(restored), ")")
+    assert (petition.channel, petition.source_reference, petition.locality_id, petition.complained_org_id) == (
+        "hotline_transfer", "GD202603020017", district.township_a.pk, district.department.pk)

@@ -43,7 +43,8 @@ class SearchSelect(forms.Select):
 
     The pinyin is computed here, on the server (pypinyin), and sent as data attributes of each option; the
     plain select still works without JavaScript. Options of an org list carry their depth in the tree
-    (data-depth) and their parent's name (data-parent), which the filtered list shows.
+    (data-depth) and their parent's name (data-parent), which the filtered list shows, and their 简称
+    (data-alias, data-alias-py) is matched too.
     """
 
     def __init__(self, attrs=None):
@@ -59,6 +60,10 @@ class SearchSelect(forms.Select):
         if hasattr(instance, "tree_depth"):
             option["attrs"]["data-depth"] = str(instance.tree_depth)
             option["attrs"]["data-parent"] = instance.tree_parent_name
+        alias = getattr(instance, "short_name", "")
+        if alias:
+            # Clerks name a unit by its 简称: "区人社局", "rsj".
+            option["attrs"].update({"data-alias": alias, "data-alias-py": pinyin_keys(alias)[0]})
         return option
 
 

@@ -1,5 +1,6 @@
 // Type-ahead for long selects (问题属地, 问题分类, 被反映单位): select[data-search] becomes a text box with a
-// list that filters on the characters typed, or on pinyin initials / full pinyin ("qx" or "qingxi" for 清溪).
+// list that filters on the characters typed, or on pinyin initials / full pinyin ("qx" or "qingxi" for 清溪),
+// of the name or of an org's 简称 ("rsj" for 区人社局).
 // The pinyin comes from the server (forms.SearchSelect: data-py, data-pinyin); the tree depth and parent
 // name of an org (data-depth, data-parent) keep the list indented in tree order. The native select stays in
 // the form, hidden, and holds the value that is submitted: without JavaScript the page still works.
@@ -17,6 +18,8 @@
         // One token per character, each every initial it may be read with: "b s z zc ly c" (白沙镇长乐村).
         initials: (option.getAttribute("data-py") || "").split(" ").filter(Boolean),
         pinyin: option.getAttribute("data-pinyin") || "",
+        alias: (option.getAttribute("data-alias") || "").toLowerCase(),
+        aliasInitials: (option.getAttribute("data-alias-py") || "").split(" ").filter(Boolean),
         depth: parseInt(option.getAttribute("data-depth") || "0", 10),
         parent: option.getAttribute("data-parent") || ""
       };
@@ -36,8 +39,10 @@
   function matches(option, query) {
     if (!query) return true;
     if (!option.value) return false; // "请选择" is no answer to a search
+    var letters = query.replace(/\s+/g, "");
     return option.text.toLowerCase().indexOf(query) !== -1 || option.pinyin.indexOf(query) !== -1 ||
-      initialsMatch(option.initials, query.replace(/\s+/g, ""));
+      initialsMatch(option.initials, letters) || (option.alias && option.alias.indexOf(query) !== -1) ||
+      initialsMatch(option.aliasInitials, letters);
   }
 
   function enhance(select) {
