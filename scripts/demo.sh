@@ -2,7 +2,7 @@
 # Try Xinfang on this machine: set it up, then `xinfang demo` (migrate, seed a fictional district,
 # collect static files, print the demo accounts, serve at http://127.0.0.1:8000).
 # First run: the site answers in about a minute; a background process beside the server finishes the demo
-# data (procedure of the older petitions, mass matters) in 10-15 minutes, with progress in this terminal.
+# data (procedure of the older petitions, mass matters) in 8-15 minutes, with progress in this terminal.
 # Later runs serve in about 15 s. Times: README.md, "用时 · How long".
 # Arguments go to `xinfang demo`, e.g. scripts/demo.sh --help
 set -euo pipefail
