@@ -15,7 +15,7 @@ from xinfang.demo.derived import heartbeat
 from xinfang.demo.district import district_build
 from xinfang.demo.generator import generate_petitions
 from xinfang.demo.management.commands import demo as demo_command
-from xinfang.demo import procedure
+from xinfang.demo import background, procedure
 from xinfang.demo.procedure import pending_petitions, progress_petitions
 from xinfang.petitions.models import Petition
 
@@ -97,6 +97,7 @@ def test_serving_tells_the_newest_stories_first_and_starts_the_rest_in_the_backg
             return 0
 
     monkeypatch.setattr(demo_command.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(background, "_process", None)  # put back after the test: no banner elsewhere
     monkeypatch.setattr("waitress.serve", lambda app, host, port: served.append((host, port)))
     out = io.StringIO()
     # when
@@ -111,6 +112,24 @@ def test_serving_tells_the_newest_stories_first_and_starts_the_rest_in_the_backg
     assert "另有 30 件较早的演示信访事项正在后台办理" in text and "30 older demo petitions" in text
     assert "Open http://127.0.0.1:8123/" in text
     assert "background procedure stopped; the next `xinfang demo` resumes it" in text
+    assert isinstance(background._process, FakeProcess)  # the pages' banner follows this process
+
+
+class _Process:
+    def __init__(self, returncode):
+        self.returncode = returncode
+
+    def poll(self):
+        return self.returncode
+
+
+def test_pages_show_a_banner_while_the_background_half_runs_and_not_after(client, monkeypatch):
+    client.force_login(district_build().users["clerk"])
+    assert "演示数据仍在后台生成" not in client.get("/petitions/").content.decode()  # no demo server here
+    monkeypatch.setattr(background, "_process", _Process(None))
+    assert "演示数据仍在后台生成" in client.get("/petitions/").content.decode()
+    monkeypatch.setattr(background, "_process", _Process(0))
+    assert "演示数据仍在后台生成" not in client.get("/petitions/").content.decode()
 
 
 def test_the_background_half_finishes_the_stories_and_the_mass_matters(site):

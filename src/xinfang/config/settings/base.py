@@ -124,6 +124,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The banner "演示数据仍在后台生成" while `xinfang demo` completes its data (false otherwise).
+                "xinfang.demo.background.demo_background",
             ],
         },
     },

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from xinfang.demo.background import background_started
 from xinfang.demo.derived import clusters_rebuild_step, heartbeat, text_and_identities_rebuild
 from xinfang.demo.district import DemoAccount, district_build
 from xinfang.demo.generator import generate_petitions
@@ -192,6 +193,7 @@ class Command(BaseCommand):
         background = None
         if later or clusters_later:
             background = self._start_background(seed=options["seed"], later=later, rate=rate or 0.02)
+            background_started(background)  # pages show a banner while it runs
             if connection.vendor == "sqlite":
                 # The background's mass-matter rebuild holds SQLite's write lock for up to a minute: the site's
                 # own writes (a login, a registration) wait for it rather than fail after the usual 20 s.
