@@ -72,3 +72,19 @@ def test_a_corrected_late_entry_no_longer_counts(two, district, actors):
                  values={"handling_org": district.township_a.pk})
     petition_correct(petition_id=first.pk, actor=actors.reviewer, reason="单位选错")
     assert compute_totals(query(days_ago(1), days_ago(1)))["late_entries"].value == 0
+
+
+def test_a_supervisor_drills_into_the_late_entries_and_sees_both_dates(client, two, district, actors):
+    from xinfang.orgs.models import Role
+    from xinfang.orgs.services import user_create
+
+    first, _ = two
+    petition_act(petition_id=first.pk, action="forward", actor=actors.reviewer, acted_on=days_ago(1),
+                 values={"handling_org": district.township_a.pk})
+    supervisor = user_create(username="ducha", password="pw-123456", org=district.office, roles=[Role.SUPERVISOR])
+    client.force_login(supervisor)
+    day = days_ago(1).isoformat()
+    drill = client.get(f"/stats/indicators/late_entries/?start={day}&end={day}").content.decode()
+    assert "补录办理操作数" in drill and first.number in drill
+    case = client.get(f"/petitions/{first.pk}/").content.decode().split('class="timeline"')[1]
+    assert "补录" in case and "录入日期" in case
