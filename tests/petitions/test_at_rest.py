@@ -6,6 +6,7 @@ files are read here with a cursor and from disk, as such a reader would.
 
 import hashlib
 import importlib
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -287,3 +288,35 @@ def test_a_ciphertext_moved_to_another_column_does_not_open(accusation):
     summary, _, _ = raw_text(accusation)
     with pytest.raises(InvalidTag):  # the associated data names the column
         crypto.open_text(summary, context="petitions.petition.content")
+
+
+FACTS, DECISION = "经查，副镇长王某确有收受红包情形", "移送区纪委监委依纪依法处理"
+
+
+def raw_event(event) -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note, data FROM petitions_petitionevent WHERE id = %s", [event.pk])
+        note, data = cursor.fetchone()
+    # Decoded: JSON escapes Chinese (\\uXXXX), so the raw text would never show the words either way.
+    data = json.loads(data) if isinstance(data, str) else data
+    return note, json.dumps(data, ensure_ascii=False)
+
+
+def test_what_officials_write_about_an_accusation_is_sealed_too(accusation, grievance, actors, district):
+    # given: the county bureau handles the accusation and writes its findings and decision
+    for petition in (accusation, grievance):
+        act(petition, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.department.pk)
+        act(petition, "accept", district.department_user, on=date(2026, 3, 5))
+        head = user_create(username=f"renshe-head-{petition.pk}", password="pw-123456", org=district.department,
+                           roles=[Role.HANDLING_ORG_HEAD])
+        outcome = "substantiated" if petition.petition_type == PetitionType.ACCUSATION else "partly_supported"
+        act(petition, "reply", head, on=date(2026, 4, 1), outcome=outcome, facts=FACTS,
+            decision=DECISION, legal_basis="《信访工作条例》第三十二条")
+    # then: the accusation's stored event names neither; the grievance's stays plain (and searchable)
+    reply = accusation.events.get(kind="reply")
+    assert not any(word in part for part in raw_event(reply) for word in (FACTS, DECISION, "副镇长"))
+    assert FACTS in raw_event(grievance.events.get(kind="reply"))[1]
+    # and every read through the ORM gives them back
+    assert reply.data["values"]["facts"] == FACTS and reply.note == DECISION
+    assert dict(accusation.events.filter(kind="reply").values_list("kind", "data"))["reply"]["values"]["decision"] \
+        == DECISION

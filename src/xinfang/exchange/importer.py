@@ -863,7 +863,10 @@ class _Importer:
             return
         Notice.objects.filter(petition=petition, number=issued).update(number=number)
         # The step's own event names its notice: same transaction, same step, so it names the kept number.
-        PetitionEvent.objects.filter(pk=event.pk).update(data={**event.data, "notice": number})
+        # Through save(): an accusation's entered values are sealed in the field's pre_save, update() would not.
+        event.petition = petition
+        event.data = {**event.data, "notice": number}
+        event.save(update_fields=["data"])
 
 
 def keepable_notice_number(*, petition_number: str, number: str) -> bool:

@@ -1,5 +1,7 @@
 """Model fields that store text encrypted and give it back decrypted."""
 
+import json
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
@@ -54,11 +56,51 @@ class AccusationTextField(models.TextField):
         value = super().pre_save(model_instance, add)
         if not value:
             return value
-        if model_instance.petition_type == ACCUSATION or crypto.is_sealed_text(value):
+        if is_accusation(model_instance) or crypto.is_sealed_text(value):
             return crypto.seal_text(value, context=self.context)
         return value
 
     def from_db_value(self, value, expression, connection):
         if value and crypto.is_sealed_text(value):
             return crypto.open_text(value, context=self.context)
+        return value
+
+
+def is_accusation(instance) -> bool:
+    """Whether a row is, or belongs to, an accusation: a petition itself, or a row with a `petition`."""
+    if hasattr(instance, "petition_type"):
+        return instance.petition_type == ACCUSATION
+    field = instance._meta.get_field("petition")
+    if field.is_cached(instance):
+        return instance.petition.petition_type == ACCUSATION
+    # Not loaded with the row (an event made with petition_id): one indexed look-up. A petition not yet
+    # written cannot be told; its events are written after it (services, bulk import, seeder).
+    return field.related_model.objects.filter(pk=instance.petition_id, petition_type=ACCUSATION).exists()
+
+
+SEALED_VALUES = "sealed_values"
+
+
+class AccusationEventDataField(models.JSONField):
+    """An event's data, with the values an official entered (facts, decision, reasons) sealed when the
+    petition is an accusation (Art 30): the rest (states, dates, notice numbers) stays plain for queries.
+
+    Like AccusationTextField: sealed in `pre_save` (the instance keeps its plaintext), opened on every read.
+    `QuerySet.update(data=…)` would bypass it: write events through save().
+    """
+
+    context = "petitions.petitionevent.data.values"
+
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if isinstance(value, dict) and value.get("values") and is_accusation(model_instance):
+            sealed = crypto.seal_text(json.dumps(value["values"], ensure_ascii=False), context=self.context)
+            return {**{key: item for key, item in value.items() if key != "values"}, SEALED_VALUES: sealed}
+        return value
+
+    def from_db_value(self, value, expression, connection):
+        value = super().from_db_value(value, expression, connection)
+        if isinstance(value, dict) and SEALED_VALUES in value:
+            opened = json.loads(crypto.open_text(value[SEALED_VALUES], context=self.context))
+            value = {**{key: item for key, item in value.items() if key != SEALED_VALUES}, "values": opened}
         return value

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from xinfang.orgs.models import Org
-from xinfang.petitions.fields import AccusationTextField, EncryptedTextField
+from xinfang.petitions.fields import AccusationEventDataField, AccusationTextField, EncryptedTextField
 from xinfang.petitions.masking import mask_address, mask_id_number, mask_name, mask_phone
 
 
@@ -357,8 +357,9 @@ class PetitionEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_org = models.ForeignKey(Org, null=True, on_delete=models.PROTECT, related_name="+")
     occurred_at = models.DateTimeField("时间")
-    note = models.TextField("说明", blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    # What an official writes about an accusation is as secret as the accusation: sealed at rest (fields.py).
+    note = AccusationTextField("说明", blank=True)
+    data = AccusationEventDataField(default=dict, blank=True)
 
     class Meta:
         verbose_name = "办理记录"
