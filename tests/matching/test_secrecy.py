@@ -39,11 +39,14 @@ def test_the_chain_page_and_api_never_name_an_accusation_to_the_accused_unit(cli
     page = client.get(reverse("matching:petition-section", args=[grievance.pk])).content.decode()
     api = client.get(f"/api/v1/matching/petitions/{grievance.pk}/chain",
                      HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=district.township_a_user)}")
-    # then: the grievance is there, the accusation nowhere, and nothing says something was left out
-    assert accusation.number not in page and SECRET not in page and "初件，尚无重件" not in page
+    # then: the accusation is nowhere, and nothing says something was left out: to the accused township the
+    # grievance is the first petition of its matter
+    assert accusation.number not in page and SECRET not in page and "该件为初件" in page
     body = api.json()
-    assert [p["id"] for p in body["petitions"]] == [grievance.pk]
-    assert body["first_petition_id"] is None
+    assert [(p["id"], p["is_first"]) for p in body["petitions"]] == [(grievance.pk, True)]
+    assert body["first_petition_id"] == grievance.pk
+    history = client.get(reverse("petition-detail", args=[grievance.pk])).content.decode()
+    assert "关联为重复信访" not in history and accusation.number not in history
     assert accusation.number not in api.content.decode()
     # and the office that registered both still sees the whole matter
     client.force_login(district.clerk)

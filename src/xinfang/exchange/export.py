@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any, BinaryIO
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
@@ -35,6 +35,7 @@ from xinfang.petitions import crypto
 from xinfang.petitions.masking import mask_id_number, mask_phone
 from xinfang.petitions.models import Category, HotTopic, Petition, PetitionEvent, PetitionParty
 from xinfang.petitions.selectors import PetitionFilters, petitions_filter, petitions_visible_to
+from xinfang.petitions.services import can_reveal
 from xinfang.petitions.validators import normalize_id_number, normalize_phone
 from xinfang.workflow.selectors import petitions_by_deadline
 
@@ -320,6 +321,10 @@ def petitions_export(
     """Write the export to `out` and audit it; returns the number of petitions written."""
     if fmt not in (*FORMATS, OFFICE):
         raise ValidationError({"format": [f"不支持的格式：{fmt}（可选 {'、'.join((*FORMATS, OFFICE))}）"]})
+    if unmask and user is not None and not can_reveal(actor=user):
+        # The same roles as a full view on the case page (petitions.services.REVEAL_ROLES); the command line
+        # without --user is the operator's, and is audited as such.
+        raise PermissionDenied("您的角色无权导出完整个人信息")
     if unmask and not reason.strip():
         raise ValidationError({"reason": ["导出完整个人信息须填写事由"]})
     filters = filters or PetitionFilters()

@@ -14,6 +14,7 @@ from xinfang.matching.selectors import (
     DraftPerson,
     draft_of_petition,
     matter_chain,
+    matter_chain_for,
     matter_finality,
     repeat_candidates,
     visible_finality,
@@ -86,7 +87,7 @@ class ChainPetitionOut(Schema):
 
 class ChainOut(Schema):
     petition_id: int
-    first_petition_id: int | None = Field(description="the matter's first petition, if the caller may see it")
+    first_petition_id: int | None = Field(description="the matter's first petition as the caller may see it")
     petitions: list[ChainPetitionOut]
     is_final: bool
     final_message: str
@@ -126,16 +127,15 @@ def _chain_out(*, user, petition_id: int) -> dict:
     petition = petition_get_for_user(user=user, petition_id=petition_id)
     # Finality from the whole matter (the law), the petitions listed from what the user may see.
     finality = matter_finality(petition_ids=[p.pk for p in matter_chain(petition_id=petition.pk)])
-    chain = matter_chain(petition_id=petition.pk, user=user)
-    finality = visible_finality(finality, chain)
+    view = matter_chain_for(user=user, petition_id=petition.pk)
+    finality = visible_finality(finality, view.petitions)
     mark = SkipLevelMark.objects.filter(petition=petition).first()
-    first = next((p.pk for p in chain if p.first_petition_id is None), None)
     return {
         "petition_id": petition.pk,
-        # None when the matter's first petition is not one the user may see.
-        "first_petition_id": first,
+        # None when the matter's first petition lies outside the user's scope (matter_chain_for says why).
+        "first_petition_id": view.first_id,
         "petitions": [{"id": p.pk, "number": p.number, "received_at": p.received_at, "status": p.status,
-                       "is_first": p.first_petition_id is None, "is_skip_level": p.is_skip_level} for p in chain],
+                       "is_first": view.is_first(p), "is_skip_level": p.is_skip_level} for p in view.petitions],
         "is_final": finality.is_final, "final_message": finality.message, "final_rule": finality.rule,
         "is_skip_level": petition.is_skip_level, "skip_level_reason": mark.reason if mark else "",
     }

@@ -12,7 +12,7 @@ from xinfang.matching.text import petition_text, recommended_min_similarity, sim
 from xinfang.orgs.models import Org, User
 from xinfang.petitions import crypto
 from xinfang.petitions.models import Category, Petition, PetitionParty, PetitionStatus, Petitioner
-from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.petitions.selectors import petitions_hidden_from, petitions_visible_to
 from xinfang.petitions.validators import normalize_id_number, normalize_phone, validate_id_number, validate_phone
 from xinfang.workflow.rules import RULES_BY_ACTION
 
@@ -73,6 +73,63 @@ def matter_chain(*, petition_id: int, user: User | None = None) -> list[Petition
     return list(
         queryset.filter(pk__in=ids).select_related("registering_org", "locality").order_by("received_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class ChainView:
+    """A matter's chain as one reader may see it: the petitions they may open, and which one stands first.
+
+    The first is the matter's first petition if the reader may see it. If Art 30 hides it (an accusation
+    against the reader's unit), the earliest visible petition stands first, so nothing tells that a hidden
+    matter came before. A first petition merely outside the reader's scope is no secret: then none is named.
+    """
+
+    petitions: list[Petition]
+    first_id: int | None
+
+    def is_first(self, petition: Petition) -> bool:
+        return petition.pk == self.first_id
+
+    @property
+    def is_repeat_of_visible(self) -> bool:
+        return self.first_id is not None
+
+
+def matter_chain_for(*, user: User, petition_id: int) -> ChainView:
+    root_id = matter_root_id(petition_id=petition_id)
+    chain = matter_chain(petition_id=petition_id, user=user)
+    if any(p.pk == root_id for p in chain):
+        return ChainView(chain, root_id)
+    if chain and petitions_hidden_from(user=user).filter(pk=root_id).exists():
+        return ChainView(chain, chain[0].pk)
+    return ChainView(chain, None)
+
+
+# Case events of the matching app that name other petitions in their data.
+MATTER_EVENT_KINDS = ("repeat_link", "repeat_unlink", "matter_split", "matter_reroot")
+
+
+def _ids_in(value) -> set[int]:
+    if isinstance(value, bool):
+        return set()
+    if isinstance(value, int):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_ids_in(item) for item in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_ids_in(item) for item in value)) if value else set()
+    return set()
+
+
+def history_for(*, user: User, events: list) -> list:
+    """A case's history as the reader may see it: a repeat link, unlink, split or re-rooting that names a
+    petition Art 30 hides from the reader is left out (it would tell that the hidden matter exists)."""
+    named = {event.pk: _ids_in(event.data) for event in events if event.kind in MATTER_EVENT_KINDS}
+    if not named:
+        return events
+    hidden = set(petitions_hidden_from(user=user).filter(pk__in=set().union(*named.values()))
+                 .values_list("pk", flat=True))
+    return [event for event in events if not (named.get(event.pk, set()) & hidden)]
 
 
 @dataclass(frozen=True)

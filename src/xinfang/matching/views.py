@@ -21,6 +21,7 @@ from xinfang.matching.selectors import (
     draft_of_petition,
     identity_links_of,
     matter_chain,
+    matter_chain_for,
     matter_finality,
     merges_of,
     repeat_candidates,
@@ -126,8 +127,11 @@ def _section_context(request: HttpRequest, petition: Petition) -> dict:
     user = request.user
     # The rules see the whole matter (a final matter stays final); the reader sees only what they may open.
     whole = [p.pk for p in matter_chain(petition_id=petition.pk)]
-    chain = matter_chain(petition_id=petition.pk, user=user)
+    view = matter_chain_for(user=user, petition_id=petition.pk)
+    chain = view.petitions
     finality = visible_finality(matter_finality(petition_ids=whole), chain)
+    # A repeat of a first petition Art 30 hides from the reader stands as the first of what they see.
+    is_repeat = petition.first_petition_id is not None and not view.is_first(petition)
     can_link = _can(user, LINK_ROLES)
     candidates = []
     notes: list[str] = []
@@ -140,7 +144,7 @@ def _section_context(request: HttpRequest, petition: Petition) -> dict:
     can_merge = _can(user, MERGE_ROLES)
     return {
         "petition": petition, "chain": chain, "finality": finality,
-        "is_repeat": petition.first_petition_id is not None,
+        "is_repeat": is_repeat, "first_id": view.first_id,
         # An import brings its own 越级 value; the stored reason is shown only when it agrees with the column.
         "skip_mark": SkipLevelMark.objects.filter(petition=petition, is_skip_level=petition.is_skip_level).first(),
         "candidates": candidates, "notes": notes,

@@ -45,6 +45,9 @@ class StatsQuery:
     end: date
     petitions: QuerySet[Petition]
     today: date
+    # Petitions Art 30 hides from the reader. A repeat whose first petition is one of them counts as a first
+    # petition for that reader: the figures never tell that a hidden matter came before.
+    hidden: tuple[int, ...] = ()
 
     @property
     def as_of(self) -> date:
@@ -56,7 +59,7 @@ class StatsQuery:
         return datetime.combine(self.start, time.min, tz), datetime.combine(self.end + timedelta(days=1), time.min, tz)
 
     def shifted(self, start: date, end: date) -> "StatsQuery":
-        return StatsQuery(start=start, end=end, petitions=self.petitions, today=self.today)
+        return StatsQuery(start=start, end=end, petitions=self.petitions, today=self.today, hidden=self.hidden)
 
 
 # --- sources: where a figure's rows come from and which petition each row belongs to -------------------
@@ -282,7 +285,17 @@ def _ratio(key: str, name: str, definition: str, numerator: Measure, denominator
 
 
 REGISTERED = Measure(PETITIONS, _always)
-_REPEAT = _petition_q(first_petition__isnull=False)
+def _repeat(q: StatsQuery) -> Q:
+    repeat = Q(first_petition__isnull=False)
+    return repeat & ~Q(first_petition_id__in=q.hidden) if q.hidden else repeat
+
+
+def _first(q: StatsQuery) -> Q:
+    first = Q(first_petition__isnull=True)
+    return first | Q(first_petition_id__in=q.hidden) if q.hidden else first
+
+
+_REPEAT = _repeat
 _ONLINE = _petition_q(channel__in=list(ONLINE_CHANNELS))
 
 
@@ -328,7 +341,7 @@ def _build() -> tuple[Indicator, ...]:
         _count("visit_person_times", "来访人次", "期间内登记的来访的人次之和", _petition_q(channel=Channel.VISIT),
                kind="sum", unit="人次"),
         _count("first_petitions", "初件（初信初访）", "期间内登记的、未关联到在先事项的信访件（未标记为重件）",
-               _petition_q(first_petition__isnull=True)),
+               _first),
         _count("repeat_petitions", "重件（重复信访）", "期间内登记的、关联到同一事项在先初件的信访件", _REPEAT),
         _ratio("repeat_ratio", "重复信访占比", "重件件数 ÷ 登记信访件数",
                Measure(PETITIONS, _REPEAT), REGISTERED, "received", group="intake"),

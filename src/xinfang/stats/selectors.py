@@ -11,7 +11,7 @@ from django.utils import timezone
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import org_subtree, user_scope_org_ids, user_scope_root
 from xinfang.petitions.models import Category, Channel, HotTopic, Petition
-from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.petitions.selectors import petitions_hidden_from, petitions_visible_to
 from xinfang.petitions.validators import MAX_YEAR, MIN_YEAR, validate_db_id
 from xinfang.stats.indicators import (
     INDICATORS_BY_KEY,
@@ -231,8 +231,9 @@ def stats_petitions(*, user: User | None, filters: StatsFilters) -> QuerySet[Pet
 
 
 def stats_query(*, user: User | None, filters: StatsFilters, today: date | None = None) -> StatsQuery:
+    hidden = () if user is None else tuple(petitions_hidden_from(user=user).values_list("pk", flat=True))
     return StatsQuery(start=filters.start, end=filters.end, petitions=stats_petitions(user=user, filters=filters),
-                      today=today or timezone.localdate())
+                      today=today or timezone.localdate(), hidden=hidden)
 
 
 def scope_orgs(*, user: User) -> QuerySet[Org]:

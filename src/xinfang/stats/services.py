@@ -172,7 +172,8 @@ def stats_workbook(*, q: StatsQuery, out: BinaryIO, title: str) -> None:
 DRILLDOWN_HEADERS = ("信访件编号", "收到日期", "信访形式", "问题分类", "问题属地", "责任单位", "人次", "集体访", "初件/重件", "状态")
 
 
-def drilldown_rows(queryset: QuerySet[Petition]) -> Iterable[list[Any]]:
+def drilldown_rows(queryset: QuerySet[Petition], hidden: set[int] = frozenset()) -> Iterable[list[Any]]:
+    """`hidden`: petitions Art 30 hides from the reader; a repeat of one of them reads as a first petition."""
     rows = (queryset.select_related("category__parent", "locality", "handling_org").order_by("-received_at", "-id")
             .iterator(chunk_size=2000))
     for petition in rows:
@@ -180,19 +181,20 @@ def drilldown_rows(queryset: QuerySet[Petition]) -> Iterable[list[Any]]:
             petition.number, timezone.localtime(petition.received_at).date().isoformat(),
             petition.get_channel_display(), str(petition.category), petition.locality.name,
             petition.handling_org.name if petition.handling_org else "", petition.person_times,
-            "是" if petition.is_group_visit else "", "重件" if petition.first_petition_id else "初件",
+            "是" if petition.is_group_visit else "", "重件" if petition.first_petition_id and petition.first_petition_id not in hidden else "初件",
             petition.get_status_display(),
         ]
 
 
-def drilldown_workbook(*, queryset: QuerySet[Petition], out: BinaryIO, title: str) -> int:
+def drilldown_workbook(*, queryset: QuerySet[Petition], out: BinaryIO, title: str,
+                       hidden: set[int] = frozenset()) -> int:
     """The cases behind a figure, streamed (write-only workbook: memory stays flat however long the list)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("信访事项")
     sheet.append(xlsx_row(sheet, [title]))
     sheet.append(list(DRILLDOWN_HEADERS))
     count = 0
-    for row in drilldown_rows(queryset):
+    for row in drilldown_rows(queryset, hidden):
         sheet.append(xlsx_row(sheet, row))  # org and category names are users' text: never a live formula
         count += 1
     sheet.append([f"合计 {count} 件"])

@@ -129,6 +129,7 @@ def drilldown(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "stats/drilldown.html", {
         "indicator": indicator, "part": part, "filters": filters, "problems": problems, "figure": figure,
         "total": total, "person_times": person_times, "page": page, "base_query": query.urlencode(),
+        "hidden": set(q.hidden),
         "period_rule": PERIOD_RULES[indicator.period_rule],
         "export_url": f"{reverse('stats:drilldown-export', kwargs={'key': key})}?{query.urlencode()}",
         "dashboard_url": f"{reverse('stats:dashboard')}?{urlencode(filters.as_params())}",
@@ -143,7 +144,7 @@ def drilldown_export(request: HttpRequest, key: str) -> FileResponse:
     stream = io.BytesIO()
     label = "分母" if part == "denominator" else ("分子" if indicator.denominator else "")
     title = f"{indicator.name_zh}{label}：{chinese_date(filters.start)}至{chinese_date(filters.end)}"
-    rows = drilldown_workbook(queryset=indicator.petitions(q, part), out=stream, title=title)
+    rows = drilldown_workbook(queryset=indicator.petitions(q, part), out=stream, title=title, hidden=set(q.hidden))
     stats_export_record(actor=request.user, what="drilldown_export", filters=filters, indicator=key, part=part,
                         rows=rows)
     stream.seek(0)

@@ -35,6 +35,7 @@ from xinfang.petitions.selectors import (
     petitions_page,
     petitions_visible_to,
 )
+from xinfang.matching.selectors import history_for
 from xinfang.petitions.services import (
     REGISTER_ROLES,
     PetitionerInput,
@@ -257,7 +258,8 @@ def _visible_petition(request: HttpRequest, petition_id: int) -> Petition:
 
 def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
     petition = _visible_petition(request, petition_id)
-    events = list(petition.events.select_related("actor", "actor_org").order_by("occurred_at", "id"))
+    events = history_for(user=request.user,
+                         events=list(petition.events.select_related("actor", "actor_org").order_by("occurred_at", "id")))
     today = timezone.localdate()
     clocks = [clock_state(clock=clock, today=today)
               for clock in petition.clocks.filter(voided=False).select_related("org").order_by("started_on", "id")]
