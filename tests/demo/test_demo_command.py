@@ -115,6 +115,32 @@ def test_serving_tells_the_newest_stories_first_and_starts_the_rest_in_the_backg
     assert isinstance(background._process, FakeProcess)  # the pages' banner follows this process
 
 
+def test_a_run_after_an_interrupted_background_serves_at_once_and_resumes_it(site, monkeypatch):
+    # given: the first run told the newest 10 stories, its background was stopped before the other 20
+    district = district_build()
+    generate_petitions(n=30, seed=1, district=district)
+    progress_petitions(district=district, seed=1, newest_first=True, limit=10)
+    started: list[list[str]] = []
+
+    class FakeProcess:
+        def __init__(self, command, env):
+            started.append(command)
+
+        def poll(self):
+            return 0
+
+    monkeypatch.setattr(demo_command.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(background, "_process", None)
+    monkeypatch.setattr("waitress.serve", lambda app, host, port: None)
+    out = io.StringIO()
+    # when
+    call_command("demo", stdout=out, stderr=io.StringIO())
+    # then: nothing is told before serving; the background takes all 20
+    assert pending_petitions(district=district).count() == 20
+    assert "20 件在后台继续办理" in out.getvalue()
+    assert started == [[sys.executable, "-m", "django", "demo", "--finish", "--seed", "1"]]
+
+
 class _Process:
     def __init__(self, returncode):
         self.returncode = returncode

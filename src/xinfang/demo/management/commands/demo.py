@@ -8,6 +8,7 @@ runs find the data and serve in seconds; an interrupted background run is resume
 """
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -66,6 +67,10 @@ def _parse_addr(addr: str) -> tuple[str, int]:
 
 PROGRESS_SECONDS = 5  # a line at least this often during the procedure
 ACTIONS_PER_OLDER_PETITION = 5.5  # a petition older than a few months is mostly closed: its whole story
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 class _ProcedureProgress:
@@ -153,8 +158,14 @@ class Command(BaseCommand):
             # Text index and identity links first (seconds): the list, search and repeat panels need them.
             text_and_identities_rebuild(write=self.stdout.write)
         pending = pending_petitions(district=district).count()
-        # Serving: the newest petitions now, the rest in the background; --no-serve: everything now.
-        now = min(pending, options["before_serving"]) if serve else pending
+        # Serving: the newest petitions now, the rest in the background; --no-serve: everything now. A run that
+        # finds the data (an interrupted background run) serves at once: the newest stories were told already.
+        if not serve:
+            now = pending
+        elif existing:
+            now = 0
+        else:
+            now = min(pending, options["before_serving"])
         later = pending - now
         rate = None
         if now:
@@ -165,6 +176,8 @@ class Command(BaseCommand):
                                         newest_first=True, limit=now)
             rate = report.seconds / max(sum(counts.values()), 1)  # seconds an action
             self.stdout.write("    " + ", ".join(f"{action} {count:,}" for action, count in counts.most_common(6)))
+        elif pending:
+            self.stdout.write(f"4/5 办理程序：{pending:,} 件在后台继续办理 (the background carries on with {pending:,})")
         else:
             self.stdout.write("4/5 办理程序：没有待办理的演示信访事项 (no demo petitions left to carry through)")
         clusters_later = serve and (later > 0 or self._clusters_missing())
@@ -194,6 +207,8 @@ class Command(BaseCommand):
         if later or clusters_later:
             background = self._start_background(seed=options["seed"], later=later, rate=rate or 0.02)
             background_started(background)  # pages show a banner while it runs
+            # `kill` (SIGTERM) stops the server like Ctrl+C does, so the finally below stops the background too.
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
             if connection.vendor == "sqlite":
                 # The background's mass-matter rebuild holds SQLite's write lock for up to a minute: the site's
                 # own writes (a login, a registration) wait for it rather than fail after the usual 20 s.
@@ -250,7 +265,7 @@ class Command(BaseCommand):
         # Mass matters first: they read only the petitions' text, place and dates, not their stage, and their
         # rebuild is one long transaction that makes the site's writes wait (SQLite): better now, while the
         # newcomer opens the browser, than in the middle of their first clicks.
-        if pending or self._clusters_missing():
+        if self._clusters_missing():  # fresh data, or a first background run stopped before they were made
             clusters_rebuild_step(petitions=Petition.objects.count(), write=write)
         if pending:
             write(f"办理程序 carrying {pending:,} petitions through the procedure …")
