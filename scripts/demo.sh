@@ -3,7 +3,7 @@
 # collect static files, print the demo accounts, serve at http://127.0.0.1:8000).
 # First run: the site answers in about a minute; a background process beside the server finishes the demo
 # data (procedure of the older petitions, mass matters) in 8-15 minutes, with progress in this terminal.
-# Later runs serve in about 15 s. Times: README.md, "用时 · How long".
+# Later runs serve in 8-16 s. Times: README.md, "用时 · How long".
 # Arguments go to `xinfang demo`, e.g. scripts/demo.sh --help
 set -euo pipefail
 
