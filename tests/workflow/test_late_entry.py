@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tests.conftest import act
 from xinfang.exchange.export import petition_records
 from xinfang.petitions.models import Petition
+from xinfang.workflow.exceptions import RuleViolation
 from xinfang.workflow.models import Clock, LateEntry
 from xinfang.workflow.services import petition_act, petition_correct
 
@@ -119,3 +120,41 @@ def test_the_export_writes_the_entry_date_of_every_step(registered, district, ac
     [step] = [step for step in record["history"] if step["action"] == "forward"]
     assert (step["acted_on"], step["recorded_on"], step["late_entry"]) == (
         days_ago(1).isoformat(), today().isoformat(), True)
+
+
+def approve(petition, actors, action, day, reason="受理告知书已按时送达，系统漏录"):
+    return petition_act(petition_id=petition.pk, action="approve_late_entry", actor=actors.reviewer,
+                        values={"late_action": action, "backdate_to": day.isoformat(), "reason": reason})
+
+
+def test_a_reviewers_approval_lets_the_unit_enter_that_action_on_that_day_once(registered, district, actors):
+    act(registered, "forward", actors.reviewer, on=days_ago(30), handling_org=district.township_a.pk)
+    # Approved for another day or another action: still refused.
+    approve(registered, actors, "accept", days_ago(21))
+    approve(registered, actors, "object", days_ago(20))
+    with pytest.raises(ValidationError, match="批准补录"):
+        petition_act(petition_id=registered.pk, action="accept", actor=actors.handler, acted_on=days_ago(20))
+    approval = approve(registered, actors, "accept", days_ago(20)).events.get(
+        kind="approve_late_entry", data__values__backdate_to=days_ago(20).isoformat(),
+        data__values__late_action="accept")
+    # The approval is no step of the procedure: the acceptance may be dated before it (not before the forward).
+    petition_act(petition_id=registered.pk, action="accept", actor=actors.handler, acted_on=days_ago(20))
+    entry = LateEntry.objects.get(petition=registered)
+    assert (entry.beyond_window, entry.approved_by, entry.approval, entry.org) == (
+        True, actors.reviewer, approval, district.township_a)
+    assert entry.reason == "受理告知书已按时送达，系统漏录"
+    # Used once: after a correction the same entry needs a new approval.
+    petition_correct(petition_id=registered.pk, actor=actors.reviewer, reason="日期有误")
+    with pytest.raises(ValidationError, match="批准补录"):
+        petition_act(petition_id=registered.pk, action="accept", actor=actors.handler, acted_on=days_ago(20))
+
+
+def test_an_approval_names_an_earlier_day_and_a_real_action(registered, actors):
+    with pytest.raises(RuleViolation, match="应早于批准之日"):
+        approve(registered, actors, "accept", today())
+    with pytest.raises(ValidationError, match="应为一项办理操作"):
+        approve(registered, actors, "approve_late_entry", days_ago(5))
+    # Only a 信访部门审核员 approves.
+    with pytest.raises(PermissionDenied):
+        petition_act(petition_id=registered.pk, action="approve_late_entry", actor=actors.head,
+                     values={"late_action": "accept", "backdate_to": days_ago(5).isoformat(), "reason": "r"})

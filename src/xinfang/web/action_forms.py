@@ -11,7 +11,7 @@ from xinfang.workflow.fields import FIELDS
 from xinfang.workflow.models import Clock
 from xinfang.workflow.policy import current_policy
 from xinfang.workflow.selectors import review_organs
-from xinfang.workflow.rules import Rule
+from xinfang.workflow.rules import RULES, Rule
 
 
 def _org_choices(*, name: str, rule: Rule, petition: Petition, user: User):
@@ -32,6 +32,9 @@ def _org_choices(*, name: str, rule: Rule, petition: Petition, user: User):
 
 
 def _choices(*, name: str, spec, petition: Petition) -> list[tuple[str, str]]:
+    if name == "late_action":
+        # What a unit may enter late once approved: any action of the table but the approval itself.
+        return [(rule.action, rule.label) for rule in RULES if rule.action != "approve_late_entry"]
     if name == "outcome":
         # Only the conclusions that fit the matter's type (checks.outcome_fits_type refuses the others).
         return [(outcome.value, outcome.label) for outcome in OUTCOMES_BY_TYPE[petition.petition_type]]
@@ -67,6 +70,8 @@ def action_form_class(*, rule: Rule, petition: Petition, user: User) -> type[for
             people = (User.objects.filter(is_active=True, org__path__startswith=user.org.path).order_by("username")
                       if user.org else User.objects.none())
             field = forms.ModelChoiceField(label=spec.label, required=required, empty_label="请选择", queryset=people)
+        elif spec.widget == "date":
+            field = forms.DateField(label=spec.label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
         elif spec.widget == "number":
             field = forms.IntegerField(label=spec.label, required=required, min_value=1)
         elif spec.widget == "textarea":

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from django.db.models import Q
+from django.utils import timezone
 
 from xinfang.orgs.models import Org, Role, User
 from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus, PetitionType, Urgency
@@ -231,6 +232,15 @@ def window_passed(ctx: ActionContext) -> None:
 
 def is_state_check(name: str) -> bool:
     return name.partition(":")[0] in STATE_CHECKS
+
+
+def late_entry_approvable(ctx: ActionContext) -> None:
+    """An approval names a day on which the action could have been taken: not later than today's approval."""
+    day = date.fromisoformat(ctx.values["backdate_to"])
+    if day >= ctx.acted_on:
+        ctx.refuse("批准补录的办理日期应早于批准之日", "backdate_to")
+    if day < timezone.localtime(ctx.petition.received_at).date():
+        ctx.refuse("补录的办理日期不能早于收到日期", "backdate_to")
 
 
 def run_check(name: str, ctx: ActionContext) -> None:

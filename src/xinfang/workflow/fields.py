@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -87,6 +88,24 @@ def _days(value: Any) -> int:
     return days
 
 
+def _late_action(value: Any) -> str:
+    from xinfang.workflow.rules import RULES_BY_ACTION  # the table imports no fields; import when parsing
+
+    if value not in RULES_BY_ACTION or value == "approve_late_entry":
+        raise ValidationError("应为一项办理操作")
+    return str(value)
+
+
+def _iso_date(value: Any) -> str:
+    """A day, kept as ISO text (event values are JSON)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValidationError("应为日期（YYYY-MM-DD）") from None
+
+
 FIELDS: dict[str, FieldSpec] = {
     "handling_org": FieldSpec("责任单位", _org, widget="org"),
     "pathway_org": FieldSpec("法定途径受理机关", _org, widget="org"),
@@ -112,6 +131,8 @@ FIELDS: dict[str, FieldSpec] = {
     "comment": FieldSpec("评价意见", _text(1000), widget="textarea"),
     "review_outcome": FieldSpec("复查（复核）结论", _choice(ReviewOutcome), ReviewOutcome, "select"),
     "backdate_reason": FieldSpec("补录理由", _text(500), widget="textarea"),
+    "late_action": FieldSpec("补录的办理操作", _late_action, widget="select"),
+    "backdate_to": FieldSpec("补录的办理日期", _iso_date, widget="date"),
     "review_refusal_reason": FieldSpec("不予受理理由", _choice(ReviewRefusalReason), ReviewRefusalReason, "select"),
     # Art 24: a matter involving several organs.
     "accepting_org": FieldSpec("受理机关", _org, widget="org"),

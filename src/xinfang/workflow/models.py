@@ -214,6 +214,10 @@ class LateEntry(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name="批准的审核员")
     reason = models.TextField("补录理由", blank=True)
+    # Beyond the window, for an action a reviewer does not take himself: the reviewer's 批准补录 step it used
+    # (once: one approval, one late entry).
+    approval = models.OneToOneField(PetitionEvent, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="approved_late_entry", verbose_name="批准补录")
     # The action was undone by a correction: kept for the record, counted nowhere.
     voided = models.BooleanField("已撤销", default=False)
 

@@ -177,6 +177,11 @@ RULES: tuple[Rule, ...] = (
          S.FINAL, (Role.REVIEWER,) + HEADS, (Side.OFFICE, Side.HANDLER, Side.REVIEWER),
          stops=(C.REVIEW_WINDOW, C.RE_REVIEW_WINDOW, C.EVALUATION), checks=("window_passed",),
          help="复查或复核申请期届满未提出的，信访事项终结"),
+    # --- 补录 beyond the window (local practice; services.check_late_entry) ---------------------------
+    Rule("approve_late_entry", "批准补录", "地方工作规范（补录）", tuple(S), None,
+         (Role.REVIEWER,), (Side.OFFICE,), fields=("late_action", "backdate_to", "reason"),
+         checks=("late_entry_approvable",),
+         help="办理日期早于录入日超过补录期限的，经信访部门审核员批准（写明理由），由办理单位按批准的操作和日期补录一次"),
     # --- Several organs, urgent matters, recusal, suggestions (Arts 24, 25, 28, 29) -------------------
     Rule("designate_acceptor", "确定受理机关（涉及多个机关）", "《信访工作条例》第二十四条", BEFORE_ACCEPTANCE, None,
          (Role.REVIEWER, Role.HANDLING_ORG_HEAD), (Side.OFFICE, Side.ANY),

@@ -233,34 +233,59 @@ def check_acted_on(*, petition: Petition, acted_on: date) -> None:
         raise ValidationError({"acted_on": ["办理日期不能早于收到日期"]})
 
 
+# Records about the procedure rather than steps of it: an action may be dated before them.
+NOT_STEPS = ("approve_late_entry",)
+
+
+def _previous_step(*, petition: Petition) -> PetitionEvent | None:
+    corrected = {event.data.get("corrects") for event in petition.events.filter(kind="correct")}
+    steps = petition.events.filter(kind__in=[action for action in RULES_BY_ACTION if action not in NOT_STEPS])
+    return next((event for event in steps.order_by("-occurred_at", "-id") if event.pk not in corrected), None)
+
+
 def check_after_previous_step(*, petition: Petition, acted_on: date) -> None:
     """An action is never dated before the step it follows (the last action not undone by a correction)."""
-    previous = last_correctable_event(petition=petition)
+    previous = _previous_step(petition=petition)
     previous_on = (previous.data or {}).get("acted_on") if previous is not None else None
     if previous_on and acted_on < date.fromisoformat(previous_on):
         raise ValidationError({"acted_on": [
             f"办理日期不能早于上一步“{previous.title}”的办理日期（{date.fromisoformat(previous_on):%Y年%-m月%-d日}）"]})
 
 
-def check_late_entry(*, actor: User, acted_on: date, today: date, reason: str) -> dict[str, Any] | None:
+def late_entry_approval(*, petition: Petition, action: str, acted_on: date) -> PetitionEvent | None:
+    """A reviewer's 批准补录 of this action on this day, not undone and not used yet."""
+    corrected = {event.data.get("corrects") for event in petition.events.filter(kind="correct")}
+    approvals = petition.events.filter(kind="approve_late_entry", approved_late_entry__isnull=True).order_by("id")
+    return next((event for event in approvals if event.pk not in corrected
+                 and event.data["values"].get("late_action") == action
+                 and event.data["values"].get("backdate_to") == acted_on.isoformat()), None)
+
+
+def check_late_entry(*, petition: Petition, action: str, actor: User, acted_on: date, today: date,
+                     reason: str) -> dict[str, Any] | None:
     """补录: an action dated before the day it is entered. What to record (LateEntry's fields), or None.
 
-    Within the policy's window (working days before today, the actor's calendar) anyone may enter it; beyond,
-    only a 信访部门审核员, who approves it by entering it, with a reason. Either way it is recorded and counted.
+    Within the policy's window (working days before today, the actor's calendar) anyone may enter it. Beyond,
+    a 信访部门审核员's approval: he enters it himself with a reason, or approved this action on this day
+    beforehand (the 批准补录 step, with its reason), once. Either way it is recorded and counted.
     """
     if acted_on >= today:
         return None
     window = current_policy().late_entry_window_days
-    within = calendar_for_org(org=actor.org).add_workdays(acted_on, window).due >= today
-    if not within:
-        if not actor.has_role(Role.REVIEWER):
-            raise ValidationError({"acted_on": [
-                f"办理日期早于今天超过{window}个工作日，须经信访部门审核员批准，由审核员填写补录理由后录入"
-                f"（{LATE_ENTRY_ARTICLE}）"]})
+    if calendar_for_org(org=actor.org).add_workdays(acted_on, window).due >= today:
+        return {"beyond_window": False, "approved_by": None, "reason": reason}
+    if actor.has_role(Role.REVIEWER):
         if not reason:
             raise ValidationError({"backdate_reason": [
                 f"办理日期早于今天超过{window}个工作日，请填写补录理由（{LATE_ENTRY_ARTICLE}）"]})
-    return {"beyond_window": not within, "approved_by": None if within else actor, "reason": reason}
+        return {"beyond_window": True, "approved_by": actor, "reason": reason}
+    approval = late_entry_approval(petition=petition, action=action, acted_on=acted_on)
+    if approval is None:
+        raise ValidationError({"acted_on": [
+            f"办理日期早于今天超过{window}个工作日，须经信访部门审核员批准补录该操作和日期（“批准补录”），"
+            f"或由审核员填写补录理由后录入（{LATE_ENTRY_ARTICLE}）"]})
+    return {"beyond_window": True, "approved_by": approval.actor, "approval": approval,
+            "reason": reason or approval.note}
 
 
 def check_rule(ctx: ActionContext) -> None:
@@ -330,7 +355,8 @@ def petition_act(
     raw = dict(values or {})
     reason = parse_values(required=(), optional=LATE_ENTRY_FIELDS, raw={
         name: raw.pop(name) for name in LATE_ENTRY_FIELDS if name in raw}).get("backdate_reason", "")
-    late = None if replaying else check_late_entry(actor=actor, acted_on=acted_on, today=today, reason=reason)
+    late = None if replaying else check_late_entry(petition=petition, action=rule.action, actor=actor,
+                                                   acted_on=acted_on, today=today, reason=reason)
     values = parse_values(required=rule.fields, optional=rule.optional_fields, raw=raw)
     context = ActionContext(petition=petition, rule=rule, actor=actor, values=values, acted_on=acted_on,
                             running=running)
