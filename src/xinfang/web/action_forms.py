@@ -53,7 +53,7 @@ def action_form_class(*, rule: Rule, petition: Petition, user: User) -> type[for
         "acted_on": forms.DateField(label="办理日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                     help_text=f"默认今天；早于今天的记为补录（录入日期一并留痕）。超过"
                                               f"{current_policy().late_entry_window_days}个工作日的，"
-                                              "须由信访部门审核员填写补录理由后录入；不能早于上一步的办理日期"),
+                                              "须由信访部门审核员填写补录理由后录入，或经其“批准补录”；不能早于上一步的办理日期"),
         "expected_version": forms.IntegerField(widget=forms.HiddenInput),
     }
     for name in rule.fields + rule.optional_fields:
