@@ -34,6 +34,23 @@ def test_only_the_named_roles_may_reveal_full_identity(world, client, org, role)
 
 
 @pytest.mark.parametrize("role", Role.values)
+def test_a_notice_follows_the_reveal_policy(world, client, role):
+    """A notice is the letter to the petitioner, with their name and address: the same roles as a reveal."""
+    info = next(info for info in world.petitions.values() if info.notice_id and info.key == "G_A") \
+        if world.petitions["G_A"].notice_id else next(info for info in world.petitions.values() if info.notice_id)
+    user = world.users[role_user_key("county_office", role)]
+    client.force_login(user)
+    response = client.get(f"/petitions/{info.pk}/notices/{info.notice_id}/docx/")
+    where = f"notice download by {Role(role).label} of the county office"
+    if not petitions_visible_to(user=user).filter(pk=info.pk).exists():
+        assert response.status_code == 404, where
+    elif role in REVEAL_ROLES:
+        assert response.status_code == 200, f"{where}: refused ({response.status_code})"
+    else:
+        assert response.status_code == 403, f"{where}: served ({response.status_code})"
+
+
+@pytest.mark.parametrize("role", Role.values)
 def test_an_unmasked_export_follows_the_reveal_policy(world, role):
     """An export with full personal data reveals every petitioner in it: the same roles as a reveal."""
     user = world.user(role_user_key("county_office", role))

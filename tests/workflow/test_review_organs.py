@@ -218,7 +218,7 @@ def test_a_late_review_request_is_refused_by_the_county_with_its_own_notice_not_
     with pytest.raises(RuleViolation, match="尚未届满"):
         act(delivered, "refuse_review", actors.county_head, on=date(2026, 5, 20), review_refusal_reason="out_of_time")
     # The township whose decision it is cannot refuse it as late either: it does not decide on its review.
-    with pytest.raises(RuleViolation, match="本机关不是复查机关"):
+    with pytest.raises(RuleViolation, match="针对的是本机关（青石镇）的决定"):
         act(delivered, "refuse_review", actors.head, on=date(2026, 6, 1), review_refusal_reason="out_of_time")
     petition = act(delivered, "refuse_review", actors.county_head, on=date(2026, 6, 1),
                    review_refusal_reason="out_of_time", reason="收到书面答复已逾40日。")
@@ -241,6 +241,10 @@ def test_a_request_to_the_wrong_organ_is_refused_by_that_organ_which_names_the_r
         act(delivered, "refuse_review", actors.city_head, on=date(2026, 5, 10), review_refusal_reason="out_of_time")
     with pytest.raises(RuleViolation, match="本机关是复查机关"):
         act(delivered, "refuse_review", actors.county_head, on=date(2026, 5, 10), review_refusal_reason="wrong_organ")
+    # The organ whose decision is under review says nothing on the request, not even "wrong organ".
+    with pytest.raises(RuleViolation, match="针对的是本机关（青石镇）的决定"):
+        act(delivered, "refuse_review", actors.head, on=date(2026, 5, 10), review_refusal_reason="wrong_organ")
+    assert not delivered.notices.filter(kind=Notice.Kind.REVIEW_REFUSAL).exists()
     petition = act(delivered, "refuse_review", actors.city_head, on=date(2026, 5, 10),
                    review_refusal_reason="wrong_organ")
     refusal = notice_of(petition, Notice.Kind.REVIEW_REFUSAL)
@@ -260,7 +264,7 @@ def test_a_second_review_request_and_a_late_re_review_request_are_refused_and_co
     act(delivered, "refuse_review", actors.county_head, on=date(2026, 5, 12), review_refusal_reason="already_decided")
     act(delivered, "decide_review", actors.county_head, on=date(2026, 5, 20), review_outcome="revoke", reasons="r")
     # The re-review window runs 30 days from 05-20; a request on 06-25 is late for the city to refuse.
-    with pytest.raises(RuleViolation, match="本机关不是复核机关"):
+    with pytest.raises(RuleViolation, match="针对的是本机关（清溪区人民政府）的决定"):
         act(delivered, "refuse_re_review", actors.county_head, on=date(2026, 6, 25),
             review_refusal_reason="out_of_time")
     act(delivered, "refuse_re_review", actors.city_head, on=date(2026, 6, 25), review_refusal_reason="out_of_time")

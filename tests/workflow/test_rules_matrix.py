@@ -41,6 +41,9 @@ NEEDS_MORE_THAN_A_STATE = {
     "report_urgent": "only for an urgent matter (test_arts_24_25_28_29.py)",
     "assess_suggestion": "only for a suggestion (test_arts_24_25_28_29.py)",
     "reward_suggestion": "only for an adopted suggestion (test_arts_24_25_28_29.py)",
+    # This matrix's official sits in the county office, inside the county government whose 复查 decision the
+    # re-review is about: that organ says nothing on the request (test_review_organs.py).
+    "refuse_re_review": "an organ outside the 复查机关 (test_review_organs.py)",
 }
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from xinfang.audit.services import audit_record
@@ -13,6 +14,7 @@ from xinfang.notices.documents import (
     render_notice_pdf,
 )
 from xinfang.orgs.models import User
+from xinfang.petitions.services import can_reveal
 from xinfang.workflow.models import Notice
 
 NOTICE_FORMATS = ("docx", "pdf")
@@ -46,6 +48,9 @@ def notice_export(*, notice: Notice, actor: User, fmt: str) -> NoticeFile | None
     Rendering (seconds, for a PDF) runs before the transaction, which only appends the audit event, so no
     database lock is held while LibreOffice works. The caller must have checked that `actor` sees the petition.
     """
+    if not can_reveal(actor=actor):
+        # A notice names the petitioner in full (name, address): the roles of a full view only.
+        raise PermissionDenied("您的角色无权下载载有信访人完整信息的文书")
     if notice.voided:
         replacement = notice_replacement(notice=notice)
         then = (f"请使用重新出具的{replacement.get_kind_display()}（{replacement.number}）" if replacement
