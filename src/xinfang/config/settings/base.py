@@ -49,6 +49,8 @@ DATA_DIR = env.path("XINFANG_DATA_DIR", PROJECT_ROOT / "var")
 SECRET_KEY = env.str("SECRET_KEY", "insecure-development-key-change-me")
 # Key for field-level encryption of personal data (base64 of 32 bytes, or any passphrase).
 XINFANG_DATA_KEY = env.str("XINFANG_DATA_KEY", "insecure-development-data-key")
+# Keys replaced by a rotation: data sealed under them still opens (each ciphertext names its key).
+XINFANG_RETIRED_DATA_KEYS = env.list("XINFANG_RETIRED_DATA_KEYS", [])
 # Key of the audit chain's HMAC and of its checkpoints' signatures; kept apart from the database (and its backups),
 # so whoever can edit the database cannot reseal a rewritten event (src/xinfang/audit/chain.py).
 XINFANG_AUDIT_KEY = env.str("XINFANG_AUDIT_KEY", "insecure-development-audit-key")
