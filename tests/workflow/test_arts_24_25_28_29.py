@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.conftest import act, petition_input
 from xinfang.orgs.models import Org, Role
@@ -104,6 +104,8 @@ def test_a_matter_of_normal_urgency_is_not_reported_as_urgent(registered, distri
         act(registered, "report_urgent", actors.reviewer, report_to_org=district.county.pk, urgent_report="报告")
     assert "第二十五条" in str(error.value)
     assert not PetitionEvent.objects.filter(petition=registered, kind="report_urgent").exists()
+    # and it is not offered on such a matter at all
+    assert "report_urgent" not in offered(registered, actors.reviewer)
 
 
 # --- Art 28: recusal ------------------------------------------------------------------------------------
@@ -203,3 +205,24 @@ def test_a_recusal_through_the_case_page(client, registered, district, actors):
                             "expected_version": registered.version})
     assert response.status_code == 204
     assert Recusal.objects.get(petition=registered).declared_by == actors.head
+
+
+# --- Art 37: social assistance and judicial relief ---------------------------------------------------------
+
+
+def test_relief_is_recorded_beside_the_procedure_art_37(registered, district, actors):
+    act(registered, "forward", actors.reviewer, on=date(2026, 3, 3), handling_org=district.township_a.pk)
+    with pytest.raises(RuleViolation, match="只能在"):  # not before the handling organ has the matter
+        act(registered, "refer_relief", actors.handler, relief_kind="social", relief_details="告知低保申请渠道")
+    act(registered, "accept", actors.handler, on=date(2026, 3, 5))
+    assert "refer_relief" in offered(registered, actors.handler)
+    petition = act(registered, "refer_relief", actors.handler, relief_kind="social",
+                   relief_details="家庭困难，已告知并协助向镇民政办申请临时救助")
+    # then: recorded, the procedure unchanged, and it is no step a later action must follow
+    assert petition.status == PetitionStatus.ACCEPTED
+    event = PetitionEvent.objects.get(petition=registered, kind="refer_relief")
+    assert event.data["values"]["relief_kind"] == "social" and "第三十七条" in event.data["article"]
+    act(registered, "reply", actors.head, on=date(2026, 4, 1), outcome="supported", facts="属实",
+        decision="予以支持", legal_basis="有关规定")
+    with pytest.raises(ValidationError, match="救助方式"):
+        act(registered, "refer_relief", actors.handler, relief_kind="unknown", relief_details="x")

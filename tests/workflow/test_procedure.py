@@ -79,7 +79,7 @@ def test_only_the_handling_org_may_accept(registered, district, actors):
         act(registered, "accept", actors.county_head)
     registered.refresh_from_db()
     assert [rule.action for rule in actions_allowed(petition=registered, actor=actors.handler)] == [
-        "reject", "redirect", "object", "accept", "report_urgent", "recuse"]
+        "reject", "redirect", "object", "accept", "recuse"]  # report_urgent: urgent matters only
 
 
 def test_an_accusation_is_never_forwarded_to_the_accused_unit(district, category, actors):

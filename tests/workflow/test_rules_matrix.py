@@ -72,6 +72,7 @@ def values_for(action, district, actors, final_number):
         "designate_acceptor": {"accepting_org": district.township_a.pk, "involved_org": district.department.pk,
                                "acceptance_basis": "negotiated"},
         "recuse": {"recused_user": actors.handler.pk, "recusal_ground": "matter", "reason": "利害关系"},
+        "refer_relief": {"relief_kind": "social", "relief_details": "告知社会救助申请渠道"},
         "approve_late_entry": {"late_action": "accept", "backdate_to": "2026-03-03", "reason": "纸质受理告知书已送达"},
     }.get(action, {})
 

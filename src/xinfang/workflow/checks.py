@@ -313,10 +313,15 @@ def urgent_report_organs(org: Org) -> list[Org]:
     )
 
 
-def urgent_report_fits(ctx: ActionContext) -> None:
-    """Art 25: only a major or urgent matter is reported up, to a government or petition office above."""
+@state_check
+def is_urgent(ctx: ActionContext) -> None:
+    """Art 25: only a major or urgent matter is reported up (so the action is offered on those alone)."""
     if ctx.petition.urgency == Urgency.NORMAL:
         ctx.refuse("只有重大、紧急信访事项（紧急程度为紧急或特急）需要报告上级")
+
+
+def urgent_report_fits(ctx: ActionContext) -> None:
+    """Art 25: an urgent matter is reported to a government or petition office above."""
     receiving: Org = ctx.values["report_to_org"]
     organs = urgent_report_organs(ctx.actor.org) if ctx.actor.org else []
     if receiving.pk not in {organ.pk for organ in organs}:
@@ -344,18 +349,21 @@ def recusal_fits(ctx: ActionContext) -> None:
         ctx.refuse(f"{person.full_name or person.username}已回避本事项", "recused_user")
 
 
+@state_check
 def type_is(ctx: ActionContext, petition_type: str) -> None:
     if ctx.petition.petition_type != petition_type:
         ctx.refuse(f"此操作只适用于{PetitionType(petition_type).label}事项"
                    f"（本事项为{ctx.petition.get_petition_type_display()}）")
 
 
+@state_check
 def suggestion_adopted(ctx: ActionContext) -> None:
     """Art 29 ¶2: a reward follows a suggestion adopted (in part or whole) in the reply."""
     if ctx.petition.outcome not in (Outcome.ADOPTED, Outcome.PARTLY_ADOPTED):
         ctx.refuse("只有被采纳或部分采纳的建议意见才能给予奖励")
 
 
+@state_check
 def not_yet_rewarded(ctx: ActionContext) -> None:
     _refuse_in_import(ctx)
     events = PetitionEvent.objects.filter(petition=ctx.petition)

@@ -95,3 +95,10 @@ class SuggestionContribution(models.TextChoices):
     DEVELOPMENT = "development", "对国民经济和社会发展有贡献"
     IMPROVING_WORK = "improving_work", "对改进工作有贡献"
     PUBLIC_INTEREST = "public_interest", "对保护社会公共利益有贡献"
+
+
+class ReliefKind(models.TextChoices):
+    # Art 37: a petitioner in hardship is told of social assistance or helped to apply; one who qualifies is
+    # given judicial relief (司法救助) by the judicial organs.
+    SOCIAL = "social", "告知或帮助申请社会救助"
+    JUDICIAL = "judicial", "协调给予司法救助"

@@ -17,6 +17,7 @@ from xinfang.workflow.choices import (
     RatedBy,
     Rating,
     RejectionReason,
+    ReliefKind,
     ReviewOutcome,
     ReviewRefusalReason,
     SuggestionContribution,
@@ -148,6 +149,8 @@ FIELDS: dict[str, FieldSpec] = {
     "assessment": FieldSpec("研究论证意见", _text(5000), widget="textarea"),
     "contribution": FieldSpec("建议的贡献", _choice(SuggestionContribution), SuggestionContribution, "select"),
     "reward": FieldSpec("奖励内容", _text(1000), widget="textarea"),
+    "relief_kind": FieldSpec("救助方式", _choice(ReliefKind), ReliefKind, "select"),
+    "relief_details": FieldSpec("救助情况（困难情况、告知或转介的机关、结果）", _text(2000), widget="textarea"),
 }
 
 

@@ -234,7 +234,7 @@ def check_acted_on(*, petition: Petition, acted_on: date) -> None:
 
 
 # Records about the procedure rather than steps of it: an action may be dated before them.
-NOT_STEPS = ("approve_late_entry",)
+NOT_STEPS = ("approve_late_entry", "report_urgent", "recuse", "assess_suggestion", "refer_relief")
 
 
 def _previous_step(*, petition: Petition) -> PetitionEvent | None:
