@@ -173,6 +173,7 @@ def test_the_shingle_hashes_are_keyed_by_the_data_key(settings):
 
     phrase = "举报王副镇长收受红包"
     keyed = set(minhash.shingle_hashes(phrase).tolist())
+    own_key = settings.XINFANG_DATA_KEY
     try:
         minhash.set_secret(0)  # what an attacker without the key computes
         assert not set(minhash.shingle_hashes(phrase).tolist()) & keyed
@@ -180,7 +181,7 @@ def test_the_shingle_hashes_are_keyed_by_the_data_key(settings):
         minhash.set_secret(index_secret())
         assert not set(minhash.shingle_hashes(phrase).tolist()) & keyed
     finally:
-        del settings.XINFANG_DATA_KEY
+        settings.XINFANG_DATA_KEY = own_key
         minhash.set_secret(index_secret())
     assert set(minhash.shingle_hashes(phrase).tolist()) == keyed
 

@@ -27,7 +27,7 @@ EXPECTED = {
     Role.SUPERVISOR: EVERYONE,
     Role.LEADER: EVERYONE,
     Role.STATISTICIAN: EVERYONE,
-    Role.ADMINISTRATOR: ["登记信访事项", *EVERYONE],  # the admin site is for superusers only
+    Role.ADMINISTRATOR: ["登记信访事项", *EVERYONE, "系统管理"],
     "superuser": ["登记信访事项", *EVERYONE, "导入", "系统管理"],
     "no org": ["信访事项", "涉众事项"],
 }

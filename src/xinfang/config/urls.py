@@ -12,14 +12,6 @@ admin.site.site_header = "法治信访 系统管理"
 admin.site.site_title = "法治信访"
 
 
-def _superusers_only(request) -> bool:
-    # The admin edits orgs, users, codes and calendars with no scope of its own: superusers only. Staff
-    # flags (the 系统管理员 role) do not open it (docs/SECURITY.md).
-    return request.user.is_active and request.user.is_superuser
-
-
-admin.site.has_permission = _superusers_only
-
 
 def _exempt_from_login_redirect(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     """The API authenticates with bearer tokens itself; the session login redirect must not apply."""

@@ -48,6 +48,6 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("统计分析", reverse("stats:dashboard")))
     if can_import(user):
         items.append(NavItem("导入", reverse("import")))
-    if user.is_superuser:  # the admin site admits superusers only (config/urls.py)
+    if user.is_staff:  # the Django admin's own test (is_active and is_staff)
         items.append(NavItem("系统管理", reverse("admin:index")))
     return items
