@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "xinfang.similarity",
     "xinfang.matching",
     "xinfang.stats",
+    "xinfang.supervision",
     "xinfang.api",
     "xinfang.demo",
     "xinfang.web",
