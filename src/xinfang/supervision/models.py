@@ -22,3 +22,4 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+from xinfang.supervision.records import *  # noqa: F401,F403,E402
