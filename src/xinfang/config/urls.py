@@ -47,6 +47,7 @@ urlpatterns = [
     path("api/v1/", include((_exempt_from_login_redirect(api_patterns), api_app_name), namespace=api_namespace)),
     path("matching/", include("xinfang.matching.urls")),
     path("stats/", include("xinfang.stats.urls")),
+    path("notifications/", include("xinfang.notifications.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
     path("", include("xinfang.web.urls")),
 ]

@@ -36,6 +36,8 @@ class Policy:
     # 补录: an action may be dated up to this many working days before the day it is entered; earlier only
     # by a 信访部门审核员 with a reason (checks.late_entry_allowed).
     late_entry_window_days: int = 3
+    # 临期 warnings (xinfang.notifications): sent this many working days before the statutory due date.
+    approaching_working_days: int = 2
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -74,7 +76,8 @@ def parse_policy(data: dict) -> Policy:
         raise ImproperlyConfigured("policy late_entry.window_working_days must not be negative")
     return Policy(clocks=clocks, approaching_days=int(warnings.get("approaching_days", 3)),
                   seriously_overdue_days=int(warnings.get("seriously_overdue_days", 30)),
-                  late_entry_window_days=window)
+                  late_entry_window_days=window,
+                  approaching_working_days=int(warnings.get("approaching_working_days", 2)))
 
 
 @cache

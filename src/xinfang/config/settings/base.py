@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     # django-ninja renders /api/v1/docs from its own template and static Swagger UI files when it is an
     # installed app (otherwise it links swagger-ui from a public CDN, which an intranet cannot reach).
     "ninja",
+    # Django's tasks API (django-tasks) with its database backend: the worker is `xinfang worker`.
+    "django_tasks",
+    "django_tasks_db",
     "xinfang.orgs",
     "xinfang.audit",
     "xinfang.calendars",
@@ -88,6 +91,7 @@ INSTALLED_APPS = [
     "xinfang.matching",
     "xinfang.stats",
     "xinfang.supervision",
+    "xinfang.notifications",
     "xinfang.api",
     "xinfang.demo",
     "xinfang.web",
@@ -260,3 +264,21 @@ XINFANG_IMPORT_MAX_ERRORS = env.int("XINFANG_IMPORT_MAX_ERRORS", 1_000)
 # Background work (docs/ARCHITECTURE.md): imports from the upload page run as exchange.ImportJob rows in a
 # daemon thread of the web process ("thread"); "inline" runs them inside the request (tests).
 XINFANG_IMPORT_JOBS = env.str("XINFANG_IMPORT_JOBS", "thread")
+
+# Tasks (django-tasks; docs/SUPERVISION.md): queued in the database (django-tasks-db), run by `xinfang worker`.
+TASKS = {"default": {"BACKEND": env.str("XINFANG_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The worker scans deadlines for warnings this often (and `xinfang deadlines scan` does it from cron).
+XINFANG_WARNING_SCAN_MINUTES = env.int("XINFANG_WARNING_SCAN_MINUTES", 15)
+# E-mail of notifications: written to files under var/mail unless a real backend (smtp) is configured.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", DATA_DIR / "mail")
+EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "xinfang@localhost")
+# SMS gateway (xinfang.notifications.sms): a class with send(phone, text); the default only logs.
+XINFANG_SMS_BACKEND = env.str("XINFANG_SMS_BACKEND", "xinfang.notifications.sms.LoggingSmsBackend")
+# Links in e-mail and SMS point here.
+XINFANG_SITE_URL = env.str("XINFANG_SITE_URL", "http://127.0.0.1:8000")

@@ -25,3 +25,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="xinfang-test-db-")) / "test.sqlite3")}  # noqa: F405
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="xinfang-test-static-"))
 XINFANG_POLICY_FILE = ""  # the shipped defaults: tests and docs/RULES.md assume them
+# Tasks run at once in the test process; a test of the real worker sets XINFANG_TASK_BACKEND for its subprocess.
+TASKS = {"default": {"BACKEND": env.str("XINFANG_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}  # noqa: F405
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")  # noqa: F405

@@ -1,4 +1,5 @@
-"""`xinfang deadlines recompute|overdue`: recompute open deadlines on demand; list overdue ones."""
+"""`xinfang deadlines recompute|overdue|scan`: recompute open deadlines on demand; list overdue ones; raise the
+deadline warnings and send their notifications (for cron; the worker runs the same scan periodically)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -11,10 +12,11 @@ from xinfang.workflow.models import Clock
 
 class Command(BaseCommand):
     help = ("期限工具：recompute 重新计算未届满期限（如节假日安排载入后）；overdue 列出已超期的法定期限 "
-            "(recompute open deadlines; list overdue statutory deadlines).")
+            "；scan 扫描期限并发送临期、超期、严重超期预警 "
+            "(recompute open deadlines; list overdue statutory deadlines; scan: raise deadline warnings).")
 
     def add_arguments(self, parser):
-        parser.add_argument("subcommand", choices=["recompute", "overdue"])
+        parser.add_argument("subcommand", choices=["recompute", "overdue", "scan"])
         parser.add_argument("--all", action="store_true", help="recompute every running clock, not only provisional ones")
 
     def handle(self, *args, **options):
@@ -24,6 +26,14 @@ class Command(BaseCommand):
                 audit_record(actor=None, action="workflow.clocks_recompute", data={"changed": changed,
                                                                                    "all": options["all"]})
             self.stdout.write(f"重新计算完成，{changed} 个期限的截止日期有变化 ({changed} deadlines changed)")
+            return
+        if options["subcommand"] == "scan":
+            from xinfang.notifications.services import deadlines_scan
+
+            result = deadlines_scan()
+            self.stdout.write(f"预警 {result.warnings} 条，通知 {result.notifications} 条，发送 {result.delivered} 条 "
+                              f"({result.warnings} warnings, {result.notifications} notifications, "
+                              f"{result.delivered} delivered)")
             return
         today = timezone.localdate()
         overdue = (Clock.objects.filter(stopped_on__isnull=True, voided=False, statutory_due__lt=today)

@@ -1,0 +1,21 @@
+"""`xinfang worker`: the task worker — django-tasks-db's `db_worker`, after making sure the periodic deadline
+scan is queued (once, however often the worker restarts). Every option of db_worker is accepted."""
+
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from xinfang.notifications.tasks import periodic_scan_ensure
+
+
+class Command(DbWorkerCommand):
+    help = ("任务进程：执行后台任务（期限预警扫描、通知发送），即 django-tasks-db 的 db_worker "
+            "(the task worker: django-tasks-db's db_worker, with the periodic deadline scan queued).")
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--no-periodic-scan", action="store_true",
+                            help="do not queue the periodic deadline scan (run only what is queued)")
+
+    def handle(self, *args, **options):
+        if not options.pop("no_periodic_scan") and periodic_scan_ensure():
+            self.stdout.write("已排入定时期限预警扫描 (periodic deadline scan queued)")
+        super().handle(*args, **options)

@@ -1,0 +1,50 @@
+"""Tasks run by the worker (`xinfang worker`, django-tasks-db): the deadline scan, once or every N minutes."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+SCAN_TASK_PATH = "xinfang.notifications.tasks.deadlines_scan_periodic"
+
+
+@task()
+def deadlines_scan_once(pause: float = 0.0) -> dict:
+    from xinfang.notifications.services import deadlines_scan
+
+    return deadlines_scan(pause=pause).as_dict()
+
+
+@task()
+def deadlines_scan_periodic() -> dict:
+    """Scan, then enqueue the next scan XINFANG_WARNING_SCAN_MINUTES from now (on a backend that can defer;
+    the immediate backend of the tests runs it once)."""
+    from xinfang.notifications.services import deadlines_scan
+
+    result = deadlines_scan().as_dict()
+    if deadlines_scan_periodic.get_backend().supports_defer:
+        minutes = getattr(settings, "XINFANG_WARNING_SCAN_MINUTES", 15)
+        deadlines_scan_periodic.using(run_after=timezone.now() + timedelta(minutes=minutes)).enqueue()
+    return result
+
+
+def periodic_scan_ensure() -> bool:
+    """Enqueue the periodic scan unless one is already waiting, or running since less than an hour (the worker
+    calls this when it starts, so restarts do not multiply it; a scan left RUNNING by a killed worker is not
+    waited for). True if one was enqueued."""
+    backend = deadlines_scan_periodic.get_backend()
+    if not backend.supports_defer:
+        return False
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from django.db.models import Q
+
+    waiting = DBTaskResult.objects.filter(task_path=SCAN_TASK_PATH, backend_name=backend.alias).filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gte=timezone.now() - timedelta(hours=1)))
+    if waiting.exists():
+        return False
+    deadlines_scan_periodic.enqueue()
+    return True
