@@ -107,7 +107,9 @@ def test_serving_tells_the_newest_stories_first_and_starts_the_rest_in_the_backg
     text = out.getvalue()
     assert pending_petitions(district=district_build()).count() == 30
     assert started[0] == [sys.executable, "-m", "django", "demo", "--finish", "--seed", "1"]
-    assert started[1] == ["terminated"]
+    # the task worker beside the server (deadline warnings, notifications), stopped with it too
+    assert started[1] == [sys.executable, "-m", "django", "worker", "--no-reload", "--interval", "2"]
+    assert started[2:] == [["terminated"], ["terminated"]]
     assert served == [("127.0.0.1", 8123)]
     assert "另有 30 件较早的演示信访事项正在后台办理" in text and "30 older demo petitions" in text
     assert "Open http://127.0.0.1:8123/" in text
@@ -138,7 +140,8 @@ def test_a_run_after_an_interrupted_background_serves_at_once_and_resumes_it(sit
     # then: nothing is told before serving; the background takes all 20
     assert pending_petitions(district=district).count() == 20
     assert "20 件在后台继续办理" in out.getvalue()
-    assert started == [[sys.executable, "-m", "django", "demo", "--finish", "--seed", "1"]]
+    assert started == [[sys.executable, "-m", "django", "demo", "--finish", "--seed", "1"],
+                       [sys.executable, "-m", "django", "worker", "--no-reload", "--interval", "2"]]
 
 
 class _Process:

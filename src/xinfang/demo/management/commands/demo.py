@@ -4,7 +4,8 @@ The first run on an empty database generates the petitions (seconds), then carri
 procedure (about 10 ms an action, 15,000 actions for 3,000 petitions: minutes). To open the site within a
 couple of minutes it tells the stories of the newest petitions first (--before-serving), serves, and lets a
 second process (`xinfang demo --finish`) tell the rest and rebuild the mass matters beside the server. Later
-runs find the data and serve in seconds; an interrupted background run is resumed by the next one.
+runs find the data and serve in seconds; an interrupted background run is resumed by the next one. The task
+worker (`xinfang worker`: deadline warnings and notifications) runs beside the server and stops with it.
 """
 
 import os
@@ -106,6 +107,8 @@ class Command(BaseCommand):
         parser.add_argument("--before-serving", type=int, default=400, metavar="N",
                             help="newest petitions carried through the procedure before the site opens; "
                                  "a background process does the rest while it serves (default 400)")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="do not start the task worker (xinfang worker) beside the server")
         parser.add_argument("--finish", action="store_true",
                             help="only carry the remaining demo petitions through the procedure and rebuild "
                                  "mass matters, then exit (what the background process runs)")
@@ -207,12 +210,14 @@ class Command(BaseCommand):
         if later or clusters_later:
             background = self._start_background(seed=options["seed"], later=later, rate=rate or 0.02)
             background_started(background)  # pages show a banner while it runs
-            # `kill` (SIGTERM) stops the server like Ctrl+C does, so the finally below stops the background too.
-            signal.signal(signal.SIGTERM, _exit_on_sigterm)
             if connection.vendor == "sqlite":
                 # The background's mass-matter rebuild holds SQLite's write lock for up to a minute: the site's
                 # own writes (a login, a registration) wait for it rather than fail after the usual 20 s.
                 settings.DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 120
+        worker = None if options["no_worker"] else self._start_worker()
+        if background is not None or worker is not None:
+            # `kill` (SIGTERM) stops the server like Ctrl+C does, so the finally below stops the children too.
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
         self.stdout.write(self.style.SUCCESS(
             f"打开 Open {url} 用上表任一账号登录 (log in with any account above); 系统管理 admin: {url}admin/"
             f"  （准备用时 {time.perf_counter() - begun:.0f} 秒 ready in {time.perf_counter() - begun:.0f} s）"))
@@ -231,6 +236,15 @@ class Command(BaseCommand):
                 background.wait(timeout=30)
                 self.stdout.write("后台办理已停止，下次运行 xinfang demo 时继续 "
                                   "(background procedure stopped; the next `xinfang demo` resumes it)")
+            if worker is not None and worker.poll() is None:
+                # SIGTERM: db_worker finishes the task in hand (a scan commits warning by warning) and exits.
+                worker.terminate()
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait(timeout=30)
+                self.stdout.write("任务进程已停止 (task worker stopped)")
 
     def _clusters_missing(self) -> bool:
         """Generated data without mass matters: a run stopped before rebuilding them (or a fresh load)."""
@@ -251,6 +265,13 @@ class Command(BaseCommand):
         self.stdout.flush()
         # The environment carries DJANGO_SETTINGS_MODULE, XINFANG_DATA_DIR, DATABASE_URL and the keys.
         return subprocess.Popen([sys.executable, "-m", "django", "demo", "--finish", "--seed", str(seed)],
+                                env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE})
+
+    def _start_worker(self):
+        """`xinfang worker` (django-tasks-db's db_worker, with the periodic deadline scan) in its own process."""
+        self.stdout.write("任务进程已启动：期限预警与通知 (task worker started: deadline warnings and notifications)")
+        self.stdout.flush()
+        return subprocess.Popen([sys.executable, "-m", "django", "worker", "--no-reload", "--interval", "2"],
                                 env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE})
 
     def _finish(self, *, seed: int) -> None:
