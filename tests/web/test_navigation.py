@@ -1,5 +1,7 @@
 """The side navigation per role: every link shown opens, every page hidden is refused to that user."""
 
+import re
+
 import lxml.html
 import pytest
 
@@ -11,6 +13,7 @@ pytestmark = pytest.mark.django_db
 # Every page the navigation may offer, by its label.
 PAGES = {
     "登记信访事项": "/petitions/new/",
+    "我的待办": "/supervision/inbox/",
     "信访事项": "/petitions/",
     "涉众事项": "/matching/clusters/",
     "统计分析": "/stats/",
@@ -18,7 +21,8 @@ PAGES = {
     "系统管理": "/admin/",
 }
 
-EVERYONE = ["信访事项", "涉众事项", "统计分析"]
+# Everyone in an org has an inbox (我的待办, with its count: compared without it).
+EVERYONE = ["我的待办", "信访事项", "涉众事项", "统计分析"]
 EXPECTED = {
     Role.INTAKE_CLERK: ["登记信访事项", *EVERYONE],
     Role.REVIEWER: ["登记信访事项", *EVERYONE],
@@ -28,7 +32,7 @@ EXPECTED = {
     Role.LEADER: EVERYONE,
     Role.STATISTICIAN: EVERYONE,
     Role.ADMINISTRATOR: ["登记信访事项", *EVERYONE, "系统管理"],
-    "superuser": ["登记信访事项", *EVERYONE, "导入", "系统管理"],
+    "superuser": ["登记信访事项", *EVERYONE[1:], "导入", "系统管理"],
     "no org": ["信访事项", "涉众事项"],
 }
 
@@ -44,9 +48,14 @@ def make_user(district, who):
     return user_create(username=f"u-{who}", password="pw-123456", org=org, roles=[who])
 
 
+def nav_label(text: str) -> str:
+    """A menu entry's label without its shortcut hint or its count ("我的待办 (3)")."""
+    return re.sub(r" \(\d+\)$", "", " ".join(text.split()).replace(" Alt+N", ""))
+
+
 def nav_links(client) -> list[tuple[str, str]]:
     tree = lxml.html.fromstring(client.get("/petitions/").content.decode())
-    return [(" ".join(a.text_content().split()).replace(" Alt+N", ""), a.get("href"))
+    return [(nav_label(a.text_content()), a.get("href"))
             for a in tree.iterfind(".//nav[@class='sidenav']//a")]
 
 
@@ -129,8 +138,7 @@ def test_each_role_in_the_browser_menu_outcomes_and_error_pages(live_server, dis
             page.get_by_label("密码").fill("pw-nav-123")
             page.get_by_role("button", name="登录").click()
             expect(page.get_by_role("heading", name="信访事项")).to_be_visible()
-            labels = [" ".join(text.split()).replace(" Alt+N", "")
-                      for text in page.locator("nav.sidenav a").all_inner_texts()]
+            labels = [nav_label(text) for text in page.locator("nav.sidenav a").all_inner_texts()]
             assert labels == menu, username
             page.screenshot(path=artifact_path(f"nav-{username}"))
             if username == "nav-clerk":

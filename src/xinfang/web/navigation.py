@@ -29,6 +29,11 @@ def can_see_statistics(user) -> bool:
     return user.is_superuser or user.org_id is not None
 
 
+def can_see_inbox(user) -> bool:
+    """As supervision.inbox.inbox_queryset: the matters waiting on a user are those of the user's org."""
+    return user.org_id is not None
+
+
 def can_import(user) -> bool:
     """As web.views._can_import (and exchange's import_records): superusers only."""
     return user.is_superuser
@@ -41,6 +46,10 @@ def nav_items(user) -> list[NavItem]:
     items = []
     if can_register(user):
         items.append(NavItem("登记信访事项", reverse("petition-register"), accesskey="n", hint="Alt+N"))
+    if can_see_inbox(user):
+        from xinfang.supervision.inbox import inbox_total  # the supervision app reads petitions: no import cycle
+
+        items.append(NavItem(f"我的待办 ({inbox_total(user=user)})", reverse("supervision:inbox")))
     # Lists and mass matters are filtered to the user's scope by their views: everyone may open them.
     items.append(NavItem("信访事项", reverse("petition-list")))
     items.append(NavItem("涉众事项", reverse("matching:cluster-list")))
