@@ -1,0 +1,46 @@
+"""In a real browser: a township handler opens 我的待办 and finds the overdue matter first."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.conftest import act, petition_input
+from tests.web.conftest import artifact_path, chromium_page
+from xinfang.orgs.models import Role
+from xinfang.orgs.services import user_create
+from xinfang.petitions.models import Category, HotTopic
+from xinfang.petitions.reference_data import load_reference_data
+from xinfang.petitions.services import petition_register
+
+
+@pytest.mark.browser
+def test_a_township_handler_sees_the_overdue_matter_first(live_server, district):
+    load_reference_data(Category, HotTopic)
+    category = Category.objects.get(code="0301")
+    reviewer = user_create(username="reviewer", password="pw-123456", org=district.office, roles=[Role.REVIEWER])
+    now = timezone.now()
+    numbers = {}
+    for name, days_ago in (("fresh", 1), ("overdue", 60)):
+        petition, _ = petition_register(data=petition_input(
+            locality=district.township_a, category=category, received_at=now - timedelta(days=days_ago),
+            summary=f"反映拖欠工资（{'已超期' if name == 'overdue' else '新转送'}）"), actor=district.clerk)
+        act(petition, "forward", reviewer, on=timezone.localdate() - timedelta(days=days_ago - 1),
+            handling_org=district.township_a.pk)
+        numbers[name] = petition.number
+
+    with chromium_page(base_url=live_server.url, failure_name="inbox-failure") as page:
+        page.goto("/login/")
+        page.get_by_label("用户名").fill("qingshi")
+        page.get_by_label("密码").fill("pw-123456")
+        page.get_by_role("button", name="登录").click()
+        page.locator("nav.sidenav").get_by_role("link", name="我的待办 (2)").click()
+        expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
+        rows = page.locator("#inbox-table tbody tr")
+        expect(rows).to_have_count(2)
+        expect(rows.nth(0)).to_contain_text(numbers["overdue"])
+        expect(rows.nth(0).locator(".deadline")).to_contain_text("超期")
+        expect(rows.nth(1)).to_contain_text(numbers["fresh"])
+        expect(page.locator(".inbox-tabs a[data-step='accept'] .count")).to_have_text("2")
+        page.screenshot(path=artifact_path("inbox-handler"), full_page=True)
