@@ -1,7 +1,10 @@
 """督办 and 三项建议 (issue 13): issue, answer, close; overdue; Art 30; who may answer; counts by kind; pages."""
 
 import io
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -247,3 +250,35 @@ def test_pages_refuse_accusation_to_accused_unit(district, supervisor, category,
         "kind": "phone", "petition": accusation.pk, "target_org": district.township_a.pk, "subject": "x"})
     assert response.status_code == 200 and "第三十条" in response.content.decode()
     assert not Supervision.objects.exists()
+
+
+def test_letter_template_is_generated_from_the_script():
+    script = Path(__file__).resolve().parents[2] / "scripts" / "make_supervision_templates.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_recommendation_pages(district, supervisor, heads, client):
+    client.force_login(supervisor)
+    response = client.post(reverse("supervision:recommendation-new"), {
+        "kind": "improve_policy", "target_org": district.department.pk, "subject": "完善工资保证金制度",
+        "content": "建议完善工资保证金制度", "petition_numbers": "QXXF-2099-999999"})
+    assert response.status_code == 200 and "找不到信访件" in response.content.decode()
+    response = client.post(reverse("supervision:recommendation-new"), {
+        "kind": "improve_policy", "target_org": district.department.pk, "subject": "完善工资保证金制度",
+        "content": "建议完善工资保证金制度", "due_days": "20"})
+    record = Recommendation.objects.get()
+    assert response.status_code == 302 and record.due_basis == "20个工作日"
+    head = user_create(username="renshe-head", password="pw-123456", org=district.department,
+                       roles=[Role.HANDLING_ORG_HEAD])
+    client.force_login(heads["a"])
+    assert client.get(reverse("supervision:recommendation-detail", args=[record.pk])).status_code == 404
+    client.force_login(head)
+    page = client.get(reverse("supervision:recommendation-detail", args=[record.pk])).content.decode()
+    assert 'id="reply-form"' in page
+    client.post(reverse("supervision:recommendation-reply", args=[record.pk]),
+                {"adoption": "not_adopted", "reply": "财力不足，暂不采纳"})
+    record.refresh_from_db()
+    assert record.adoption == "not_adopted" and record.status == RecordStatus.ANSWERED
+    listing = client.get(reverse("supervision:records") + "?type=recommendation").content.decode()
+    assert record.number in listing and "已答复待办结" in listing
