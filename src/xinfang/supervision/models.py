@@ -22,4 +22,7 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# 督办 and 三项建议 live in records.py; imported here so Django finds the models.
 from xinfang.supervision.records import *  # noqa: F401,F403,E402
