@@ -17,12 +17,13 @@ PAGES = {
     "信访事项": "/petitions/",
     "涉众事项": "/matching/clusters/",
     "统计分析": "/stats/",
+    "督查督办": "/supervision/",
     "导入": "/exchange/import/",
     "系统管理": "/admin/",
 }
 
 # Everyone in an org has an inbox (我的待办, with its count: compared without it).
-EVERYONE = ["我的待办", "信访事项", "涉众事项", "统计分析"]
+EVERYONE = ["我的待办", "信访事项", "涉众事项", "统计分析", "督查督办"]
 EXPECTED = {
     Role.INTAKE_CLERK: ["登记信访事项", *EVERYONE],
     Role.REVIEWER: ["登记信访事项", *EVERYONE],
@@ -33,7 +34,7 @@ EXPECTED = {
     Role.STATISTICIAN: EVERYONE,
     Role.ADMINISTRATOR: ["登记信访事项", *EVERYONE, "系统管理"],
     "superuser": ["登记信访事项", *EVERYONE[1:], "导入", "系统管理"],
-    "no org": ["信访事项", "涉众事项"],
+    "no org": ["信访事项", "涉众事项", "督查督办"],
 }
 
 

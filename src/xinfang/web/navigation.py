@@ -55,6 +55,8 @@ def nav_items(user) -> list[NavItem]:
     items.append(NavItem("涉众事项", reverse("matching:cluster-list")))
     if can_see_statistics(user):
         items.append(NavItem("统计分析", reverse("stats:dashboard")))
+    # 督办, 三项建议 and the quarter's 晾晒: like the lists, their pages filter to the user's scope.
+    items.append(NavItem("督查督办", reverse("supervision:index")))
     if can_import(user):
         items.append(NavItem("导入", reverse("import")))
     if user.is_staff:  # the Django admin's own test (is_active and is_staff)
