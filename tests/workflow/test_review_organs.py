@@ -241,7 +241,9 @@ def test_a_request_to_the_wrong_organ_is_refused_by_that_organ_which_names_the_r
         act(delivered, "refuse_review", actors.city_head, on=date(2026, 5, 10), review_refusal_reason="out_of_time")
     with pytest.raises(RuleViolation, match="本机关是复查机关"):
         act(delivered, "refuse_review", actors.county_head, on=date(2026, 5, 10), review_refusal_reason="wrong_organ")
-    # The organ whose decision is under review says nothing on the request, not even "wrong organ".
+    # The organ whose decision is under review says nothing on the request, not even "wrong organ": it is not
+    # offered the refusal, and refused if it tries.
+    assert "refuse_review" not in {rule.action for rule in actions_allowed(petition=delivered, actor=actors.head)}
     with pytest.raises(RuleViolation, match="针对的是本机关（青石镇）的决定"):
         act(delivered, "refuse_review", actors.head, on=date(2026, 5, 10), review_refusal_reason="wrong_organ")
     assert not delivered.notices.filter(kind=Notice.Kind.REVIEW_REFUSAL).exists()

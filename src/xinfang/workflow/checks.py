@@ -173,6 +173,17 @@ def reviewing_org_is_superior(ctx: ActionContext, of: str) -> None:
                    f"{org.name}不是", "reviewing_org")
 
 
+@state_check
+def not_the_organ_reviewed(ctx: ActionContext, of: str) -> None:
+    """The organ whose decision is reviewed (or one inside it) says nothing on the request, not even that it
+    is the wrong organ: the request is about its own decision. A state check, so it is not even offered."""
+    decided_by = _decided_by(ctx, "handling" if of == "review" else "reviewing")
+    if decided_by is not None and ctx.actor.org is not None and decided_by.pk in ctx.actor.org.ancestor_ids:
+        what = "复查" if of == "review" else "复核"
+        ctx.refuse(f"{what}申请针对的是本机关（{decided_by.name}）的决定，本机关不能就该申请作出决定",
+                   "review_refusal_reason")
+
+
 def review_refusal_fits(ctx: ActionContext, of: str) -> None:
     """A review (re-review) request is refused by the organ that received it, for a reason that is true.
 
@@ -185,11 +196,6 @@ def review_refusal_fits(ctx: ActionContext, of: str) -> None:
     lawful = ctx.actor.org_id in {organ.pk for organ in organs}
     reason, status = ctx.values["review_refusal_reason"], ctx.petition.status
     what = "复查" if first else "复核"
-    if decided_by is not None and ctx.actor.org is not None and decided_by.pk in ctx.actor.org.ancestor_ids:
-        # The organ whose decision is reviewed (or one inside it) says nothing on the request, not even that
-        # it is the wrong organ: the request is about its own decision.
-        ctx.refuse(f"{what}申请针对的是本机关（{decided_by.name}）的决定，本机关不能就该申请作出决定",
-                   "review_refusal_reason")
     if reason == ReviewRefusalReason.WRONG_ORGAN:
         if lawful:
             ctx.refuse(f"本机关是{what}机关，不能以“{ReviewRefusalReason.WRONG_ORGAN.label}”为由不予受理",
