@@ -11,6 +11,7 @@ the rest in a background process, and gets the same data as one run from oldest 
 """
 
 import random
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -162,11 +163,23 @@ def progress_petitions(
                .select_related("locality", "category", "registering_org").order_by(*order))
     if limit is not None:
         pending = pending[:limit]
-    for done, petition in enumerate(pending.iterator(), start=1):
-        # The petition's own stream: its story is the same whichever run, and in which order, tells it.
-        run.rng = random.Random(f"{seed}:{petition.number}")
-        with transaction.atomic():  # one story per transaction: a failure leaves no half-told story
-            _story(run, petition)
-        if progress is not None:
-            progress(done, run.counts)
+    # The ids first, then the rows a chunk at a time into lists: no cursor stays open across the stories'
+    # write transactions. (On SQLite an open read would pin a snapshot, and once another process — the task
+    # worker — commits, the next write here fails at once with "database is locked", whatever the timeout.)
+    ids = list(pending.values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), 200):
+        chunk = ids[start:start + 200]
+        for petition in sorted(pending.model.objects.filter(pk__in=chunk)
+                               .select_related("locality", "category", "registering_org"),
+                               key=lambda p: chunk.index(p.pk)):
+            done += 1
+            # The petition's own stream: its story is the same whichever run, and in which order, tells it.
+            run.rng = random.Random(f"{seed}:{petition.number}")
+            with transaction.atomic():  # one story per transaction: a failure leaves no half-told story
+                _story(run, petition)
+            if done % 20 == 0:
+                time.sleep(0.02)  # SQLite has one writer: let the site and the task worker take their turn
+            if progress is not None:
+                progress(done, run.counts)
     return run.counts

@@ -1,6 +1,7 @@
 """`xinfang worker`: the task worker — django-tasks-db's `db_worker`, after making sure the periodic deadline
 scan is queued (once, however often the worker restarts). Every option of db_worker is accepted."""
 
+from django.db import connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from xinfang.notifications.tasks import periodic_scan_ensure
@@ -16,6 +17,11 @@ class Command(DbWorkerCommand):
                             help="do not queue the periodic deadline scan (run only what is queued)")
 
     def handle(self, *args, **options):
+        if connection.vendor == "sqlite":
+            # Beside a busy writer (the demo's background seeding, an import) the worker waits for SQLite's write
+            # lock instead of dying after the site's 20 s: db_worker's own retry covers only the claim, not BEGIN.
+            connection.settings_dict.setdefault("OPTIONS", {})["timeout"] = 120
+            connection.close()
         if not options.pop("no_periodic_scan") and periodic_scan_ensure():
             self.stdout.write("已排入定时期限预警扫描 (periodic deadline scan queued)")
         super().handle(*args, **options)
