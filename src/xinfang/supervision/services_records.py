@@ -262,21 +262,27 @@ def supervision_respond(*, supervision_id: int, response: str, actor: User,
     return record
 
 
-def supervision_close(*, supervision_id: int, actor: User, note: str = "") -> Supervision:
-    """The supervisor closes an answered 督办 (办结)."""
+def _close(model, pk: int, *, actor: User, note: str, action: str, audit_action: str, unanswered: str):
+    """The supervisor closes an answered record (办结): one transaction, audited."""
     with transaction.atomic():
-        record = _locked(Supervision, supervision_id)
-        _require_office_supervisor(actor, record, action="督办办结")
+        record = _locked(model, pk)
+        _require_office_supervisor(actor, record, action=action)
         if record.status != RecordStatus.ANSWERED:
-            raise SupervisionError(f"{record.number}{'已办结' if record.status == RecordStatus.CLOSED else '尚未回复'}，"
-                                   "不能办结")
+            state = "已办结" if record.status == RecordStatus.CLOSED else unanswered
+            raise SupervisionError(f"{record.number}{state}，不能办结")
         record.status = RecordStatus.CLOSED
         record.closed_by = actor
         record.closed_on = _today()
         record.closing_note = (note or "").strip()
         record.save(update_fields=["status", "closed_by", "closed_on", "closing_note", "updated_at"])
-        audit_record(actor=actor, action="supervision.close", target=record, data=_audit_data(record))
+        audit_record(actor=actor, action=audit_action, target=record, data=_audit_data(record))
     return record
+
+
+def supervision_close(*, supervision_id: int, actor: User, note: str = "") -> Supervision:
+    """The supervisor closes an answered 督办 (办结)."""
+    return _close(Supervision, supervision_id, actor=actor, note=note, action="督办办结",
+                  audit_action="supervision.close", unanswered="尚未回复")
 
 
 def supervision_letter_export(*, supervision: Supervision, actor: User) -> bytes:
@@ -386,16 +392,5 @@ def recommendation_follow_up(*, recommendation_id: int, note: str, actor: User) 
 
 def recommendation_close(*, recommendation_id: int, actor: User, note: str = "") -> Recommendation:
     """The supervisor closes a recommendation the unit has replied to."""
-    with transaction.atomic():
-        record = _locked(Recommendation, recommendation_id)
-        _require_office_supervisor(actor, record, action="建议办结")
-        if record.status != RecordStatus.ANSWERED:
-            raise SupervisionError(f"{record.number}{'已办结' if record.status == RecordStatus.CLOSED else '尚未答复'}，"
-                                   "不能办结")
-        record.status = RecordStatus.CLOSED
-        record.closed_by = actor
-        record.closed_on = _today()
-        record.closing_note = (note or "").strip()
-        record.save(update_fields=["status", "closed_by", "closed_on", "closing_note", "updated_at"])
-        audit_record(actor=actor, action="recommendation.close", target=record, data=_audit_data(record))
-    return record
+    return _close(Recommendation, recommendation_id, actor=actor, note=note, action="建议办结",
+                  audit_action="recommendation.close", unanswered="尚未答复")
