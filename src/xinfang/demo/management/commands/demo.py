@@ -126,7 +126,8 @@ class Command(BaseCommand):
             # than failing after the site's usual 20 s (the worker's first deadline scan writes many warnings).
             settings.DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 120
             connection.settings_dict.setdefault("OPTIONS", {})["timeout"] = 120
-            connection.close()  # the next query opens a connection with the longer timeout
+            if not connection.in_atomic_block:  # (a test's in-memory database must stay open)
+                connection.close()  # the next query opens a connection with the longer timeout
         if options["finish"]:
             try:
                 self._finish(seed=options["seed"])

@@ -21,7 +21,8 @@ class Command(DbWorkerCommand):
             # Beside a busy writer (the demo's background seeding, an import) the worker waits for SQLite's write
             # lock instead of dying after the site's 20 s: db_worker's own retry covers only the claim, not BEGIN.
             connection.settings_dict.setdefault("OPTIONS", {})["timeout"] = 120
-            connection.close()
+            if not connection.in_atomic_block:  # (a test's in-memory database must stay open)
+                connection.close()  # the next query opens a connection with the longer timeout
         if not options.pop("no_periodic_scan") and periodic_scan_ensure():
             self.stdout.write("已排入定时期限预警扫描 (periodic deadline scan queued)")
         super().handle(*args, **options)
