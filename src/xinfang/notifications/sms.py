@@ -6,27 +6,31 @@ The default writes the message to the log and sends nothing.
 """
 
 import logging
+from abc import ABC, abstractmethod
 from functools import cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from xinfang.petitions.masking import mask_phone
 
 logger = logging.getLogger("xinfang.sms")
 
 DEFAULT_BACKEND = "xinfang.notifications.sms.LoggingSmsBackend"
 
 
-class BaseSmsBackend:
-    def send(self, phone: str, text: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+class BaseSmsBackend(ABC):
+    """What a gateway implements: send one message, raising on failure (the caller marks it failed)."""
+
+    @abstractmethod
+    def send(self, phone: str, text: str) -> None: ...
 
 
 class LoggingSmsBackend(BaseSmsBackend):
     """Logs the message (the number masked), sends nothing: the default, and for development."""
 
     def send(self, phone: str, text: str) -> None:
-        masked = phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
-        logger.info("SMS to %s: %s", masked, text)
+        logger.info("SMS to %s: %s", mask_phone(phone), text)
 
 
 class MemorySmsBackend(BaseSmsBackend):
