@@ -21,6 +21,7 @@ PATHS = {
     S.OBJECTED: ["forward", "object"],
     S.ACCEPTED: ["forward", "accept"],
     S.IN_HEARING: ["forward", "accept", "hearing_start"],
+    S.DRAFTED: ["forward", "accept", "draft_reply"],
     S.REJECTED: ["reject"],
     S.REDIRECTED: ["redirect"],
     S.REPLIED: ["forward", "accept", "reply"],
@@ -47,6 +48,9 @@ NEEDS_MORE_THAN_A_STATE = {
 }
 
 
+REPLY = {"outcome": "supported", "facts": "查明属实", "decision": "予以支持", "legal_basis": "有关规定"}
+
+
 def values_for(action, district, actors, final_number):
     return {
         "forward": {"handling_org": district.township_a.pk},
@@ -58,7 +62,11 @@ def values_for(action, district, actors, final_number):
         "objection_refuse": {"reason": "属于属地职责"},
         "extend": {"days": 10, "reason": "情况复杂"},
         "mediate": {"agreement": "双方同意分期支付"},
-        "reply": {"outcome": "supported", "facts": "查明属实", "decision": "予以支持", "legal_basis": "有关规定"},
+        "reply": REPLY,
+        "draft_reply": REPLY,
+        "return_draft": {"reason": "事实部分需补充"},
+        "assign_handler": {"assignee": actors.handler.pk},
+        "investigate": {"investigation_method": "site_visit", "investigation_note": "到现场核实"},
         "deliver": {"delivery_method": "in_person"},
         "report_back": {"report": "已办结"},
         "evaluate": {"rating": "satisfied", "rated_by": "petitioner"},

@@ -128,6 +128,7 @@ class PetitionStatus(models.TextChoices):
     OBJECTED = "objected", "责任单位退回待定"
     ACCEPTED = "accepted", "办理中"
     IN_HEARING = "in_hearing", "听证中"
+    DRAFTED = "drafted", "意见书待审核"  # the handler's draft 处理意见书 awaits the head's approval
     REJECTED = "rejected", "不予受理"
     REDIRECTED = "redirected", "已导入法定途径"
     REPLIED = "replied", "已出具意见"
@@ -221,6 +222,11 @@ class Petition(models.Model):
     )
     re_review_org = models.ForeignKey(
         Org, verbose_name="复核机关", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    # The person inside the handling org who handles the matter (承办人), set by the head (rule assign_handler).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_petitions",
     )
     # Decision outcome (支持/不予支持/属实/采纳 …) and legal pathway, set by the rules that decide them.
     outcome = models.CharField("处理结果", max_length=30, blank=True)
@@ -323,7 +329,12 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 
 class Attachment(models.Model):
+    class Purpose(models.TextChoices):
+        MATERIAL = "material", "信访材料"
+        EVIDENCE = "evidence", "调查核实证据"  # attached by the handling unit while it handles the matter
+
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="attachments")
+    purpose = models.CharField("用途", max_length=10, choices=Purpose.choices, default=Purpose.MATERIAL)
     file = models.FileField(upload_to=attachment_path, max_length=200)
     original_name = models.CharField("文件名", max_length=200)
     content_type = models.CharField("类型", max_length=100)

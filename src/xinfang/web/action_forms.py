@@ -2,7 +2,7 @@
 
 from django import forms
 
-from xinfang.orgs.models import Org, User
+from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.selectors import org_jurisdiction, org_subtree
 from xinfang.petitions.models import Petition
 from xinfang.workflow.checks import urgent_report_organs
@@ -29,6 +29,18 @@ def _org_choices(*, name: str, rule: Rule, petition: Petition, user: User):
         return orgs.filter(kind=Org.Kind.POLITICAL_LEGAL)
     # A destination is an organ with the power to handle (checks.destination_allowed): not a village committee.
     return orgs.exclude(kind=Org.Kind.PETITION_OFFICE).filter(may_handle=True)
+
+
+def _people(*, name: str, petition: Petition, user: User):
+    if name == "assignee":
+        # The handlers of the handling organ and the units inside it (checks.assignee_fits).
+        handling = petition.handling_org
+        return (User.objects.filter(is_active=True, roles__role=Role.HANDLER, org__path__startswith=handling.path)
+                .exclude(pk=petition.assignee_id).order_by("username").distinct()
+                if handling else User.objects.none())
+    # Art 28: a person of the actor's own organ (checks.recusal_fits).
+    return (User.objects.filter(is_active=True, org__path__startswith=user.org.path).order_by("username")
+            if user.org else User.objects.none())
 
 
 def _choices(*, name: str, spec, petition: Petition) -> list[tuple[str, str]]:
@@ -66,9 +78,7 @@ def action_form_class(*, rule: Rule, petition: Petition, user: User) -> type[for
             field = forms.ChoiceField(label=spec.label, required=required,
                                       choices=[("", "请选择"), *_choices(name=name, spec=spec, petition=petition)])
         elif spec.widget == "user":
-            # Art 28: a person of the actor's own organ (checks.recusal_fits).
-            people = (User.objects.filter(is_active=True, org__path__startswith=user.org.path).order_by("username")
-                      if user.org else User.objects.none())
+            people = _people(name=name, petition=petition, user=user)
             field = forms.ModelChoiceField(label=spec.label, required=required, empty_label="请选择", queryset=people)
         elif spec.widget == "date":
             field = forms.DateField(label=spec.label, required=required, widget=forms.DateInput(attrs={"type": "date"}))

@@ -60,6 +60,7 @@ from xinfang.workflow.services import (
     last_correctable_event,
     petition_act,
     petition_correct,
+    taken_values,
 )
 from xinfang.web.forms import PetitionerFormSet, PetitionFilterForm, PetitionForm, RevealForm
 
@@ -317,7 +318,10 @@ def petition_action(request: HttpRequest, petition_id: int, action: str) -> Http
                 response["HX-Redirect"] = reverse("petition-detail", args=[petition.pk])
                 return response
     else:
-        form = form_class(initial={"expected_version": petition.version})
+        initial = {"expected_version": petition.version}
+        if rule.takes_values_of:  # the head signs the handler's draft: the form shows it, to amend or keep
+            initial |= taken_values(petition=petition, rule=rule)
+        form = form_class(initial=initial)
     return render(request, "web/partials/action_form.html", {"petition": petition, "rule": rule, "form": form})
 
 

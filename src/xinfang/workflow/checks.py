@@ -355,6 +355,25 @@ def recusal_fits(ctx: ActionContext) -> None:
         ctx.refuse(f"{person.full_name or person.username}已回避本事项", "recused_user")
 
 
+def assignee_fits(ctx: ActionContext) -> None:
+    """The 承办人 is a handler of the handling organ (or a unit inside it) who may see the matter and act on it."""
+    from xinfang.petitions.selectors import petitions_visible_to  # selectors import the workflow models
+
+    person: User = ctx.values["assignee"]
+    name = person.full_name or person.username
+    handling = ctx.petition.handling_org
+    if person.org_id is None or handling is None or handling.pk not in person.org.ancestor_ids:
+        ctx.refuse(f"{name}不是责任单位的工作人员", "assignee")
+    if not person.has_role(Role.HANDLER):
+        ctx.refuse(f"{name}没有承办人角色", "assignee")
+    if actor_recused(petition=ctx.petition, user=person):
+        ctx.refuse(f"{name}已回避本事项（《信访工作条例》第二十八条）", "assignee")
+    if not petitions_visible_to(user=person).filter(pk=ctx.petition.pk).exists():
+        ctx.refuse(f"{name}无权查看本事项（《信访工作条例》第三十条）", "assignee")
+    if ctx.petition.assignee_id == person.pk:
+        ctx.refuse(f"{name}已是本事项的承办人", "assignee")
+
+
 @state_check
 def type_is(ctx: ActionContext, petition_type: str) -> None:
     if ctx.petition.petition_type != petition_type:

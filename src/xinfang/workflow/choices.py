@@ -102,3 +102,14 @@ class ReliefKind(models.TextChoices):
     # given judicial relief (司法救助) by the judicial organs.
     SOCIAL = "social", "告知或帮助申请社会救助"
     JUDICIAL = "judicial", "协调给予司法救助"
+
+
+class InvestigationMethod(models.TextChoices):
+    # How the handling unit ascertained the facts (Art 31: 调查核实, 听取意见); an entry of the investigation log.
+    RECORDS = "records", "查阅资料"
+    SITE_VISIT = "site_visit", "实地调查"
+    INTERVIEW = "interview", "走访询问"
+    PHONE = "phone", "电话核实"
+    HEARING_VIEWS = "hearing_views", "座谈听取意见"
+    CONSULTATION = "consultation", "征询有关部门意见"
+    OTHER = "other", "其他"

@@ -38,6 +38,10 @@ def fast_track_target(ctx: ActionContext) -> None:
         ctx.set_clock_target(clock, "fast_track")
 
 
+def set_assignee(ctx: ActionContext) -> None:
+    ctx.petition.assignee = ctx.values["assignee"]
+
+
 def set_outcome(ctx: ActionContext) -> None:
     ctx.petition.outcome = ctx.values["outcome"]
 

@@ -12,6 +12,7 @@ from xinfang.orgs.models import Org, User
 from xinfang.petitions.validators import MAX_ACTION_DAYS, validate_db_id
 from xinfang.workflow.choices import (
     DeliveryMethod,
+    InvestigationMethod,
     LegalPathway,
     Outcome,
     RatedBy,
@@ -149,6 +150,10 @@ FIELDS: dict[str, FieldSpec] = {
     "assessment": FieldSpec("研究论证意见", _text(5000), widget="textarea"),
     "contribution": FieldSpec("建议的贡献", _choice(SuggestionContribution), SuggestionContribution, "select"),
     "reward": FieldSpec("奖励内容", _text(1000), widget="textarea"),
+    # Work inside the handling unit: the person who handles it, the investigation log, the head's return of a draft.
+    "assignee": FieldSpec("承办人", _user, widget="user"),
+    "investigation_method": FieldSpec("调查核实方式", _choice(InvestigationMethod), InvestigationMethod, "select"),
+    "investigation_note": FieldSpec("调查核实情况（时间、地点、对象、经过、结果）", _text(5000), widget="textarea"),
     "relief_kind": FieldSpec("救助方式", _choice(ReliefKind), ReliefKind, "select"),
     "relief_details": FieldSpec("救助情况（困难情况、告知或转介的机关、结果）", _text(2000), widget="textarea"),
 }

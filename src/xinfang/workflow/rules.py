@@ -52,6 +52,8 @@ class Rule:
     notice: str | None = None
     checks: tuple[str, ...] = ()  # names of functions in workflow.checks
     effects: tuple[str, ...] = ()  # names of functions in workflow.effects
+    # The action whose latest live event fills the fields not given (approve_reply takes the handler's draft).
+    takes_values_of: str | None = None
     help: str = field(default="", compare=False)
 
 
@@ -59,9 +61,12 @@ OFFICE_STAFF = (Role.INTAKE_CLERK, Role.REVIEWER)
 HANDLERS = (Role.HANDLER, Role.HANDLING_ORG_HEAD)
 HEADS = (Role.HANDLING_ORG_HEAD,)
 BEFORE_ACCEPTANCE = (S.REGISTERED, S.FORWARDED, S.ASSIGNED)
+# Accepted and not yet decided: the handling clock runs (a hearing pauses it).
+HANDLING = (S.ACCEPTED, S.IN_HEARING, S.DRAFTED)
+REPLY_FIELDS = ("outcome", "facts", "decision", "legal_basis")
 # A matter still in procedure: not rejected, redirected or final.
-OPEN = (S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED, S.ACCEPTED, S.IN_HEARING, S.REPLIED, S.DELIVERED,
-        S.CLOSED, S.UNDER_REVIEW, S.REVIEWED, S.UNDER_RE_REVIEW)
+OPEN = (S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.OBJECTED, S.ACCEPTED, S.IN_HEARING, S.DRAFTED, S.REPLIED,
+        S.DELIVERED, S.CLOSED, S.UNDER_REVIEW, S.REVIEWED, S.UNDER_RE_REVIEW)
 
 RULES: tuple[Rule, ...] = (
     # --- Disposition by the petition office (Art 22) ------------------------------------------
@@ -106,7 +111,7 @@ RULES: tuple[Rule, ...] = (
          stops=(C.ACCEPTANCE, C.OBJECTION), notice=Notice.Kind.ACCEPTANCE, help="书面告知信访人受理"),
     Rule("fast_track", "简易办理", "地方工作规范（简易办理）", (S.ACCEPTED,), None,
          HEADS, (Side.HANDLER,), effects=("fast_track_target",), help="事实清楚、争议不大的简单事项按简易程序快办"),
-    Rule("extend", "延期", "《信访工作条例》第三十四条", (S.ACCEPTED, S.IN_HEARING), None,
+    Rule("extend", "延期", "《信访工作条例》第三十四条", HANDLING, None,
          HEADS, (Side.HANDLER,), fields=("days", "reason"), extends=C.HANDLING, needs_clock=C.HANDLING,
          notice=Notice.Kind.EXTENSION, checks=("extension_possible", "extension_within_limit"),
          help="情况复杂的，经本机关负责人批准可适当延长，延长期限不得超过30日，并告知信访人延期理由"),
@@ -119,9 +124,28 @@ RULES: tuple[Rule, ...] = (
          HEADS, (Side.HANDLER,), fields=("agreement",), stops=(C.HANDLING,), notice=Notice.Kind.DECISION,
          effects=("set_mediated",), help="经双方当事人同意调解达成协议的，制作调解协议书"),
     Rule("reply", "出具信访处理意见书", "《信访工作条例》第三十二条", (S.ACCEPTED,), S.REPLIED,
-         HEADS, (Side.HANDLER,), fields=("outcome", "facts", "decision", "legal_basis"),
+         HEADS, (Side.HANDLER,), fields=REPLY_FIELDS,
          stops=(C.HANDLING,), notice=Notice.Kind.DECISION, checks=("outcome_fits_type",),
          effects=("set_outcome",), help="载明信访人请求、事实和理由、处理意见及其法律法规依据"),
+    # --- Work inside the handling unit (local practice: the head assigns, the handler drafts, the head signs) ---
+    Rule("assign_handler", "指定承办人", "地方工作规范（首办责任）",
+         (S.FORWARDED, S.ASSIGNED, *HANDLING, S.REPLIED, S.DELIVERED), None,
+         HEADS, (Side.HANDLER,), fields=("assignee",), optional_fields=("reason",),
+         checks=("assignee_fits",), effects=("set_assignee",),
+         help="责任单位负责人指定本单位承办人，可以改派；承办人对办理负首办责任"),
+    Rule("investigate", "调查核实记录", "《信访工作条例》第三十一条", HANDLING, None,
+         HANDLERS, (Side.HANDLER,), fields=("investigation_method", "investigation_note"),
+         help="办理中查阅资料、实地调查、走访询问、听取意见等，记入办理记录（可另附证据材料）"),
+    Rule("draft_reply", "起草处理意见书（报审）", "《信访工作条例》第三十二条", (S.ACCEPTED,), S.DRAFTED,
+         (Role.HANDLER,), (Side.HANDLER,), fields=REPLY_FIELDS, checks=("outcome_fits_type",),
+         help="承办人起草信访处理意见书，报本机关负责人审核签发；办理期限照常计算"),
+    Rule("approve_reply", "审核签发处理意见书", "《信访工作条例》第三十二条", (S.DRAFTED,), S.REPLIED,
+         HEADS, (Side.HANDLER,), optional_fields=REPLY_FIELDS, takes_values_of="draft_reply",
+         stops=(C.HANDLING,), notice=Notice.Kind.DECISION, checks=("outcome_fits_type",),
+         effects=("set_outcome",), help="负责人审核承办人起草的意见书后签发（可以修改），以本机关名义出具"),
+    Rule("return_draft", "退回修改意见书", "《信访工作条例》第三十二条", (S.DRAFTED,), S.ACCEPTED,
+         HEADS, (Side.HANDLER,), fields=("reason",),
+         help="负责人审核不同意的，写明修改意见退回承办人"),
     Rule("deliver", "送达", "《信访工作条例》第三十五条", (S.REPLIED,), S.DELIVERED,
          HANDLERS, (Side.HANDLER,), fields=("delivery_method",),
          starts=(Start(C.REVIEW_WINDOW, "handling"), Start(C.EVALUATION, "handling")),
@@ -201,7 +225,7 @@ RULES: tuple[Rule, ...] = (
          help="工作人员与信访事项或者信访人有直接利害关系的，应当回避：本人申请，或由本机关负责人决定；"
               "回避后不能再办理本事项"),
     Rule("refer_relief", "救助告知或转介", "《信访工作条例》第三十七条",
-         (S.ACCEPTED, S.REPLIED, S.DELIVERED, S.CLOSED, S.UNDER_REVIEW, S.REVIEWED, S.UNDER_RE_REVIEW, S.FINAL),
+         (S.ACCEPTED, S.IN_HEARING, S.DRAFTED, S.REPLIED, S.DELIVERED, S.CLOSED, S.UNDER_REVIEW, S.REVIEWED, S.UNDER_RE_REVIEW, S.FINAL),
          None, HANDLERS + HEADS, (Side.HANDLER, Side.REVIEWER), fields=("relief_kind", "relief_details"),
          help="信访人生活确有困难的，告知或者帮助其依法申请社会救助；符合国家司法救助条件的，协调有关机关给予司法救助"),
     Rule("assess_suggestion", "研究论证（建议意见）", "《信访工作条例》第二十九条第一款", (S.ACCEPTED,), None,

@@ -39,9 +39,10 @@ NOTICE_CODES = {
 # Entering an action late is local practice (the Regulation sets the time limits the legal date is held to).
 LATE_ENTRY_ARTICLE = "地方工作规范（补录）"
 
-CORRECTABLE_FIELDS = ("status", "handling_org_id", "review_org_id", "re_review_org_id", "outcome", "legal_pathway")
+CORRECTABLE_FIELDS = ("status", "handling_org_id", "review_org_id", "re_review_org_id", "outcome", "legal_pathway",
+                      "assignee_id")
 # What an action may change on the petition row, and so what it saves.
-SAVED_FIELDS = ("status", "handling_org", "review_org", "re_review_org", "outcome", "legal_pathway")
+SAVED_FIELDS = ("status", "handling_org", "review_org", "re_review_org", "outcome", "legal_pathway", "assignee")
 CLOCK_STATE_FIELDS = ("stopped_on", "paused_since", "paused_days", "extended_days")
 
 
@@ -234,7 +235,8 @@ def check_acted_on(*, petition: Petition, acted_on: date) -> None:
 
 
 # Records about the procedure rather than steps of it: an action may be dated before them.
-NOT_STEPS = ("approve_late_entry", "report_urgent", "recuse", "assess_suggestion", "refer_relief")
+NOT_STEPS = ("approve_late_entry", "report_urgent", "recuse", "assess_suggestion", "refer_relief", "assign_handler",
+             "investigate")
 
 
 def _previous_step(*, petition: Petition) -> PetitionEvent | None:
@@ -286,6 +288,18 @@ def check_late_entry(*, petition: Petition, action: str, actor: User, acted_on: 
             f"或由审核员填写补录理由后录入（{LATE_ENTRY_ARTICLE}）"]})
     return {"beyond_window": True, "approved_by": approval.actor, "approval": approval,
             "reason": reason or approval.note}
+
+
+def taken_values(*, petition: Petition, rule: Rule) -> dict[str, Any]:
+    """The fields of the latest live event of `rule.takes_values_of` (the draft a head signs), parsed again."""
+    corrected = {event.data.get("corrects") for event in petition.events.filter(kind="correct")}
+    drafts = petition.events.filter(kind=rule.takes_values_of).order_by("-occurred_at", "-id")
+    draft = next((event for event in drafts if event.pk not in corrected), None)
+    if draft is None:
+        raise RuleViolation(f"没有待审核的意见书草稿（{rule.label}，{rule.article}）")
+    stored = draft.data.get("values", {})
+    return parse_values(required=(), optional=rule.optional_fields,
+                        raw={name: stored[name] for name in rule.optional_fields if name in stored})
 
 
 def check_rule(ctx: ActionContext) -> None:
@@ -358,6 +372,8 @@ def petition_act(
     late = None if replaying else check_late_entry(petition=petition, action=rule.action, actor=actor,
                                                    acted_on=acted_on, today=today, reason=reason)
     values = parse_values(required=rule.fields, optional=rule.optional_fields, raw=raw)
+    if rule.takes_values_of:
+        values = {**taken_values(petition=petition, rule=rule), **values}
     context = ActionContext(petition=petition, rule=rule, actor=actor, values=values, acted_on=acted_on,
                             running=running)
     check_rule(context)
