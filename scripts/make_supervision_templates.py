@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Generate the Word template of the 督办函 / 督办提醒函 (src/xinfang/supervision/templates_docx/).
+"""Generate the Word templates of the supervision app (src/xinfang/supervision/templates_docx/).
 
     .venv/bin/python scripts/make_supervision_templates.py            write the template
     .venv/bin/python scripts/make_supervision_templates.py --check    exit 1 if the committed file differs
 
 Same layout, styles and fonts as the notices (scripts/make_notice_templates.py, GB/T 9704); the tags are
 filled by xinfang.supervision.letters.letter_context. The title is {{ title }}: 督办函 or 督办提醒函.
+The 通报 (bulletin.docx) is filled by xinfang.supervision.bulletin_document.bulletin_context.
 """
 
 import argparse
@@ -19,7 +20,8 @@ from docx import Document
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_notice_templates import ZIP_DATE, _defaults, _normalised_zip, _page, _styles  # noqa: E402
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "xinfang" / "supervision" / "templates_docx" / "supervision_letter.docx"
+FOLDER = Path(__file__).resolve().parents[1] / "src" / "xinfang" / "supervision" / "templates_docx"
+OUT = FOLDER / "supervision_letter.docx"
 
 PARAGRAPHS: tuple[tuple[str, str], ...] = (
     ("title", "{{ issuing_org }}"),
@@ -49,15 +51,49 @@ PARAGRAPHS: tuple[tuple[str, str], ...] = (
 )
 
 
-def build() -> bytes:
+# 通报 (通报批评 / 通报表扬): the office's name, the title, the number, the units named, the body, the cases named,
+# the bulletin it revokes, the office's signature.
+BULLETIN_PARAGRAPHS: tuple[tuple[str, str], ...] = (
+    ("title", "{{ issuing_org }}"),
+    ("title", "{{ title }}"),
+    ("blank", ""),
+    ("number", "{{ number }}"),
+    ("blank", ""),
+    ("addressee", "{{ addressee }}："),
+    ("body", "{{ body }}"),
+    ("tag", "{%p if units %}"),
+    ("heading", "{{ kind_label }}单位"),
+    ("body", "{{ units }}"),
+    ("tag", "{%p endif %}"),
+    ("tag", "{%p if petitions %}"),
+    ("heading", "涉及信访事项"),
+    ("body", "{{ petitions }}"),
+    ("tag", "{%p endif %}"),
+    ("tag", "{%p if revokes_number %}"),
+    ("body", "本通报印发之日起，{{ revokes_number }}通报同时撤销。"),
+    ("tag", "{%p endif %}"),
+    ("blank", ""),
+    ("blank", ""),
+    ("signature", "{{ issuing_org }}"),
+    ("date", "{{ issued_date }}"),
+)
+
+# (file, document title, paragraphs)
+TEMPLATES: tuple[tuple[Path, str, tuple[tuple[str, str], ...]], ...] = (
+    (OUT, "督办函", PARAGRAPHS),
+    (FOLDER / "bulletin.docx", "通报", BULLETIN_PARAGRAPHS),
+)
+
+
+def build(paragraphs: tuple[tuple[str, str], ...] = PARAGRAPHS, title: str = "督办函") -> bytes:
     document = Document()
     _defaults(document)
     styles = _styles(document)
     _page(document)
-    for style, text in PARAGRAPHS:
+    for style, text in paragraphs:
         document.add_paragraph(text, style=styles[style])
     properties = document.core_properties
-    properties.title = "督办函"
+    properties.title = title
     properties.author = "法治信访"
     properties.last_modified_by = "法治信访"
     properties.comments = "由 scripts/make_supervision_templates.py 生成；可在 Word/WPS 中编辑，标签见 docs/SUPERVISION.md"
@@ -72,15 +108,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only compare with the committed file")
     args = parser.parse_args()
-    data = build()
-    if args.check:
-        if not OUT.is_file() or OUT.read_bytes() != data:
-            print(f"out of date (run scripts/make_supervision_templates.py): {OUT.name}", file=sys.stderr)
-            return 1
-        return 0
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_bytes(data)
-    print(f"{OUT}  督办函  {len(data)} bytes")
+    stale = []
+    for out, title, paragraphs in TEMPLATES:
+        data = build(paragraphs, title)
+        if args.check:
+            if not out.is_file() or out.read_bytes() != data:
+                stale.append(out.name)
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        print(f"{out}  {title}  {len(data)} bytes")
+    if stale:
+        print(f"out of date (run scripts/make_supervision_templates.py): {', '.join(stale)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -52,20 +52,26 @@ def letter_context(*, supervision: Supervision) -> dict[str, Any]:
     }
 
 
-def template_path() -> Path:
+def template_path(name: str = TEMPLATE_NAME) -> Path:
+    """The office's own file of that name in XINFANG_NOTICE_TEMPLATE_DIR, else the shipped one."""
     folder = getattr(settings, "XINFANG_NOTICE_TEMPLATE_DIR", "")
     if folder:
-        candidate = Path(folder).expanduser() / TEMPLATE_NAME
+        candidate = Path(folder).expanduser() / name
         if candidate.is_file():
             return candidate
-    return SHIPPED_DIR / TEMPLATE_NAME
+    return SHIPPED_DIR / name
 
 
 def render_supervision_letter(*, supervision: Supervision) -> bytes:
-    path = template_path()
+    return render_document(TEMPLATE_NAME, letter_context(supervision=supervision))
+
+
+def render_document(name: str, context: dict[str, Any]) -> bytes:
+    """Fill the Word template `name` (templates_docx/ or the office's own) with `context`."""
+    path = template_path(name)
     document = DocxTemplate(path)
     try:
-        document.render(letter_context(supervision=supervision), jinja_env=SandboxedEnvironment(), autoescape=True)
+        document.render(context, jinja_env=SandboxedEnvironment(), autoescape=True)
     except TemplateError as error:
         raise NoticeTemplateError(f"文书模板 {path.name} 的标签有误：{error}") from error
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as error:

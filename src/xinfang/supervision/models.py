@@ -26,3 +26,5 @@ class SavedView(models.Model):
 
 # 督办 and 三项建议 live in records.py; imported here so Django finds the models.
 from xinfang.supervision.records import *  # noqa: F401,F403,E402
+# 约谈, 限期整改 and 通报 live in accountability.py.
+from xinfang.supervision.accountability import *  # noqa: F401,F403,E402

@@ -20,6 +20,9 @@ class RecordSequence(models.Model):
     class Series(models.TextChoices):
         SUPERVISION = "supervision", "督办"
         RECOMMENDATION = "recommendation", "建议"
+        INTERVIEW = "interview", "约谈"
+        RECTIFICATION = "rectification", "整改"
+        BULLETIN = "bulletin", "通报"
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()

@@ -14,7 +14,7 @@ from xinfang.supervision.records import Recommendation, RecordStatus, Supervisio
 STATES = {"open": "待回复", "overdue": "超期未回复", "answered": "已回复待办结", "closed": "已办结"}
 
 
-def _visible(model, *, user: User) -> QuerySet:
+def records_visible(model, *, user: User) -> QuerySet:
     """Records the user's office issued, or addressed to the user's scope; never one about a case the user
     may not see (petitions_visible_to: an accusation stays away from the accused unit, Art 30)."""
     queryset = model.objects.all()
@@ -24,18 +24,19 @@ def _visible(model, *, user: User) -> QuerySet:
     visible = petitions_visible_to(user=user).values("pk")
     if model is Supervision:
         queryset = queryset.filter(Q(petition__isnull=True) | Q(petition__in=visible))
-    else:
-        hidden = Recommendation.petitions.through.objects.exclude(petition_id__in=visible).values("recommendation_id")
+    else:  # a record with a `petitions` many-to-many (三项建议, 约谈, 限期整改)
+        owner = f"{model._meta.model_name}_id"
+        hidden = model.petitions.through.objects.exclude(petition_id__in=visible).values(owner)
         queryset = queryset.exclude(pk__in=hidden)
     return queryset
 
 
 def supervisions_visible_to(*, user: User) -> QuerySet[Supervision]:
-    return _visible(Supervision, user=user).select_related("office", "target_org", "petition", "issued_by")
+    return records_visible(Supervision, user=user).select_related("office", "target_org", "petition", "issued_by")
 
 
 def recommendations_visible_to(*, user: User) -> QuerySet[Recommendation]:
-    return _visible(Recommendation, user=user).select_related("office", "target_org", "issued_by")
+    return records_visible(Recommendation, user=user).select_related("office", "target_org", "issued_by")
 
 
 def overdue_q(today: date) -> Q:
@@ -76,8 +77,8 @@ def records_filter(queryset: QuerySet, *, filters: RecordFilters, today: date | 
 
 def records_target_orgs(*, user: User) -> list[Org]:
     """The units of the records the user sees, for the unit filter."""
-    ids = set(_visible(Supervision, user=user).values_list("target_org_id", flat=True))
-    ids |= set(_visible(Recommendation, user=user).values_list("target_org_id", flat=True))
+    ids = set(records_visible(Supervision, user=user).values_list("target_org_id", flat=True))
+    ids |= set(records_visible(Recommendation, user=user).values_list("target_org_id", flat=True))
     return list(Org.objects.filter(pk__in=ids).order_by("path"))
 
 
@@ -97,22 +98,29 @@ def _period(queryset: QuerySet, start: date | None, end: date | None) -> QuerySe
     return queryset
 
 
+def counts_by_kind(queryset: QuerySet, kinds: list[str], *, start: date | None, end: date | None,
+                   office: Org | None) -> dict[str, int]:
+    """Records of `queryset` issued in [start, end] by kind, every kind present (zero when none)."""
+    queryset = _period(queryset, start, end)
+    if office is not None:
+        queryset = queryset.filter(office=office)
+    found = dict(queryset.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return {kind: found.get(kind, 0) for kind in kinds}
+
+
 def supervision_counts_by_kind(*, user: User, start: date | None = None, end: date | None = None,
                                office: Org | None = None) -> dict[str, int]:
     """督办 issued in [start, end] by kind (every kind present, zero when none), for the statistics.
 
     `office` narrows to one issuing office; the records counted are those the user sees.
     """
-    queryset = _period(_visible(Supervision, user=user), start, end)
-    if office is not None:
-        queryset = queryset.filter(office=office)
-    found = dict(queryset.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    return {kind: found.get(kind, 0) for kind in Supervision.Kind.values}
+    return counts_by_kind(records_visible(Supervision, user=user), Supervision.Kind.values, start=start, end=end,
+                          office=office)
 
 
 def supervision_letter_counts(*, user: User, start: date | None = None, end: date | None = None) -> dict[str, int]:
     """发函督办 by letter (督办提醒函, 督办函)."""
-    queryset = _period(_visible(Supervision, user=user), start, end).filter(kind=Supervision.Kind.LETTER)
+    queryset = _period(records_visible(Supervision, user=user), start, end).filter(kind=Supervision.Kind.LETTER)
     found = dict(queryset.values_list("letter_kind").annotate(n=Count("id")).values_list("letter_kind", "n"))
     return {kind: found.get(kind, 0) for kind in Supervision.LetterKind.values}
 
@@ -120,8 +128,5 @@ def supervision_letter_counts(*, user: User, start: date | None = None, end: dat
 def recommendation_counts_by_kind(*, user: User, start: date | None = None, end: date | None = None,
                                   office: Org | None = None) -> dict[str, int]:
     """三项建议 issued in [start, end] by kind, every kind present."""
-    queryset = _period(_visible(Recommendation, user=user), start, end)
-    if office is not None:
-        queryset = queryset.filter(office=office)
-    found = dict(queryset.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    return {kind: found.get(kind, 0) for kind in Recommendation.Kind.values}
+    return counts_by_kind(records_visible(Recommendation, user=user), Recommendation.Kind.values, start=start,
+                          end=end, office=office)

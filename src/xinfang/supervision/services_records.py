@@ -46,6 +46,19 @@ DEFAULT_PERIODS: dict[str, tuple[int, Unit]] = {
     Supervision.Kind.LISTED: (15, Unit.WORKING_DAYS),
     # 三项建议: the written reply on adoption (Art 40; the period is local policy).
     "recommendation": (30, Unit.CALENDAR_DAYS),
+    # 约谈 and 限期整改 (services_accountability): the unit's rectification report, counted from the interview
+    # or the order.
+    "interview": (15, Unit.WORKING_DAYS),
+    "rectification": (20, Unit.WORKING_DAYS),
+}
+
+# The mark between the office's prefix and the year in a record's number (清溪信督〔2026〕3号).
+SERIES_MARKS = {
+    RecordSequence.Series.SUPERVISION: "督",
+    RecordSequence.Series.RECOMMENDATION: "建",
+    RecordSequence.Series.INTERVIEW: "约",
+    RecordSequence.Series.RECTIFICATION: "改",
+    RecordSequence.Series.BULLETIN: "通",
 }
 
 
@@ -111,7 +124,7 @@ def _next_sequence(*, org: Org, year: int, series: str) -> int:
 
 def format_record_number(*, office: Org, year: int, sequence: int, series: str) -> str:
     """清溪信督〔2026〕3号 / 清溪信建〔2026〕1号: 机关代字〔年份〕序号号, as offices number their letters."""
-    mark = "督" if series == RecordSequence.Series.SUPERVISION else "建"
+    mark = SERIES_MARKS[series]
     return f"{office.display_prefix}{mark}〔{year}〕{sequence}号"
 
 
@@ -373,16 +386,23 @@ def recommendation_reply(*, recommendation_id: int, adoption: str, reply: str, a
     return record
 
 
+def locked_for_note(model, pk: int, *, actor: User, note: str, action: str):
+    """(record, text) for a supervisor's note on a record of the actor's office that is not closed; the text is
+    required. Call inside the note's transaction (the row stays locked)."""
+    record = _locked(model, pk)
+    _require_office_supervisor(actor, record, action=action)
+    if record.status == RecordStatus.CLOSED:
+        raise SupervisionError(f"{record.number}已办结")
+    text = (note or "").strip()
+    if not text:
+        raise SupervisionError({"note": f"请填写{action}情况"})
+    return record, text
+
+
 def recommendation_follow_up(*, recommendation_id: int, note: str, actor: User) -> RecommendationFollowUp:
     """The supervisor's note on how the recommendation is carried out (跟踪落实)."""
     with transaction.atomic():
-        record = _locked(Recommendation, recommendation_id)
-        _require_office_supervisor(actor, record, action="跟踪落实")
-        if record.status == RecordStatus.CLOSED:
-            raise SupervisionError(f"{record.number}已办结")
-        text = (note or "").strip()
-        if not text:
-            raise SupervisionError({"note": "请填写跟踪落实情况"})
+        record, text = locked_for_note(Recommendation, recommendation_id, actor=actor, note=note, action="跟踪落实")
         follow_up = RecommendationFollowUp.objects.create(recommendation=record, noted_on=_today(), note=text,
                                                           noted_by=actor)
         audit_record(actor=actor, action="recommendation.follow_up", target=record,

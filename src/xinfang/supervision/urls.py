@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xinfang.supervision import rankings_views, views
-from xinfang.supervision import views_records
+from xinfang.supervision import views_accountability, views_bulletins, views_records
 
 app_name = "supervision"
 
@@ -26,4 +26,22 @@ urlpatterns = [
     path("records/recommendation/<int:pk>/follow-up/", views_records.recommendation_follow_up,
          name="recommendation-follow-up"),
     path("records/recommendation/<int:pk>/close/", views_records.recommendation_close, name="recommendation-close"),
+    # 约谈 and 限期整改 (views_accountability.py)
+    path("rectifications/", views_accountability.rectification_list, name="rectifications"),
+    path("rectifications/new/<str:kind>/", views_accountability.rectification_new, name="rectification-new"),
+    path("rectifications/<int:pk>/", views_accountability.rectification_detail, name="rectification-detail"),
+    path("rectifications/<int:pk>/report/", views_accountability.rectification_report,
+         name="rectification-report"),
+    path("rectifications/<int:pk>/follow-up/", views_accountability.rectification_follow_up,
+         name="rectification-follow-up"),
+    path("rectifications/<int:pk>/check/", views_accountability.rectification_check, name="rectification-check"),
+    path("rectifications/<int:pk>/close/", views_accountability.rectification_close, name="rectification-close"),
+    # 通报 (views_bulletins.py)
+    path("bulletins/", views_bulletins.bulletin_list, name="bulletins"),
+    path("bulletins/new/", views_bulletins.bulletin_new, name="bulletin-new"),
+    path("bulletins/<int:pk>/", views_bulletins.bulletin_detail, name="bulletin-detail"),
+    path("bulletins/<int:pk>/edit/", views_bulletins.bulletin_edit, name="bulletin-edit"),
+    path("bulletins/<int:pk>/issue/", views_bulletins.bulletin_issue, name="bulletin-issue"),
+    path("bulletins/<int:pk>/correct/", views_bulletins.bulletin_correct, name="bulletin-correct"),
+    path("bulletins/<int:pk>/document.docx", views_bulletins.bulletin_document, name="bulletin-document"),
 ]
