@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from tests.conftest import petition_input
+from tests.conftest import act, petition_input
 from xinfang.calendars.selectors import calendar_for_org
 from xinfang.notifications.models import ContactPoint, DeadlineWarning, Notification, WarningLevel
 from xinfang.notifications.services import deadlines_scan
@@ -36,6 +36,14 @@ def test_an_overdue_clock_yields_one_overdue_warning_per_recipient_across_two_sc
     assert sorted(n.recipient.username for n in notes) == sorted(
         [case.handler.username, case.head.username, case.supervisor.username])
     assert all(n.title.startswith("【超期】") and n.petition_id == case.petition.pk for n in notes)
+
+
+def test_an_assigned_matter_warns_its_assignee_and_not_the_units_other_handlers(case, district):
+    other = user_create(username="qingshi-2", password="pw-123456", org=district.township_a, roles=[Role.HANDLER])
+    act(case.petition, "assign_handler", case.head, on=date(2026, 3, 5), assignee=other.pk)
+    deadlines_scan(today=case.clock.statutory_due + timedelta(days=3))
+    assert sorted(n.recipient.username for n in warnings_of(case.clock, WarningLevel.OVERDUE)) == sorted(
+        [other.username, case.head.username, case.supervisor.username])
 
 
 def test_an_approaching_clock_yields_one_approaching_warning(case):

@@ -102,18 +102,30 @@ def _story(run: _Run, petition: Petition) -> None:
     accepted_on = disposed + timedelta(days=rng.randint(1, 6))
     if not run.step(petition, "accept", handler, accepted_on):
         return
+    # 青石镇 works as a unit with a head and a handler: the head assigns, the handler investigates and drafts,
+    # the head signs (sometimes after returning the draft). Elsewhere one account does both.
+    in_qingshi = org.pk == district.users["handler"].org_id
+    head, assignee = (run.user("head"), run.user("handler")) if in_qingshi else (handler, handler)
+    if not run.step(petition, "assign_handler", head, accepted_on, assignee=assignee.pk):
+        return
     late = rng.random() < 0.06
     handled_days = rng.randint(61, 85) if late else rng.randint(12, 55)
+    handling_since = accepted_on  # the last step before the decision: acceptance or the extension
     if rng.random() < 0.05:
         extension = rng.randint(15, 30)
-        if not run.step(petition, "extend", handler, accepted_on + timedelta(days=45), days=extension,
+        handling_since = accepted_on + timedelta(days=45)
+        if not run.step(petition, "extend", handler, handling_since, days=extension,
                         reason="案情复杂，需进一步调查核实"):
             return
         handled_days = rng.randint(60, 60 + extension)
     outcome = _pick(rng, OUTCOMES[petition.petition_type])
     replied_on = accepted_on + timedelta(days=handled_days)
-    if not run.step(petition, "reply", handler, replied_on, outcome=outcome, facts=FACTS,
-                    decision=DECISIONS.get(outcome, "依据调查结果作出处理意见，并向信访人说明。"), legal_basis=LEGAL_BASIS):
+    reply = {"outcome": outcome, "facts": FACTS, "legal_basis": LEGAL_BASIS,
+             "decision": DECISIONS.get(outcome, "依据调查结果作出处理意见，并向信访人说明。")}
+    if in_qingshi:
+        if not _drafted_and_signed(run, petition, head, assignee, handling_since, replied_on, reply):
+            return
+    elif not run.step(petition, "reply", handler, replied_on, **reply):
         return
     delivered_on = replied_on + timedelta(days=rng.randint(1, 6))
     if not run.step(petition, "deliver", handler, delivered_on, delivery_method=rng.choice(("in_person", "post"))):
@@ -182,3 +194,24 @@ def progress_petitions(
             if progress is not None:
                 progress(done, run.counts)
     return run.counts
+
+
+def _drafted_and_signed(run: _Run, petition: Petition, head: User, assignee: User, since: date,
+                        replied_on: date, reply: dict) -> bool:
+    """The handler's investigation and draft, the head's signature (a draft in ten is returned once)."""
+    rng = run.rng
+    gap = max((replied_on - since).days, 3)
+    visited_on = min(since + timedelta(days=rng.randint(1, gap // 3 or 1)), replied_on)
+    if not run.step(petition, "investigate", assignee, visited_on, investigation_method=rng.choice(
+            ("site_visit", "interview", "phone", "records")),
+            investigation_note="到现场查看并听取信访人和相关单位意见，调取有关材料。"):
+        return False
+    drafted_on = max(visited_on, replied_on - timedelta(days=rng.randint(1, 3)))
+    if not run.step(petition, "draft_reply", assignee, drafted_on, **reply):
+        return False
+    if rng.random() < 0.1:
+        if not run.step(petition, "return_draft", head, drafted_on, reason="请补充调查核实的经过和依据。"):
+            return False
+        if not run.step(petition, "draft_reply", assignee, replied_on, **reply):
+            return False
+    return run.step(petition, "approve_reply", head, replied_on)

@@ -36,7 +36,6 @@ from xinfang.workflow.policy import Policy, current_policy
 
 logger = logging.getLogger(__name__)
 
-ORG_ROLES = (Role.HANDLER, Role.HANDLING_ORG_HEAD)
 OFFICE_ROLES = (Role.SUPERVISOR,)
 
 
@@ -69,8 +68,11 @@ def warning_level(*, clock: Clock, today: date, policy: Policy) -> str | None:
 
 def warning_recipients(*, clock: Clock) -> list[User]:
     petition = clock.petition
+    # Once a head has assigned the matter, its 承办人 is the handler warned, not every handler of the unit.
+    handlers = (Q(pk=petition.assignee_id) if petition.assignee_id and clock.org_id == petition.handling_org_id
+                else Q(org_id=clock.org_id, roles__role=Role.HANDLER))
     candidates = (User.objects.filter(is_active=True)
-                  .filter(Q(org_id=clock.org_id, roles__role__in=ORG_ROLES)
+                  .filter(handlers | Q(org_id=clock.org_id, roles__role=Role.HANDLING_ORG_HEAD)
                           | Q(org_id=petition.registering_org_id, roles__role__in=OFFICE_ROLES))
                   .select_related("org").distinct().order_by("pk"))
     return [user for user in candidates if petitions_visible_to(user=user).filter(pk=petition.pk).exists()]

@@ -23,6 +23,7 @@ from xinfang.petitions.models import (
     Petition,
     PetitionEvent,
     PetitionParty,
+    PetitionStatus,
     PetitionType,
     Petitioner,
     Urgency,
@@ -401,10 +402,11 @@ def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None,
     return petition, True
 
 
-def _store_attachment(*, petition: Petition, upload: UploadInput, checked, actor: User) -> Attachment:
+def _store_attachment(*, petition: Petition, upload: UploadInput, checked, actor: User,
+                      purpose: str = Attachment.Purpose.MATERIAL) -> Attachment:
     attachment = Attachment(
         petition=petition, original_name=upload.name[:200], content_type=checked.content_type,
-        size=checked.size, sha256=checked.sha256, uploaded_by=actor,
+        size=checked.size, sha256=checked.sha256, uploaded_by=actor, purpose=purpose,
     )
     # Stored encrypted, bound to the plaintext's SHA-256 (attachments.attachment_read opens and checks it).
     attachment.file.save(upload.name, attachment_content(data=upload.data, sha256=checked.sha256), save=False)
@@ -412,18 +414,34 @@ def _store_attachment(*, petition: Petition, upload: UploadInput, checked, actor
     return attachment
 
 
+# While the matter is handled, the handling unit attaches what it found (调查核实证据, beside the investigation log).
+EVIDENCE_STATES = (PetitionStatus.ACCEPTED, PetitionStatus.IN_HEARING, PetitionStatus.DRAFTED)
+
+
 @transaction.atomic
-def attachment_add(*, petition: Petition, upload: UploadInput, actor: User) -> Attachment:
-    """Add one checked file to a registered petition."""
-    require_role(actor, REGISTER_ROLES + (Role.HANDLER,), action="上传附件")
+def attachment_add(*, petition: Petition, upload: UploadInput, actor: User,
+                   purpose: str = Attachment.Purpose.MATERIAL) -> Attachment:
+    """Add one checked file to a registered petition: material by the office, evidence by the handling unit."""
+    petition = petitions_visible_to(user=actor).select_for_update().get(pk=petition.pk)
+    if purpose == Attachment.Purpose.EVIDENCE:
+        require_role(actor, (Role.HANDLER, Role.HANDLING_ORG_HEAD), action="上传调查核实证据")
+        on_handling_side = (actor.org is not None and petition.handling_org_id is not None
+                            and petition.handling_org_id in actor.org.ancestor_ids)
+        if not (actor.is_superuser or on_handling_side):
+            raise PermissionDenied("只有责任单位的承办人、负责人可以上传调查核实证据")
+        if petition.status not in EVIDENCE_STATES:
+            raise ValidationError({"file": [f"调查核实证据在办理中上传，当前状态为“{petition.get_status_display()}”"]})
+    else:
+        require_role(actor, REGISTER_ROLES + (Role.HANDLER,), action="上传附件")
     checked = check_upload(name=upload.name, data=upload.data)
-    attachment = _store_attachment(petition=petition, upload=upload, checked=checked, actor=actor)
+    attachment = _store_attachment(petition=petition, upload=upload, checked=checked, actor=actor, purpose=purpose)
     PetitionEvent.objects.create(
         petition=petition, kind=PetitionEvent.Kind.ATTACHMENT_ADDED, actor=actor, actor_org=actor.org,
-        occurred_at=timezone.now(), data={"name": attachment.original_name, "sha256": checked.sha256},
+        occurred_at=timezone.now(), title=Attachment.Purpose(purpose).label,
+        data={"name": attachment.original_name, "sha256": checked.sha256, "purpose": purpose},
     )
     audit_record(actor=actor, action="petition.attachment_add", target=petition,
-                 data={"attachment": attachment.pk, "sha256": checked.sha256})
+                 data={"attachment": attachment.pk, "sha256": checked.sha256, "purpose": purpose})
     return attachment
 
 

@@ -1,0 +1,35 @@
+"""What the case page shows of the work inside the handling unit: the 承办人, the draft awaiting the head,
+the draft last returned, whether the user may attach evidence."""
+
+from typing import Any
+
+from xinfang.orgs.models import Role, User
+from xinfang.petitions.models import Petition, PetitionStatus
+from xinfang.petitions.services import EVIDENCE_STATES
+from xinfang.workflow.fields import FIELDS
+from xinfang.workflow.rules import REPLY_FIELDS
+
+
+def _live(petition: Petition, kind: str):
+    corrected = {event.data.get("corrects") for event in petition.events.filter(kind="correct")}
+    events = petition.events.filter(kind=kind).select_related("actor").order_by("-occurred_at", "-id")
+    return next((event for event in events if event.pk not in corrected), None)
+
+
+def unit_work_context(*, petition: Petition, user: User) -> dict[str, Any]:
+    draft = returned = None
+    if petition.status == PetitionStatus.DRAFTED:
+        event = _live(petition, "draft_reply")
+        if event is not None:
+            values = event.data.get("values", {})
+            draft = {"event": event, "fields": [(FIELDS[name].label, values.get(name, "")) for name in REPLY_FIELDS]}
+    elif petition.status == PetitionStatus.ACCEPTED:
+        event = _live(petition, "return_draft")
+        last_draft = _live(petition, "draft_reply")
+        if event is not None and (last_draft is None or last_draft.occurred_at <= event.occurred_at):
+            returned = event  # returned and not yet drafted again
+    on_handling_side = (user.org is not None and petition.handling_org_id is not None
+                        and petition.handling_org_id in user.org.ancestor_ids)
+    can_add_evidence = (petition.status in EVIDENCE_STATES and (user.is_superuser or (
+        on_handling_side and user.has_role(Role.HANDLER, Role.HANDLING_ORG_HEAD))))
+    return {"draft": draft, "returned_draft": returned, "can_add_evidence": can_add_evidence}
