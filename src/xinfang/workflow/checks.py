@@ -11,7 +11,7 @@ from xinfang.orgs.models import Org, Role, User
 from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus, PetitionType, Urgency
 from xinfang.workflow.clocks import clock_set_target, clock_start
 from xinfang.workflow.choices import LITIGATION_PATHWAYS, OUTCOMES_BY_TYPE, Outcome, ReviewRefusalReason
-from xinfang.workflow.exceptions import RuleViolation
+from xinfang.workflow.exceptions import AccusedUnitRefused, RuleViolation
 from xinfang.workflow.models import Clock, Evaluation, JointAcceptance, Recusal
 from xinfang.workflow.policy import current_policy
 from xinfang.workflow.selectors import review_organs
@@ -31,8 +31,14 @@ class ActionContext:
     saves: ClassVar[bool] = True  # clocks are saved as they change (the bulk import's replay: written later)
 
     def refuse(self, message: str, field: str | None = None) -> None:
-        text = f"{message}（{self.rule.label}，{self.rule.article}）"
-        raise RuleViolation({field: [text]} if field else text)
+        raise RuleViolation({field: [self.cite(message)]} if field else self.cite(message))
+
+    def cite(self, message: str) -> str:
+        return f"{message}（{self.rule.label}，{self.rule.article}）"
+
+    def refuse_accused_unit(self, message: str, field: str, org: Org) -> None:
+        """Art 30 ¶3: refused like any rule, and marked so that the attempt is recorded (RefusedDestination)."""
+        raise AccusedUnitRefused(self.cite(message), field=field, org_id=org.pk)
 
     # What checks and effects read or add beyond the petition and its running clocks. The bulk import's
     # replay (exchange.replay.ReplayContext) answers these from the rows it is about to write.
@@ -79,7 +85,7 @@ def destination_allowed(ctx: ActionContext) -> None:
         ctx.refuse("应转送或交办给有权处理的机关，而不是信访部门", "handling_org")
     # Art 30 ¶3: an accusation never goes to the accused unit or a unit inside it.
     if petition.petition_type == PetitionType.ACCUSATION and petition.complained_org_id in org.ancestor_ids:
-        ctx.refuse("检举控告类事项不得转送、交办给被检举控告的单位", "handling_org")
+        ctx.refuse_accused_unit("检举控告类事项不得转送、交办给被检举控告的单位", "handling_org", org)
     # Art 22 ¶2 (诉访分离): litigation-related matters go to the political-legal organs.
     if petition.litigation_related and org.kind != Org.Kind.POLITICAL_LEGAL:
         ctx.refuse("涉法涉诉事项应转送同级政法机关，或导入法定途径", "handling_org")
@@ -293,7 +299,7 @@ def joint_acceptance_fits(ctx: ActionContext) -> None:
     # Art 30 ¶3: an accusation never goes to the accused unit, whoever designates.
     if (ctx.petition.petition_type == PetitionType.ACCUSATION
             and ctx.petition.complained_org_id in accepting.ancestor_ids):
-        ctx.refuse("检举控告类事项不得由被检举控告的单位受理", "accepting_org")
+        ctx.refuse_accused_unit("检举控告类事项不得由被检举控告的单位受理", "accepting_org", accepting)
     actor_org = ctx.actor.org
     if basis == JointAcceptance.Basis.SUPERIOR:
         # Their common superior decides: an organ above every organ involved, not one of them.

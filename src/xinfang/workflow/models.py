@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from xinfang.orgs.models import Org
 from xinfang.petitions.models import Petition, PetitionEvent
@@ -229,3 +230,36 @@ class LateEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.action} {self.acted_on} (recorded {self.recorded_on})"
+
+
+class RefusedDestination(models.Model):
+    """An attempt to send an accusation to the accused unit (Art 30 ¶3), refused: a liability signal (Arts 45, 46).
+
+    The refused action changed nothing; this row is written after its transaction rolled back
+    (services.petition_act). Seen only by the registering office's supervisors and reviewers and by superusers
+    (selectors.refused_destinations_visible_to), never by the accused unit.
+    """
+
+    class Action(models.TextChoices):
+        FORWARD = "forward", "转送"
+        ASSIGN = "assign", "交办"
+        DESIGNATE_ACCEPTOR = "designate_acceptor", "确定受理机关"
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="refused_destinations")
+    action = models.CharField("操作", max_length=30, choices=Action.choices)
+    org = models.ForeignKey(Org, verbose_name="拟发往单位", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
+                              related_name="+")
+    actor_org = models.ForeignKey(Org, verbose_name="操作人单位", on_delete=models.PROTECT, related_name="+")
+    article = models.CharField("依据", max_length=60)
+    message = models.TextField("拒绝理由")
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "被拒绝的转送（检举控告）"
+        verbose_name_plural = "被拒绝的转送（检举控告）"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["at", "actor_org"], name="refused_destination_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.action} → {self.org_id} refused"

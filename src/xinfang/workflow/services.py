@@ -22,9 +22,9 @@ from xinfang.workflow.clocks import (
     clock_stop,
 )
 from xinfang.workflow.effects import run_effect, void_action_records
-from xinfang.workflow.exceptions import ActionNotPermitted, RuleViolation, StaleVersion
+from xinfang.workflow.exceptions import AccusedUnitRefused, ActionNotPermitted, RuleViolation, StaleVersion
 from xinfang.workflow.fields import LATE_ENTRY_FIELDS, parse_values, serialisable
-from xinfang.workflow.models import Clock, Evaluation, LateEntry, Notice
+from xinfang.workflow.models import Clock, Evaluation, LateEntry, Notice, RefusedDestination
 from xinfang.workflow.policy import current_policy
 from xinfang.workflow.rules import RULES_BY_ACTION, Rule, Side, rules_from
 
@@ -334,7 +334,6 @@ def apply_rule(ctx: ActionContext) -> tuple[str, dict[str, Any], list[int]]:
     return previous_status, snapshot, started
 
 
-@transaction.atomic
 def petition_act(
     *,
     petition_id: int,
@@ -350,7 +349,36 @@ def petition_act(
     An action dated before today is a late entry (补录, check_late_entry), unless `replaying`: history taken
     over from a record kept elsewhere (an import, the demo's generated years), not entered by a unit late.
     `values` may carry "backdate_reason" (补录理由) besides the rule's fields.
+
+    An accusation sent to the accused unit (Art 30 ¶3) is refused like any rule and changes nothing; the
+    attempt is then recorded in a transaction of its own (RefusedDestination, a liability signal). Not when
+    `replaying`: a history step the import rejects is reported with its row, not an attempt made here.
     """
+    try:
+        return _petition_act(petition_id=petition_id, action=action, actor=actor, values=values,
+                             expected_version=expected_version, acted_on=acted_on, replaying=replaying)
+    except AccusedUnitRefused as refusal:
+        if not replaying:
+            refused_destination_record(petition_id=petition_id, action=action, actor=actor, refusal=refusal)
+        raise
+
+
+@transaction.atomic
+def refused_destination_record(*, petition_id: int, action: str, actor: User,
+                               refusal: AccusedUnitRefused) -> RefusedDestination:
+    """The refused attempt and its audit event, one transaction (the refused action's has rolled back)."""
+    record = RefusedDestination.objects.create(
+        petition_id=petition_id, action=action, org_id=refusal.org_id, actor=actor, actor_org_id=actor.org_id,
+        article=refusal.article, message=refusal.text)
+    audit_record(actor=actor, action="petition.refused_destination", target=record.petition,
+                 data={"action": action, "org": refusal.org_id, "article": refusal.article,
+                       "message": refusal.text})
+    return record
+
+
+@transaction.atomic
+def _petition_act(*, petition_id: int, action: str, actor: User, values: dict[str, Any] | None,
+                  expected_version: int | None, acted_on: date | None, replaying: bool) -> Petition:
     if actor.org_id is None:
         raise ActionNotPermitted("当前用户未分配所属机构，不能办理信访事项")
     petition = petitions_visible_to(user=actor).select_for_update().get(pk=petition_id)
