@@ -49,6 +49,8 @@ urlpatterns = [
     path("stats/", include("xinfang.stats.urls")),
     path("notifications/", include("xinfang.notifications.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
+    path("prevention/", include("xinfang.prevention.urls")),
+    path("quality/", include("xinfang.quality.urls")),
     path("", include("xinfang.web.urls")),
 ]
 

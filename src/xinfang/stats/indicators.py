@@ -25,6 +25,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from xinfang.petitions.models import ONLINE_CHANNELS, Channel, Petition
+from xinfang.quality.models import QualityEvaluation
 from xinfang.workflow.choices import Rating, ReviewOutcome
 from xinfang.workflow.clocks import OPTIONAL_WINDOWS
 from xinfang.workflow.models import Clock, Evaluation, LateEntry, Notice
@@ -125,6 +126,16 @@ LATE_ENTRIES = Source("late_entries", LateEntry, "petition", _late_entry_rows, u
 SOURCES = (PETITIONS, CLOCKS, EVALUATIONS, NOTICES, LATE_ENTRIES)
 
 
+def _quality_rows(q: StatsQuery) -> Q:
+    # 质量评查 (xinfang.quality): the current evaluations (a re-evaluation supersedes the earlier one), dated by
+    # the day of the evaluation; by unit, the unit evaluated (the matter's 责任单位 when it was evaluated).
+    return Q(superseded_by__isnull=True, evaluated_on__range=(q.start, q.end))
+
+
+QUALITY = Source("quality", QualityEvaluation, "petition", _quality_rows, unit_field="unit")
+SOURCES += (QUALITY,)
+
+
 # --- row conditions, shared by the figure and its drill-down -------------------------------------------
 
 
@@ -216,6 +227,17 @@ class Measure:
         return (row.get(key) or 0) - (row.get(f"{key}__minus") or 0)
 
 
+@dataclass(frozen=True)
+class PointsMeasure(Measure):
+    """A sum of the source rows' points (质量评查 得分/满分), not a count: the drill-down lists the matters
+    evaluated, each once, as late_entries lists the matters of its actions."""
+
+    points_field: str = "points_earned"
+
+    def aggregates(self, key: str, q: StatsQuery) -> dict[str, Any]:
+        return {key: Coalesce(Sum(self.points_field, filter=self.condition(q)), 0)}
+
+
 def _always(q: StatsQuery) -> Q:
     return Q()
 
@@ -261,6 +283,7 @@ PERIOD_RULES = {
     "review_decided": "按复查（复核）决定日（复查/复核期限停止日）计入；结论取自该事项未撤销的复查（复核）意见书",
     "review_refused": "按不予受理的决定日（复查/复核申请不予受理告知书的办理日期）计入；已撤销的告知书不计",
     "late_entry": "按办理日期（法定日期，而非录入日期）计入；按责任单位分组时计入录入该操作的单位；已更正撤销的操作不计",
+    "quality_evaluated": "按评查日期计入；重新评查的只计最新一次；按责任单位分组时计入被评查单位",
 }
 
 GROUPS = {
@@ -413,6 +436,12 @@ def _build() -> tuple[Indicator, ...]:
                            "补录中办理日期早于录入日期超过补录期限、经信访部门审核员批准的次数", "late_entry", "count",
                            Measure(LATE_ENTRIES, lambda q: Q(beyond_window=True), count_rows=True), unit_zh="次",
                            group="quality"))
+    # 质量评查 (docs/QUALITY.md): points earned ÷ points possible over the period's current evaluations.
+    items.append(_ratio("quality_score_rate", "质量评查得分率",
+                        "期间内质量评查（首接首办质量评价、规范化评查）的得分之和 ÷ 满分之和；分子分母为分数，"
+                        "明细列出参评的事项",
+                        PointsMeasure(QUALITY, _always), PointsMeasure(QUALITY, _always, points_field="points_possible"),
+                        "quality_evaluated", group="rates"))
     return tuple(items)
 
 

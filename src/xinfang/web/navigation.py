@@ -57,6 +57,10 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("统计分析", reverse("stats:dashboard")))
     # 督办, 三项建议 and the quarter's 晾晒: like the lists, their pages filter to the user's scope.
     items.append(NavItem("督查督办", reverse("supervision:index")))
+    from xinfang.quality.permissions import can_read as can_read_quality  # the quality views' own test
+
+    if can_read_quality(user):  # 质量评查: the office's reviewers and supervisors, and leaders
+        items.append(NavItem("质量评查", reverse("quality:index")))
     if can_import(user):
         items.append(NavItem("导入", reverse("import")))
     if user.is_staff:  # the Django admin's own test (is_active and is_staff)

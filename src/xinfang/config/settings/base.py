@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "xinfang.matching",
     "xinfang.stats",
     "xinfang.supervision",
+    "xinfang.prevention",
+    "xinfang.quality",
     "xinfang.notifications",
     "xinfang.api",
     "xinfang.demo",
