@@ -61,6 +61,10 @@ def nav_items(user) -> list[NavItem]:
 
     if can_read_quality(user):  # 质量评查: the office's reviewers and supervisors, and leaders
         items.append(NavItem("质量评查", reverse("quality:index")))
+    from xinfang.prevention.permissions import can_read as can_read_prevention  # the prevention views' own test
+
+    if can_read_prevention(user):  # 矛盾预防: everyone in an org, within the scope; leaders read
+        items.append(NavItem("矛盾预防", reverse("prevention:figures")))
     if can_import(user):
         items.append(NavItem("导入", reverse("import")))
     if user.is_staff:  # the Django admin's own test (is_active and is_staff)
