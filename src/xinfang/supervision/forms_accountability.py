@@ -68,6 +68,12 @@ class CheckForm(forms.Form):
                                   help_text="验收未通过时填写；不填按本地政策设定的期限")
     due_on = forms.DateField(label="或重新整改期限（日期）", required=False, widget=DATE)
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("due_on") and cleaned.get("due_days"):
+            raise forms.ValidationError("重新整改期限请填写日期或工作日数之一")
+        return cleaned
+
 
 class RectificationFilterForm(forms.Form):
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *Rectification.Kind.choices])
@@ -78,7 +84,7 @@ class RectificationFilterForm(forms.Form):
 class BulletinForm(forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Bulletin.Kind.choices)
     title = forms.CharField(label="标题", max_length=200, help_text="如：关于青石镇信访事项办理不及时的通报")
-    units = forms.ModelMultipleChoiceField(label="通报单位", queryset=Org.objects.none(),
+    units = forms.ModelMultipleChoiceField(label="通报单位", queryset=Org.objects.none(), help_text="按住 Ctrl 键可多选",
                                            widget=forms.SelectMultiple(attrs={"size": 8}))
     body = forms.CharField(label="正文", max_length=50000, widget=forms.Textarea(attrs={"rows": 10}))
     petition_numbers = PetitionNumbersField(label="涉及信访件编号")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from xinfang.orgs.models import User
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.supervision import services_accountability as services
-from xinfang.supervision.accountability import Rectification, RectificationEntry
+from xinfang.supervision.accountability import Rectification
 from xinfang.supervision.forms_accountability import FORMS, CheckForm, RectificationFilterForm, ReportForm
 from xinfang.supervision.forms_records import NoteForm
 from xinfang.supervision.records import RecordStatus
@@ -88,7 +88,8 @@ def rectification_detail(request: HttpRequest, pk: int, *, form=None, problems=N
         forms[{ReportForm: "report_form", CheckForm: "check_form"}.get(type(form), "note_form")] = form
     return render(request, "supervision/accountability/detail.html", {
         "record": record, "petitions": list(record.petitions.all()), "entries": list(record.entries.all()),
-        "entry_kinds": RectificationEntry.Kind, "problems": problems or [], **forms, **roles,
+        "problems": problems or [], **forms, **roles,
+        "due_label": "整改报告期限" if record.kind == Rectification.Kind.INTERVIEW else "整改期限",
         "can_check": supervising and record.status == RecordStatus.ANSWERED
         and not (last_check is not None and last_check.passed),
         "can_close": supervising and record.may_close(),
