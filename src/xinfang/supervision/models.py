@@ -28,3 +28,5 @@ class SavedView(models.Model):
 from xinfang.supervision.records import *  # noqa: F401,F403,E402
 # 约谈, 限期整改 and 通报 live in accountability.py.
 from xinfang.supervision.accountability import *  # noqa: F401,F403,E402
+# 领导批示 lives in instructions.py.
+from xinfang.supervision.instructions import *  # noqa: F401,F403,E402

@@ -20,6 +20,7 @@ class RecordSequence(models.Model):
     class Series(models.TextChoices):
         SUPERVISION = "supervision", "督办"
         RECOMMENDATION = "recommendation", "建议"
+        INSTRUCTION = "instruction", "批示"
         INTERVIEW = "interview", "约谈"
         RECTIFICATION = "rectification", "整改"
         BULLETIN = "bulletin", "通报"

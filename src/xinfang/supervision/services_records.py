@@ -46,6 +46,8 @@ DEFAULT_PERIODS: dict[str, tuple[int, Unit]] = {
     Supervision.Kind.LISTED: (15, Unit.WORKING_DAYS),
     # 三项建议: the written reply on adoption (Art 40; the period is local policy).
     "recommendation": (30, Unit.CALENDAR_DAYS),
+    # 领导批示 (services_instructions): the routed unit's final report on carrying the instruction out.
+    "instruction": (5, Unit.WORKING_DAYS),
     # 约谈 and 限期整改 (services_accountability): the unit's rectification report, counted from the interview
     # or the order.
     "interview": (15, Unit.WORKING_DAYS),

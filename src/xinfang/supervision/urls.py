@@ -2,6 +2,7 @@ from django.urls import path
 
 from xinfang.supervision import rankings_views, views
 from xinfang.supervision import views_accountability, views_bulletins, views_records
+from xinfang.supervision import views_instructions
 
 app_name = "supervision"
 
@@ -44,4 +45,9 @@ urlpatterns = [
     path("bulletins/<int:pk>/issue/", views_bulletins.bulletin_issue, name="bulletin-issue"),
     path("bulletins/<int:pk>/correct/", views_bulletins.bulletin_correct, name="bulletin-correct"),
     path("bulletins/<int:pk>/document.docx", views_bulletins.bulletin_document, name="bulletin-document"),
+    # 领导批示 (views_instructions.py; the case page shows its panel)
+    path("instructions/", views_instructions.instruction_list, name="instructions"),
+    path("instructions/new/", views_instructions.instruction_new, name="instruction-new"),
+    path("instructions/<int:pk>/respond/", views_instructions.instruction_respond, name="instruction-respond"),
+    path("instructions/<int:pk>/close/", views_instructions.instruction_close, name="instruction-close"),
 ]

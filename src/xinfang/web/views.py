@@ -48,6 +48,7 @@ from xinfang.petitions.services import (
     petitioners_clean,
 )
 from xinfang.petitions.validators import validate_id_number, validate_phone
+from xinfang.supervision.views_instructions import instruction_panel
 from xinfang.web import searches
 from xinfang.web.action_forms import action_form_class, form_values
 from xinfang.web.outcomes import case_outcomes
@@ -273,6 +274,7 @@ def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
         "actions": actions_allowed(petition=petition, actor=request.user),
         "notices": petition.notices.order_by("issued_at", "id"), "correctable": correctable,
         "outcomes": case_outcomes(petition=petition, events=events),
+        "instruction_panel": instruction_panel(user=user, petition=petition),  # 领导批示
     })
 
 
