@@ -32,6 +32,7 @@ def test_a_reviewer_evaluates_a_case_and_sees_the_units_result(live_server, case
         page.get_by_role("button", name="保存评查结果").click()
         expect(page.locator("#score")).to_have_text("75.00%（75/100）")
         expect(page.locator("#grade")).to_have_text("合格")
+        page.screenshot(path=artifact_path("quality-detail"), full_page=True)
         page.get_by_role("link", name="返回质量评查").click()
         row = page.locator("#unit-table tbody tr", has_text="青石镇")
         expect(row.locator("a.count")).to_have_text("1")
