@@ -14,12 +14,12 @@ no value ("—"), never 0% or 100%. docs/STATISTICS.md lists every key with its 
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
@@ -28,7 +28,10 @@ from xinfang.petitions.models import ONLINE_CHANNELS, Channel, Petition
 from xinfang.quality.models import QualityEvaluation
 from xinfang.workflow.choices import Rating, ReviewOutcome
 from xinfang.workflow.clocks import OPTIONAL_WINDOWS
-from xinfang.workflow.models import Clock, Evaluation, LateEntry, Notice
+from xinfang.stats.records import refused_destinations_visible_to
+from xinfang.supervision.records import Recommendation, Supervision
+from xinfang.supervision.selectors_records import records_visible
+from xinfang.workflow.models import Clock, Evaluation, LateEntry, Notice, RefusedDestination
 
 K = Clock.Kind
 SATISFIED = (Rating.SATISFIED, Rating.MOSTLY_SATISFIED)
@@ -49,6 +52,19 @@ class StatsQuery:
     # Petitions Art 30 hides from the reader. A repeat whose first petition is one of them counts as a first
     # petition for that reader: the figures never tell that a hidden matter came before.
     hidden: tuple[int, ...] = ()
+    # For the sources counted by a unit of their own (督办, 建议, refusals, the clocks by org): the reader, whose
+    # own visibility rules those records follow (None: the command line, everything); the 责任单位 filter, which
+    # for them names the row's unit, not the petition's; the petitions before that filter; and whether any
+    # filter on the petitions (org, channel, category, hot topic) is set, so that only records of them count.
+    user: Any = None
+    unit_id: int | None = None
+    unsent: bool = False
+    any_unit: QuerySet[Petition] | None = None
+    narrowed: bool = False
+
+    @property
+    def petitions_any_unit(self) -> QuerySet[Petition]:
+        return self.petitions if self.any_unit is None else self.any_unit
 
     @property
     def as_of(self) -> date:
@@ -60,7 +76,7 @@ class StatsQuery:
         return datetime.combine(self.start, time.min, tz), datetime.combine(self.end + timedelta(days=1), time.min, tz)
 
     def shifted(self, start: date, end: date) -> "StatsQuery":
-        return StatsQuery(start=start, end=end, petitions=self.petitions, today=self.today, hidden=self.hidden)
+        return replace(self, start=start, end=end)
 
 
 # --- sources: where a figure's rows come from and which petition each row belongs to -------------------
@@ -75,15 +91,44 @@ class Source:
     # The unit a row is counted for in a breakdown by unit: the petition's 责任单位, unless the row names its own
     # (a late entry counts for the unit that entered it).
     unit_field: str | None = None
+    # Sources counted by a unit of their own (督办, 建议, refusals, clocks by org): the 责任单位 filter selects
+    # the rows of that unit (q.unit_id), not the petitions sent to it; `visible` gives the rows the reader may
+    # see (records follow their own rules; None: rows of the petitions in scope).
+    own_unit: bool = False
+    visible: Callable[[StatsQuery], QuerySet] | None = None
+    # A row may concern several petitions (三项建议): no breakdown by a petition's field.
+    many_petitions: bool = False
+    record_url: str = ""  # a record source: the detail page its drill-down rows link to ("" for none)
+    record_label: str = ""  # a record source: what its drill-down lists (督办, 三项建议 …)
 
     def rows(self, q: StatsQuery) -> QuerySet:
         if self.model is Petition:
             return q.petitions.filter(self.where(q))
+        if self.own_unit:
+            return self._own_unit_rows(q)
         rows = self.model.objects.filter(self.where(q))
         if q.petitions.query.where:  # a scope or a filter: only rows of those petitions
             # EXISTS on the row's petition (a primary-key look-up) rather than IN (SELECT … scope): the latter
             # builds the whole scope first, a million ids for a district (measured 0.8 s against 2.9–6.1 s).
             rows = rows.filter(Exists(q.petitions.filter(pk=OuterRef(self.petition_path))))
+        return rows
+
+    def _own_unit_rows(self, q: StatsQuery) -> QuerySet:
+        rows = (self.visible(q) if self.visible else self.model.objects.all()).filter(self.where(q))
+        if q.unit_id is not None:
+            rows = rows.filter(**{self.unit_field: q.unit_id})
+        elif q.unsent:  # "kept by the office" is a petition's state: these rows always name a unit
+            rows = rows.none()
+        petitions = q.petitions_any_unit
+        if self.visible is None and petitions.query.where:
+            rows = rows.filter(Exists(petitions.filter(pk=OuterRef(self.petition_path))))
+        elif self.visible is not None and q.narrowed:  # a record without a petition fits no petition filter
+            if self.many_petitions:
+                through = self.model.petitions.through.objects.filter(
+                    **{f"{self.model._meta.model_name}_id": OuterRef("pk")}, petition__in=petitions.values("pk"))
+                rows = rows.filter(Exists(through))
+            else:
+                rows = rows.filter(Exists(petitions.filter(pk=OuterRef(self.petition_path))))
         return rows
 
     def petition_field(self, name: str) -> str:
@@ -124,6 +169,35 @@ EVALUATIONS = Source("evaluations", Evaluation, "petition", _evaluation_rows)
 NOTICES = Source("notices", Notice, "petition", _notice_rows)
 LATE_ENTRIES = Source("late_entries", LateEntry, "petition", _late_entry_rows, unit_field="org")
 SOURCES = (PETITIONS, CLOCKS, EVALUATIONS, NOTICES, LATE_ENTRIES)
+
+
+def _issued_by_end(q: StatsQuery) -> Q:
+    # Every 督办/建议 figure reads a record issued by the period's end (issued in it, or still unanswered then).
+    return Q(issued_on__lte=q.end)
+
+
+def _attempted(q: StatsQuery) -> Q:
+    start, end = q.received_range()
+    return Q(at__gte=start, at__lt=end)
+
+
+def _visible_records(model) -> Callable[[StatsQuery], QuerySet]:
+    return lambda q: model.objects.all() if q.user is None else records_visible(model, user=q.user)
+
+
+# The same clocks, counted for the org that had to act (the office for 登记处理, the unit for 受理告知).
+CLOCKS_BY_ORG = Source("clocks_by_org", Clock, "petition", _clock_rows, unit_field="org", own_unit=True)
+SUPERVISIONS = Source("supervisions", Supervision, "petition", _issued_by_end, unit_field="target_org",
+                      own_unit=True, visible=_visible_records(Supervision), record_url="supervision:supervision-detail",
+                      record_label="督办")
+RECOMMENDATIONS = Source("recommendations", Recommendation, "petitions", _issued_by_end, unit_field="target_org",
+                         own_unit=True, visible=_visible_records(Recommendation), many_petitions=True,
+                         record_url="supervision:recommendation-detail", record_label="三项建议")
+# Counted for the org of the user who attempted it (the office's clerk or reviewer), not the accused unit.
+REFUSALS = Source("refused_destinations", RefusedDestination, "petition", _attempted, unit_field="actor_org",
+                  own_unit=True, visible=lambda q: refused_destinations_visible_to(user=q.user),
+                  record_label="被拒绝的转送")
+SOURCES += (CLOCKS_BY_ORG, SUPERVISIONS, RECOMMENDATIONS, REFUSALS)
 
 
 def _quality_rows(q: StatsQuery) -> Q:
@@ -201,6 +275,12 @@ class Measure:
         """The petitions behind the figure (in scope, filtered): the drill-down list."""
         if self.source is PETITIONS:
             return q.petitions.filter(_received(q) & self.condition(q))
+        if self.source.own_unit:
+            result = q.petitions_any_unit.filter(pk__in=self.records(q).values(self.source.petition_path))
+            if self.minus is not None:
+                minus = self.source.rows(q).filter(self.minus(q))
+                result = result.exclude(pk__in=minus.values(self.source.petition_path))
+            return result
         # IN (subquery) rather than EXISTS per petition: the database reads the qualifying rows once and then
         # visits only their petitions, instead of probing for every petition in scope.
         rows = self.source.model.objects.filter(self.source.where(q))
@@ -208,6 +288,10 @@ class Measure:
         if self.minus is not None:
             result = result.exclude(pk__in=rows.filter(self.minus(q)).values(self.source.petition_path))
         return result
+
+    def records(self, q: StatsQuery) -> QuerySet:
+        """The rows behind the figure, for a source counted by rows (the drill-down of 督办, 建议, refusals)."""
+        return self.source.rows(q).filter(self.condition(q))
 
     def aggregates(self, key: str, q: StatsQuery) -> dict[str, Any]:
         """The conditional aggregates that give the figure inside its source's grouped query."""
@@ -266,9 +350,19 @@ class Indicator:
             parts[f"{self.key}__den"] = self.denominator
         return parts
 
+    def measure(self, part: str = "numerator") -> Measure:
+        return self.denominator if part == "denominator" and self.denominator is not None else self.numerator
+
     def petitions(self, q: StatsQuery, part: str = "numerator") -> QuerySet[Petition]:
-        measure = self.denominator if part == "denominator" and self.denominator is not None else self.numerator
-        return measure.petitions(q)
+        return self.measure(part).petitions(q)
+
+    @property
+    def lists_records(self) -> bool:
+        """The drill-down lists the source's records (督办, 建议, refusals), not petitions: one per counted row."""
+        return bool(self.numerator.source.record_label)
+
+    def records(self, q: StatsQuery, part: str = "numerator") -> QuerySet:
+        return self.measure(part).records(q)
 
 
 # Shown to users (drill-down 计入期间, the tables' 计入期间 column): Chinese only, no field names.
@@ -283,6 +377,12 @@ PERIOD_RULES = {
     "review_decided": "按复查（复核）决定日（复查/复核期限停止日）计入；结论取自该事项未撤销的复查（复核）意见书",
     "review_refused": "按不予受理的决定日（复查/复核申请不予受理告知书的办理日期）计入；已撤销的告知书不计",
     "late_entry": "按办理日期（法定日期，而非录入日期）计入；按责任单位分组时计入录入该操作的单位；已更正撤销的操作不计",
+    "late_by_org": "按环节的了结日计入：按时或超时办完的按办完日，期限已过仍未办的按法定截止日；按责任单位分组时计入应当办理该环节的机关"
+                   "（登记处理为信访部门，受理告知为责任单位）",
+    "issued": "按签发日期计入；按责任单位分组时计入被督办（被建议）单位",
+    "record_as_of": "截至期末（期末晚于今天的，截至今天）已签发、已过回复（答复）期限仍未回复（答复）的；按责任单位分组时计入被督办（被建议）单位",
+    "answered": "按书面答复日期计入；按责任单位分组时计入被建议单位",
+    "attempted": "按尝试转送的时间（北京时间）计入；按责任单位分组时计入尝试转送的人员所在单位（不是被检举控告单位）",
     "quality_evaluated": "按评查日期计入；重新评查的只计最新一次；按责任单位分组时计入被评查单位",
 }
 
@@ -293,6 +393,7 @@ GROUPS = {
     "rates": "三率及办理质量",
     "review": "复查复核",
     "quality": "录入质量",
+    "supervision": "督查督办",
 }
 
 
@@ -450,7 +551,68 @@ def _count_clock(key: str, name: str, definition: str, condition: Callable[[Stat
     return Indicator(key, name, definition, rule, "count", _clock(condition), group=group)
 
 
-INDICATORS: tuple[Indicator, ...] = _build()
+def _record_count(key: str, name: str, definition: str, source: Source, condition: Callable[[StatsQuery], Q],
+                  rule: str, unit: str = "次") -> Indicator:
+    return Indicator(key, name, definition, rule, "count", Measure(source, condition, count_rows=True), unit_zh=unit,
+                     group="supervision")
+
+
+def _issued(kind: str | None = None) -> Callable[[StatsQuery], Q]:
+    return lambda q: Q(issued_on__gte=q.start) & (Q(kind=kind) if kind else Q())
+
+
+def _unanswered_overdue(q: StatsQuery) -> Q:
+    """Issued by `as_of`, its due date passed before then, and no answer by then (an answer ends it, however late)."""
+    return (Q(issued_on__lte=q.as_of, due_on__lt=q.as_of)
+            & (Q(responded_on__isnull=True) | Q(responded_on__gt=q.as_of)))
+
+
+def _answered(q: StatsQuery) -> Q:
+    return Q(responded_on__range=(q.start, q.end)) & ~Q(adoption="")
+
+
+ADOPTED = (Recommendation.Adoption.ADOPTED, Recommendation.Adoption.PARTLY)
+
+
+def _supervision_indicators() -> tuple[Indicator, ...]:
+    """督办, 三项建议 (Art 40) and the liability signals of the procedure (Arts 22, 23, 30), group "supervision"."""
+    items = [_record_count("supervisions", "督办次数", "期间内签发的督办（电话、发函、现场、挂牌督办）次数", SUPERVISIONS,
+                           _issued(), "issued")]
+    for kind in Supervision.Kind:
+        items.append(_record_count(f"supervisions_{kind.value}", f"{kind.label}次数", f"期间内签发的{kind.label}次数",
+                                   SUPERVISIONS, _issued(kind.value), "issued"))
+    items.append(_record_count("supervisions_overdue", "督办超期未回复件数",
+                               "截至期末已过回复期限、责任单位仍未回复的督办件数", SUPERVISIONS, _unanswered_overdue,
+                               "record_as_of", unit="件"))
+    items.append(_record_count("recommendations", "三项建议件数", "期间内提出的改进工作、完善政策、追究责任建议件数",
+                               RECOMMENDATIONS, _issued(), "issued", unit="件"))
+    for kind in Recommendation.Kind:
+        items.append(_record_count(f"recommendations_{kind.value}", f"{kind.label}件数", f"期间内提出的{kind.label}件数",
+                                   RECOMMENDATIONS, _issued(kind.value), "issued", unit="件"))
+    items.append(_record_count("recommendations_overdue", "建议超期未答复件数",
+                               "截至期末已过答复期限、被建议单位仍未书面答复的三项建议件数", RECOMMENDATIONS,
+                               _unanswered_overdue, "record_as_of", unit="件"))
+    items.append(Indicator(
+        "recommendation_adoption_rate", "建议采纳率", "期间内书面答复为采纳或部分采纳的三项建议 ÷ 期间内书面答复的三项建议",
+        "answered", "rate", Measure(RECOMMENDATIONS, lambda q: _answered(q) & Q(adoption__in=list(ADOPTED)),
+                                    count_rows=True),
+        Measure(RECOMMENDATIONS, _answered, count_rows=True), unit_zh="%", group="supervision"))
+    # 及时受理率 covers both steps; these two tell them apart, each counted for the org that had to act.
+    items.append(Indicator("disposition_late", "登记处理超期件数",
+                           "期间内了结的登记处理环节（转送、交办、不予受理、导入法定途径）超过15日法定期限的事项（第二十二条）",
+                           "late_by_org", "count", Measure(CLOCKS_BY_ORG, lambda q: _late(q, (K.DISPOSITION,))),
+                           group="supervision"))
+    items.append(Indicator("acceptance_notice_late", "受理告知超期件数",
+                           "期间内了结的受理告知环节（受理、不予受理）超过15日法定期限的事项（第二十三条）",
+                           "late_by_org", "count", Measure(CLOCKS_BY_ORG, lambda q: _late(q, (K.ACCEPTANCE,))),
+                           group="supervision"))
+    items.append(_record_count("refused_destinations", "转送被检举控告单位被拒次数",
+                               "期间内试图将检举控告类事项转送、交办给被检举控告单位（或其下属单位）或由其受理、被系统拒绝的次数"
+                               "（第三十条第三款）", REFUSALS, _always, "attempted"))
+    return tuple(items)
+
+
+INDICATORS: tuple[Indicator, ...] = _build() + _supervision_indicators()
 INDICATORS_BY_KEY: dict[str, Indicator] = {indicator.key: indicator for indicator in INDICATORS}
 THREE_RATES = ("timely_acceptance_rate", "on_time_completion_rate", "satisfaction_rate")
 
@@ -494,6 +656,8 @@ DIMENSIONS = {
 def _group_expression(source: Source, by: str) -> tuple[str, Any]:
     if by == "unit" and source.unit_field:
         return "group", F(source.unit_field)
+    if source.many_petitions:  # a 三项建议 of several petitions has no one channel or category: one group
+        return "group", Value(None, output_field=IntegerField())
     if by == "category":
         return "group", Coalesce(source.petition_field("category__parent_id"), source.petition_field("category_id"))
     return "group", F(source.petition_field(DIMENSIONS[by]))

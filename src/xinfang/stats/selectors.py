@@ -1,6 +1,6 @@
 """Reads for statistics: the period and filters parsed and checked, the petitions in play, the scope."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -232,8 +232,14 @@ def stats_petitions(*, user: User | None, filters: StatsFilters) -> QuerySet[Pet
 
 def stats_query(*, user: User | None, filters: StatsFilters, today: date | None = None) -> StatsQuery:
     hidden = () if user is None else tuple(petitions_hidden_from(user=user).values_list("pk", flat=True))
+    by_unit = filters.unit is not None or filters.unsent
+    # Sources counted by a unit of their own (督办, 建议, refusals) read the 责任单位 filter as their row's unit.
+    any_unit = stats_petitions(user=user, filters=replace(filters, unit=None, unsent=False)) if by_unit else None
     return StatsQuery(start=filters.start, end=filters.end, petitions=stats_petitions(user=user, filters=filters),
-                      today=today or timezone.localdate(), hidden=hidden)
+                      today=today or timezone.localdate(), hidden=hidden, user=user,
+                      unit_id=filters.unit.pk if filters.unit is not None else None, unsent=filters.unsent,
+                      any_unit=any_unit,
+                      narrowed=bool(filters.org or filters.channel or filters.category or filters.hot_topic))
 
 
 def scope_orgs(*, user: User) -> QuerySet[Org]:

@@ -17,6 +17,7 @@ from xinfang.petitions.models import Category, Channel, HotTopic
 from xinfang.stats.indicators import (
     INDICATORS_BY_KEY,
     PERIOD_RULES,
+    REFUSALS,
     THREE_RATES,
     compute_totals,
 )
@@ -30,6 +31,7 @@ from xinfang.stats.selectors import (
     stats_query,
 )
 from xinfang.stats.services import chinese_date, drilldown_workbook, stats_export_record, stats_workbook
+from xinfang.supervision.selectors_records import STATES
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,34 +115,59 @@ def _drilldown_queryset(request: HttpRequest, key: str):
     return indicator, part, filters, problems, q
 
 
+def _records_drilldown(request: HttpRequest, indicator, part: str, q, context: dict) -> HttpResponse:
+    """The records behind a figure counted by rows (督办, 建议, refusals): one line per counted record."""
+    source = indicator.measure(part).source
+    records = indicator.records(q, part)
+    if source is REFUSALS:
+        records = records.select_related("petition", "org", "actor", "actor_org").order_by("-at", "-id")
+    else:
+        records = records.select_related("office", "target_org").order_by("-issued_on", "-id")
+        if not source.many_petitions:
+            records = records.select_related("petition")
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [{"record": record, "url": reverse(source.record_url, args=[record.pk]) if source.record_url else "",
+             "state": "" if source is REFUSALS else STATES[record.state(today)]} for record in page]
+    return render(request, "stats/drilldown_records.html", {
+        **context, "page": page, "total": page.paginator.count, "source": source, "rows": rows,
+        "refusals": source is REFUSALS,
+    })
+
+
 def drilldown(request: HttpRequest, key: str) -> HttpResponse:
     """The cases behind one figure; the count shown is the figure (same conditions, same scope)."""
     indicator, part, filters, problems, q = _drilldown_queryset(request, key)
+    query = request.GET.copy()
+    query.pop("page", None)
+    other = "numerator" if part == "denominator" else "denominator"
+    context = {
+        "indicator": indicator, "part": part, "filters": filters, "problems": problems,
+        "figure": compute_totals(q, [indicator])[key], "base_query": query.urlencode(),
+        "period_rule": PERIOD_RULES[indicator.period_rule],
+        "dashboard_url": f"{reverse('stats:dashboard')}?{urlencode(filters.as_params())}",
+        "other_part_url": (f"{reverse('stats:drilldown', kwargs={'key': key})}?"
+                           f"{urlencode({**filters.as_params(), 'part': other})}" if indicator.denominator else ""),
+    }
+    if indicator.lists_records:
+        return _records_drilldown(request, indicator, part, q, context)
     queryset = indicator.petitions(q, part)
-    figure = compute_totals(q, [indicator])[key]
     totals = queryset.aggregate(cases=Count("pk"), person_times=Sum("person_times"))
     total, person_times = totals["cases"], totals["person_times"] or 0
     paginator = Paginator(queryset.select_related("category__parent", "locality", "handling_org")
                           .order_by("-received_at", "-id"), PAGE_SIZE)
     paginator.count = total  # counted just above, with the 人次; the paginator need not count again
     page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "stats/drilldown.html", {
-        "indicator": indicator, "part": part, "filters": filters, "problems": problems, "figure": figure,
-        "total": total, "person_times": person_times, "page": page, "base_query": query.urlencode(),
-        "hidden": set(q.hidden),
-        "period_rule": PERIOD_RULES[indicator.period_rule],
+        **context, "total": total, "person_times": person_times, "page": page, "hidden": set(q.hidden),
         "export_url": f"{reverse('stats:drilldown-export', kwargs={'key': key})}?{query.urlencode()}",
-        "dashboard_url": f"{reverse('stats:dashboard')}?{urlencode(filters.as_params())}",
-        "other_part_url": (f"{reverse('stats:drilldown', kwargs={'key': key})}?"
-                           f"{urlencode({**filters.as_params(), 'part': 'numerator' if part == 'denominator' else 'denominator'})}"
-                           if indicator.denominator else ""),
     })
 
 
 def drilldown_export(request: HttpRequest, key: str) -> FileResponse:
     indicator, part, filters, _, q = _drilldown_queryset(request, key)
+    if indicator.lists_records:  # the page lists 督办/建议/refusal records; the case workbook does not fit them
+        raise Http404("该指标的明细为督办、建议或拒绝记录，请在页面查看")
     stream = io.BytesIO()
     label = "分母" if part == "denominator" else ("分子" if indicator.denominator else "")
     title = f"{indicator.name_zh}{label}：{chinese_date(filters.start)}至{chinese_date(filters.end)}"

@@ -35,10 +35,16 @@ LIABILITY_LATE = (
     ("timely_acceptance_rate", "登记处理或受理告知超期（第43、44条）"),
     ("on_time_completion_rate", "未按期办结（第45条）"),
 )
+# The two acceptance-stage steps apart, each for the org that had to act (the office disposes, the unit gives
+# the acceptance notice), and the refused attempts to send an accusation to the accused unit, for the unit of
+# the user who attempted it.
 LIABILITY_COUNTS = (
+    ("disposition_late", "登记处理超期（第22、43条）"),
+    ("acceptance_notice_late", "受理告知超期（第23、44条）"),
     ("overdue", "期末仍超期（第43—45条）"),
     ("late_entries", "补录办理操作（第46条）"),
     ("late_entries_beyond_window", "超期补录（第46条）"),
+    ("refused_destinations", "转送检举控告给被检举控告单位被拒（第30、46条）"),
 )
 TWO = Decimal("0.01")
 

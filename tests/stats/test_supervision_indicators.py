@@ -1,0 +1,219 @@
+"""督办, 三项建议, the two acceptance-stage lateness counts and the refused Art 30 attempts in the registry.
+
+A hand-counted 2026 (all through the real services; Q2 = April–June, Q3 = July–September):
+
+| record | kind | unit | issued | due | answered |
+|---|---|---|---|---|---|
+| s1 | 电话督办, on p | 青石镇 | 05-10 (Q2) | 05-15 | 05-14 |
+| s2 | 发函督办 (督办函), on p | 青石镇 | 07-01 | 07-10 | never: overdue at 30 Sep |
+| s3 | 挂牌督办, on no case | 白沙镇 | 08-03 | 08-20 | 09-05 (late, answered by 30 Sep) |
+| r1 | 改进工作建议, on p | 青石镇 | 07-02 | 08-01 | 07-20 采纳 |
+| r2 | 追究责任建议 | 白沙镇 | 07-05 | 07-25 | 08-10 不予采纳 |
+| r3 | 完善政策建议 | 人力社保局 | 08-01 | 08-31 | never: overdue at 30 Sep |
+
+p (received 07-01) is forwarded and accepted on time; `late` (received 07-01) is forwarded on 07-20, past its
+15 days (登记处理超期, the office's), and accepted a day after its acceptance due date (受理告知超期, 青石镇's).
+One refused attempt: the office's reviewer tries to forward an accusation against 青石镇 to 青石镇 (today).
+
+Q3: 督办 2 (发函 1, 挂牌 1), 督办超期未回复 1 (s2); 建议 3 (one of each kind), 建议超期未答复 1 (r3);
+建议采纳率 1/2 (r1 of r1, r2); 登记处理超期 1, 受理告知超期 1; refusals 0. Q2: 督办 1 (电话), nothing overdue.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import act, petition_input
+from tests.stats.conftest import received
+from xinfang.orgs.models import Role
+from xinfang.orgs.services import user_create
+from xinfang.petitions.models import Petition, PetitionType
+from xinfang.petitions.services import petition_register
+from xinfang.stats.indicators import GROUPS, INDICATORS, INDICATORS_BY_KEY, compute, compute_totals
+from xinfang.stats.selectors import StatsFilters, stats_query
+from xinfang.supervision.rankings import rankings_compute
+from xinfang.supervision.services_records import (
+    RecommendationInput,
+    SupervisionInput,
+    recommendation_issue,
+    recommendation_reply,
+    supervision_issue,
+    supervision_respond,
+)
+from xinfang.workflow.exceptions import AccusedUnitRefused
+from xinfang.workflow.models import Clock
+from xinfang.workflow.services import petition_act
+
+pytestmark = pytest.mark.django_db
+
+Q2 = (date(2026, 4, 1), date(2026, 6, 30))
+Q3 = (date(2026, 7, 1), date(2026, 9, 30))
+GROUP = [indicator for indicator in INDICATORS if indicator.group == "supervision"]
+EXPECTED_Q3 = {
+    "supervisions": 2, "supervisions_phone": 0, "supervisions_letter": 1, "supervisions_on_site": 0,
+    "supervisions_listed": 1, "supervisions_overdue": 1, "recommendations": 3, "recommendations_improve_work": 1,
+    "recommendations_improve_policy": 1, "recommendations_accountability": 1, "recommendations_overdue": 1,
+    "recommendation_adoption_rate": (1, 2), "disposition_late": 1, "acceptance_notice_late": 1,
+    "refused_destinations": 0,
+}
+
+
+def due(petition: Petition, kind: str) -> date:
+    return Clock.objects.get(petition=petition, kind=kind, stopped_on__isnull=True).statutory_due
+
+
+@pytest.fixture
+def supervisor(district):
+    return user_create(username="duban", password="pw-123456", org=district.office, roles=[Role.SUPERVISOR])
+
+
+@pytest.fixture
+def year(district, category, actors, supervisor):
+    """The records and matters of the table above; returns the accusation the reviewer tried to misroute."""
+    july = date(2026, 7, 1)
+    p, _ = petition_register(data=petition_input(locality=district.township_a, category=category,
+                                                 received_at=received(july)), actor=district.clerk)
+    act(p, "forward", actors.reviewer, on=july + timedelta(days=1), handling_org=district.township_a.pk)
+    act(p, "accept", actors.handler, on=july + timedelta(days=2))
+    late, _ = petition_register(data=petition_input(locality=district.township_a, category=category,
+                                                    received_at=received(july)), actor=district.clerk)
+    act(late, "forward", actors.reviewer, on=date(2026, 7, 20), handling_org=district.township_a.pk)
+    act(late, "accept", actors.handler, on=due(late, Clock.Kind.ACCEPTANCE) + timedelta(days=1))
+
+    def supervise(kind, target, issued, due_on, petition=None, **extra):
+        return supervision_issue(data=SupervisionInput(
+            kind=kind, target_org_id=target.pk, petition_id=petition.pk if petition else None, subject="督促办理",
+            issued_on=issued, due_on=due_on, **extra), actor=supervisor)
+
+    s1 = supervise("phone", district.township_a, date(2026, 5, 10), date(2026, 5, 15), p)
+    supervision_respond(supervision_id=s1.pk, response="已办理。", actor=actors.head, responded_on=date(2026, 5, 14))
+    supervise("letter", district.township_a, date(2026, 7, 1), date(2026, 7, 10), p, letter_kind="formal")
+    s3 = supervise("listed", district.township_b, date(2026, 8, 3), date(2026, 8, 20))
+    supervision_respond(supervision_id=s3.pk, response="已整改。", actor=actors.other_township_head,
+                        responded_on=date(2026, 9, 5))
+
+    def recommend(kind, target, issued, due_on, petitions=()):
+        return recommendation_issue(data=RecommendationInput(
+            kind=kind, target_org_id=target.pk, subject="改进", content="发现的问题。",
+            petition_ids=tuple(x.pk for x in petitions), issued_on=issued, due_on=due_on), actor=supervisor)
+
+    r1 = recommend("improve_work", district.township_a, date(2026, 7, 2), date(2026, 8, 1), [p])
+    recommendation_reply(recommendation_id=r1.pk, adoption="adopted", reply="采纳。", actor=actors.head,
+                         replied_on=date(2026, 7, 20))
+    r2 = recommend("accountability", district.township_b, date(2026, 7, 5), date(2026, 7, 25))
+    recommendation_reply(recommendation_id=r2.pk, adoption="not_adopted", reply="理由如下。",
+                         actor=actors.other_township_head, replied_on=date(2026, 8, 10))
+    recommend("improve_policy", district.department, date(2026, 8, 1), date(2026, 8, 31))
+
+    accusation, _ = petition_register(data=petition_input(
+        locality=district.township_a, category=category, petition_type=PetitionType.ACCUSATION,
+        complained_org_id=district.township_a.pk), actor=district.clerk)
+    with pytest.raises(AccusedUnitRefused):
+        petition_act(petition_id=accusation.pk, action="forward", actor=actors.reviewer,
+                     values={"handling_org": district.township_a.pk})
+    return accusation
+
+
+def query(user, start, end, **filters):
+    return stats_query(user=user, filters=StatsFilters(start=start, end=end, **filters))
+
+
+def plain(figures, keys):
+    return {key: (figures[key].numerator, figures[key].denominator) if figures[key].denominator is not None
+            else figures[key].value for key in keys}
+
+
+def test_the_supervision_group_is_declared_with_its_label():
+    assert GROUPS["supervision"] == "督查督办" and set(EXPECTED_Q3) == {indicator.key for indicator in GROUP}
+
+
+def test_each_figure_equals_the_hand_count_and_its_drill_down(year, supervisor):
+    q = query(supervisor, *Q3)
+    figures = compute_totals(q, GROUP)
+    assert plain(figures, EXPECTED_Q3) == EXPECTED_Q3
+    assert str(figures["recommendation_adoption_rate"].value) == "50.00"
+    for indicator in GROUP:
+        listed = indicator.records(q) if indicator.lists_records else indicator.petitions(q)
+        assert listed.count() == figures[indicator.key].numerator, indicator.key
+        if indicator.denominator is not None:
+            assert indicator.records(q, "denominator").count() == figures[indicator.key].denominator
+
+
+def test_period_rules(year, supervisor, district):
+    q2 = compute_totals(query(supervisor, *Q2), GROUP)
+    assert (q2["supervisions"].value, q2["supervisions_phone"].value, q2["supervisions_overdue"].value) == (1, 1, 0)
+    assert (q2["recommendations"].value, q2["disposition_late"].value) == (0, 0)
+    # s3 was overdue at the end of August (answered on 5 September), s2 too
+    august = compute_totals(query(supervisor, date(2026, 8, 1), date(2026, 8, 31)), GROUP)
+    assert august["supervisions_overdue"].value == 2 and august["supervisions"].value == 1
+    # the refusal happened today: counted in today's quarter, not in Q3
+    today = timezone.localdate()
+    now = compute_totals(query(supervisor, today.replace(day=1), today), GROUP)
+    assert now["refused_destinations"].value == 1
+
+
+def test_by_unit_each_record_counts_for_its_own_unit(year, supervisor, district):
+    by_unit = compute(query(supervisor, *Q3), by="unit", indicators=GROUP)
+    a, b, office = district.township_a.pk, district.township_b.pk, district.office.pk
+    assert (by_unit[a]["supervisions"].value, by_unit[b]["supervisions"].value) == (1, 1)
+    assert by_unit[district.department.pk]["recommendations_overdue"].value == 1
+    # the late disposition is the office's, the late acceptance notice the unit's
+    assert (by_unit[office]["disposition_late"].value, by_unit[office]["acceptance_notice_late"].value) == (1, 0)
+    assert (by_unit[a]["disposition_late"].value, by_unit[a]["acceptance_notice_late"].value) == (0, 1)
+    today = timezone.localdate()
+    refused = compute(query(supervisor, today.replace(day=1), today), by="unit", indicators=GROUP)
+    assert refused[office]["refused_destinations"].value == 1  # the unit that attempted, not the accused one
+    assert a not in refused or refused[a]["refused_destinations"].value == 0
+
+
+def test_the_drill_down_pages_list_the_records_and_filter_by_the_records_unit(year, supervisor, district, client):
+    client.force_login(supervisor)
+    for key, unit, count in (("supervisions", district.township_b, 1), ("recommendations", None, 3),
+                             ("acceptance_notice_late", district.township_a, 1),
+                             ("disposition_late", district.office, 1)):
+        params = {"start": Q3[0].isoformat(), "end": Q3[1].isoformat(), **({"unit": unit.pk} if unit else {})}
+        page = client.get(reverse("stats:drilldown", kwargs={"key": key}), params)
+        assert page.status_code == 200
+        assert page.context["total"] == page.context["figure"].numerator == count, key
+    page = client.get(reverse("stats:drilldown", kwargs={"key": "supervisions_overdue"}),
+                      {"start": Q3[0].isoformat(), "end": Q3[1].isoformat()})
+    (row,) = page.context["rows"]
+    assert row["url"] == reverse("supervision:supervision-detail", args=[row["record"].pk])
+    assert row["state"] == "超期未回复" and "督办函" in page.content.decode()
+    rate = client.get(reverse("stats:drilldown", kwargs={"key": "recommendation_adoption_rate"}),
+                      {"start": Q3[0].isoformat(), "end": Q3[1].isoformat(), "part": "denominator"})
+    assert rate.context["total"] == 2
+    assert all(r["url"].startswith("/supervision/records/recommendation/") for r in rate.context["rows"])
+
+
+def test_only_the_registering_office_sees_the_refusals_never_the_accused_unit(year, supervisor, actors, district,
+                                                                             client):
+    today = timezone.localdate()
+    params = {"start": today.replace(day=1).isoformat(), "end": today.isoformat()}
+    url = reverse("stats:drilldown", kwargs={"key": "refused_destinations"})
+    client.force_login(actors.reviewer)
+    page = client.get(url, params)
+    assert page.context["total"] == page.context["figure"].value == 1
+    assert year.number in page.content.decode()
+    # the accused unit (its head, its handler), the office's clerk, a leader: no count, no line
+    leader = user_create(username="leader", password="pw-123456", org=district.county, roles=[Role.LEADER])
+    for user in (actors.head, actors.handler, district.clerk, leader):
+        client.force_login(user)
+        page = client.get(url, params)
+        assert page.status_code == 200
+        assert page.context["total"] == page.context["figure"].value == 0, user.username
+        assert year.number not in page.content.decode()
+
+
+def test_the_ranking_shows_the_two_late_kinds_apart_and_the_refusals(year, supervisor, district):
+    q = query(supervisor, *Q3)
+    rankings = rankings_compute(q=q, year=2026, quarter=3, unit_ids=None)
+    rows = {row.org_id: {key: figure.value for key, _, figure in row.counts} for row in rankings.liability}
+    assert (rows[district.office.pk]["disposition_late"], rows[district.office.pk]["acceptance_notice_late"]) == (1, 0)
+    assert rows[district.township_a.pk]["acceptance_notice_late"] == 1
+    for row in rankings.liability:  # each count is its indicator's figure for that unit
+        for key, _, figure in row.counts:
+            unit_q = query(supervisor, *Q3, unit=type(district.office).objects.get(pk=row.org_id))
+            assert figure.value == compute_totals(unit_q, [INDICATORS_BY_KEY[key]])[key].value, key
