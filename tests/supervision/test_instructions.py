@@ -1,5 +1,8 @@
 """领导批示 (issue 13): a leader instructs on a matter, the routed unit's head reports, the leader closes;
-who may act; Art 30; due dates on the calendar; overdue; notifications; the case page and the list."""
+who may act; Art 30; due dates on the calendar; overdue; notifications; the case page and the list.
+
+`supervisor` (the office's 督查督办员) comes from tests/supervision/conftest.py.
+"""
 
 from datetime import date, timedelta
 
@@ -10,6 +13,7 @@ from django.urls import reverse
 from tests.conftest import act, petition_input
 from xinfang.audit.models import AuditEvent
 from xinfang.notifications.models import Notification
+from xinfang.notifications.services import notifications_deliver
 from xinfang.orgs.models import Role
 from xinfang.orgs.services import user_create
 from xinfang.petitions.models import PetitionType
@@ -36,12 +40,6 @@ from xinfang.supervision.services_records import SupervisionError
 def leader(district):
     return user_create(username="leader", password="pw-123456", org=district.county, roles=[Role.LEADER],
                        full_name="王副区长")
-
-
-@pytest.fixture
-def supervisor(district):
-    return user_create(username="duban", password="pw-123456", org=district.office, roles=[Role.SUPERVISOR],
-                       full_name="督办员甲")
 
 
 @pytest.fixture
@@ -189,18 +187,28 @@ def test_overdue_until_the_final_response(district, actors, leader, supervisor, 
                                                    "closed": 0, "answered_late": 1}
 
 
-def test_notifications_once_per_recipient(district, category, actors, leader, supervisor, forwarded):
+def test_notifications_once_per_recipient(district, category, actors, leader, supervisor, forwarded, mailoutbox):
     second_head = user_create(username="qingshi-head2", password="pw-123456", org=district.township_a,
                               roles=[Role.HANDLING_ORG_HEAD])
+    second_head.email = "head2@qingshi.example"
+    second_head.save(update_fields=["email"])
     instruction = _record(forwarded, leader)
     told = list(Notification.objects.filter(petition=forwarded).values_list("recipient__username", flat=True))
     # the routed unit's heads and the registering office's supervisor; not its handler, nor other units
     assert sorted(told) == sorted([actors.head.username, second_head.username, supervisor.username])
     assert all(n.title.startswith("【领导批示】") for n in Notification.objects.all())
+    # e-mail goes out with the worker's delivery, to those with an address, once
+    notifications_deliver()
+    notifications_deliver()
+    assert [message.to for message in mailoutbox] == [["head2@qingshi.example"]]
+    assert forwarded.number in mailoutbox[0].subject
 
     instruction_respond(instruction_id=instruction.pk, text="已落实", final=True, actor=actors.head)
     answered = Notification.objects.filter(title__startswith="【批示反馈】")
     assert sorted(answered.values_list("recipient__username", flat=True)) == [supervisor.username, leader.username]
+    instruction_close(instruction_id=instruction.pk, actor=supervisor)  # the office's supervisor may close too
+    instruction.refresh_from_db()
+    assert instruction.status == Instruction.Status.CLOSED and instruction.closed_by == supervisor
 
     # one person holding both roles at the office an unforwarded matter is routed to: told once
     both = user_create(username="office-head", password="pw-123456", org=district.office,
@@ -237,6 +245,10 @@ def test_case_page_panel_and_forms(district, actors, leader, forwarded, client):
     client.force_login(actors.head)
     page = client.get(detail).content.decode()
     assert "data-instruction-respond" in page and 'id="instruction-form"' not in page
+    refused = client.post(reverse("supervision:instruction-respond", args=[instruction.pk]), {
+        f"resp{instruction.pk}-text": "已核实", f"resp{instruction.pk}-responded_on": "2026-01-01"})
+    assert refused.status_code == 200 and "反馈日期不能早于批示日期" in refused.content.decode()
+    assert not instruction.responses.exists()
     client.post(reverse("supervision:instruction-respond", args=[instruction.pk]),
                 {f"resp{instruction.pk}-text": "已核实并处理完毕", f"resp{instruction.pk}-final": "on"})
     instruction.refresh_from_db()
