@@ -124,6 +124,7 @@ def test_the_office_figures_equal_the_hand_computed_year(ledger, people):
     figures = compute_totals(LedgerQuery(user=people.office_clerk, **YEAR))
     assert _values(figures) == EXPECTED_OFFICE
     assert isinstance(figures["prevention_dispute_amount"].value, Decimal)
+    assert figures["prevention_dispute_amount"].display == "206.85"
 
 
 def test_each_township_counts_its_own_and_a_village_rolls_up_to_its_township(ledger, people, district):
@@ -185,3 +186,24 @@ def test_the_page_shows_the_figures_and_each_links_to_as_many_records(client, le
     cell = client.get(f"/prevention/indicators/prevention_disputes_settled/?start=2026-01-01&end=2026-12-31"
                       f"&by=field&group={wages}").content.decode()
     assert '<strong id="record-count">1</strong>' in cell
+
+
+def test_the_command_prints_the_same_figures(ledger, people, district):
+    import json
+
+    from django.core.management import call_command
+    from io import StringIO
+
+    from xinfang.stats.indicators import INDICATORS_BY_KEY as STATS_KEYS
+
+    out = StringIO()
+    call_command("prevention_stats", "--from", "2026-01-01", "--to", "2026-12-31", "--user", people.township_a.username,
+                 "--format", "json", stdout=out)
+    figures = json.loads(out.getvalue())["figures"]
+    assert (figures["prevention_disputes"]["value"], figures["prevention_dispute_amount"]["value"],
+            figures["prevention_dispute_resolution_rate"]["value"]) == ("3", "206.75", "33.33")
+    out = StringIO()
+    call_command("prevention_stats", "--from", "2026-01-01", "--to", "2026-12-31", "--org", district.township_b.region_code,
+                 stdout=out)
+    assert "prevention_dispute_amount" in out.getvalue() and "0.10" in out.getvalue()
+    assert not set(figures) & set(STATS_KEYS)  # one key, one meaning across both registries

@@ -29,6 +29,8 @@ from xinfang.prevention.selectors import (
 )
 from xinfang.stats.indicators import percent
 
+CENT = Decimal("0.01")
+
 
 @dataclass(frozen=True)
 class LedgerQuery:
@@ -244,6 +246,9 @@ def _figures(indicators: Iterable[LedgerIndicator], row: dict[str, Any]) -> dict
             denominator = row.get(f"{indicator.key}__den") or 0
             figures[indicator.key] = LedgerFigure(indicator.key, percent(numerator, denominator), numerator,
                                                   denominator)
+        elif indicator.kind == "amount":  # SQLite's SUM drops the scale (36.5): 万元 keep two decimals
+            amount = Decimal(numerator).quantize(CENT)
+            figures[indicator.key] = LedgerFigure(indicator.key, amount, amount)
         else:
             figures[indicator.key] = LedgerFigure(indicator.key, numerator, numerator)
     return figures

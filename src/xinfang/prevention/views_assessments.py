@@ -103,8 +103,8 @@ def assessment_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
     done, problems = save_form(request, form, save, detail="prevention:assessment-detail")
     if done:
         return done
-    return render(request, "prevention/assessment_form.html", {"form": form, "problems": problems,
-                                                               "assessment": assessment})
+    heading = f"修改风险评估 {assessment.number}" if assessment else "登记社会稳定风险评估"
+    return render(request, "prevention/form.html", {"form": form, "problems": problems, "heading": heading})
 
 
 def assessment_detail(request: HttpRequest, pk: int, *, review_form=None, problems=None) -> HttpResponse:
@@ -203,8 +203,8 @@ def decision_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     done, problems = save_form(request, form, save, detail="prevention:decision-detail")
     if done:
         return done
-    return render(request, "prevention/decision_form.html", {"form": form, "problems": problems,
-                                                             "decision": decision})
+    heading = f"修改重大决策事项 {decision.number}" if decision else "登记重大决策事项"
+    return render(request, "prevention/form.html", {"form": form, "problems": problems, "heading": heading})
 
 
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,6 +4,8 @@ Thin: parse, call a service or a selector, render. A record outside the reader's
 """
 
 import io
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -23,6 +25,7 @@ from xinfang.prevention.forms import (
     split_numbers,
 )
 from xinfang.prevention.history import LedgerVersion
+from xinfang.prevention.indicators import CENT
 from xinfang.prevention.permissions import can_record, is_office_reviewer, require_reader
 from xinfang.prevention.selectors import (
     DisputeFilters,
@@ -50,6 +53,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     queryset = disputes_filter(disputes_visible_to(user=request.user), filters=filters)
     totals = queryset.aggregate(count=Count("pk"), person_times=Sum("person_times"), amount=Sum("amount"))
+    totals["amount"] = Decimal(totals["amount"] or 0).quantize(CENT)  # SQLite's SUM drops the scale
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -93,7 +97,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
         data=_dispute_input(cleaned), actor=request.user), detail="prevention:dispute-detail")
     if done:
         return done
-    return render(request, "prevention/dispute_form.html", {"form": form, "problems": problems, "dispute": None})
+    return render(request, "prevention/form.html", {"form": form, "problems": problems, "heading": "登记矛盾纠纷"})
 
 
 def _dispute(request: HttpRequest, pk: int) -> Dispute:
@@ -124,7 +128,8 @@ def dispute_edit(request: HttpRequest, pk: int) -> HttpResponse:
         note=cleaned.get("note") or ""), detail="prevention:dispute-detail")
     if done:
         return done
-    return render(request, "prevention/dispute_form.html", {"form": form, "problems": problems, "dispute": dispute})
+    return render(request, "prevention/form.html", {"form": form, "problems": problems,
+                                                    "heading": f"修改矛盾纠纷 {dispute.number}"})
 
 
 def dispute_detail(request: HttpRequest, pk: int, *, settle_form=None, verify_form=None, problems=None):
@@ -230,8 +235,8 @@ def campaign_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     done, problems = save_form(request, form, save, detail="prevention:campaign-detail")
     if done:
         return done
-    return render(request, "prevention/campaign_form.html", {"form": form, "problems": problems,
-                                                             "campaign": campaign})
+    heading = f"修改排查 {campaign.number}" if campaign else "登记矛盾纠纷排查"
+    return render(request, "prevention/form.html", {"form": form, "problems": problems, "heading": heading})
 
 
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:

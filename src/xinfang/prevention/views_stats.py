@@ -83,7 +83,8 @@ def figures_page(request: HttpRequest) -> HttpResponse:
                 continue
             rows.append({"label": labels.get(group, "—"), "cells": [
                 {"figure": figures[key], "url": _drill(key, params, by=dimension, group=str(group))} for key in keys]})
-        tables.append({"title": f"按{DIMENSION_LABELS[dimension]}", "columns": indicators, "rows": rows})
+        title = "社会稳定风险评估按类别" if dimension == "kind" else f"矛盾纠纷按{DIMENSION_LABELS[dimension]}"
+        tables.append({"title": title, "columns": indicators, "rows": rows})
     return render(request, "prevention/figures.html", {
         "cards": cards, "tables": tables, "params": params, "problems": problems, "start": q.start, "end": q.end,
         "org": q.org, "orgs": _scope_orgs(request)})
