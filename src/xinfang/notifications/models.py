@@ -1,10 +1,12 @@
-"""Deadline warnings (one per clock and level, ever) and the notifications they send to people."""
+"""Deadline warnings (one per clock and level, ever) and the notifications they send to people; the
+petitioners' consent to SMS and the SMS sent to them at the 告知 steps."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
-from xinfang.petitions.models import Petition
-from xinfang.workflow.models import Clock
+from xinfang.petitions.models import Petition, Petitioner
+from xinfang.workflow.models import Clock, Notice
 
 
 class WarningLevel(models.TextChoices):
@@ -76,3 +78,70 @@ class ContactPoint(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SmsConsent(models.Model):
+    """A petitioner's word on SMS about one matter: append-only, the newest row per (petition, petitioner)
+    decides. Withdrawing is a new row with `given` False."""
+
+    class Method(models.TextChoices):
+        WRITTEN = "written", "书面"
+        ORAL = "oral", "口头"
+        PHONE = "phone", "电话"
+        ONLINE = "online", "网上"
+
+    petition = models.ForeignKey(Petition, verbose_name="信访事项", on_delete=models.PROTECT,
+                                 related_name="sms_consents")
+    petitioner = models.ForeignKey(Petitioner, verbose_name="信访人", on_delete=models.PROTECT, related_name="+")
+    given = models.BooleanField("同意接收短信告知")
+    method = models.CharField("表示方式", max_length=10, choices=Method.choices)
+    note = models.CharField("备注", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "短信告知同意"
+        verbose_name_plural = "短信告知同意"
+        ordering = ["petition_id", "petitioner_id", "-id"]
+        indexes = [models.Index(fields=["petition", "petitioner", "-id"], name="sms_consent_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}:{self.petitioner_id} {'同意' if self.given else '不同意'}"
+
+
+class PetitionerMessage(models.Model):
+    """One SMS to one petitioner about one notice: unique per (notice, petitioner), written queued with the
+    notice, claimed (`claimed_at`) before it is sent, so a rerun or a restarted worker never sends it twice.
+    Only the masked number is kept; the text never carries the matter's content."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+        CANCELLED = "cancelled", "未发送"
+
+    notice = models.ForeignKey(Notice, verbose_name="文书", on_delete=models.PROTECT,
+                               related_name="petitioner_messages")
+    petition = models.ForeignKey(Petition, verbose_name="信访事项", on_delete=models.PROTECT,
+                                 related_name="petitioner_messages")
+    petitioner = models.ForeignKey(Petitioner, verbose_name="信访人", on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey(SmsConsent, verbose_name="所依据的同意", on_delete=models.PROTECT, related_name="+")
+    phone_masked = models.CharField("号码", max_length=20)
+    text = models.CharField("短信内容", max_length=300)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Why it failed or was not sent (the error's kind, never the number), shown on the case page.
+    reason = models.CharField("说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    claimed_at = models.DateTimeField("开始发送", null=True, blank=True)
+    finished_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "告知短信"
+        verbose_name_plural = "告知短信"
+        ordering = ["petition_id", "created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["notice", "petitioner"], name="petitioner_message_once")]
+        indexes = [models.Index(fields=["status", "claimed_at"], name="petitioner_message_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}:{self.petitioner_id} {self.status}"

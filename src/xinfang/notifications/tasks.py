@@ -1,4 +1,5 @@
-"""Tasks run by the worker (`xinfang worker`, django-tasks-db): the deadline scan, once or every N minutes."""
+"""Tasks run by the worker (`xinfang worker`, django-tasks-db): the deadline scan, once or every N minutes; the
+SMS of a notice to its consenting petitioners."""
 
 from datetime import timedelta
 
@@ -27,10 +28,22 @@ def deadlines_scan_periodic() -> dict:
     # On SQLite one writer at a time: a short pause after each warning lets the site (and the demo's
     # background seeding) take the write lock between them instead of starving behind the scan.
     result = deadlines_scan(pause=0.05 if connection.vendor == "sqlite" else 0.0).as_dict()
+    from xinfang.notifications.petitioner_sms import petitioner_messages_send
+
+    # Petitioner SMS whose own task was lost (the process died between the action's commit and the enqueue).
+    result["petitioner_sms"] = petitioner_messages_send(stale_only=True)
     if deadlines_scan_periodic.get_backend().supports_defer:
         minutes = getattr(settings, "XINFANG_WARNING_SCAN_MINUTES", 15)
         deadlines_scan_periodic.using(run_after=timezone.now() + timedelta(minutes=minutes)).enqueue()
     return result
+
+
+@task()
+def petitioner_sms_send(notice_id: int) -> dict:
+    """Send the queued SMS of one notice (enqueued when its action commits)."""
+    from xinfang.notifications.petitioner_sms import petitioner_messages_send
+
+    return petitioner_messages_send(notice_id=notice_id)
 
 
 def periodic_scan_ensure() -> bool:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from xinfang.notifications.models import SmsConsent
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import org_jurisdiction, org_subtree
 from xinfang.workflow.selectors import DEADLINE_FILTERS
@@ -174,6 +175,10 @@ class PetitionerForm(forms.Form):
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
     address = forms.CharField(label="住址", max_length=200, required=False)
     is_representative = forms.BooleanField(label="代表", required=False)
+    # Consent to SMS at the 告知 steps (xinfang.notifications.consent), recorded with the registration.
+    sms_consent = forms.BooleanField(label="同意接收短信告知", required=False)
+    sms_consent_method = forms.ChoiceField(label="表示方式", choices=SmsConsent.Method.choices,
+                                           initial=SmsConsent.Method.ORAL, required=False)
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}

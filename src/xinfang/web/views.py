@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,8 @@ from xinfang.exchange.importer import MODES
 from xinfang.exchange.jobs import import_job_progress, import_job_submit
 from xinfang.exchange.models import ImportJob
 from xinfang.matching.models import RepeatIntent
+from xinfang.notifications.consent import sms_consents_record_at_registration
+from xinfang.notifications.forms import registration_consents
 from xinfang.petitions.models import Attachment, Channel, Petition, Petitioner
 from xinfang.petitions.selectors import (
     PetitionFilters,
@@ -211,10 +214,14 @@ def petition_register_view(request: HttpRequest) -> HttpResponse:
                     user=request.user, idempotency_key=data["idempotency_key"]).exists(),
             )
             try:
-                petition, created = petition_register(
-                    data=petition_input, actor=request.user, idempotency_key=data["idempotency_key"],
-                    question_duplicates=True,
-                )
+                with transaction.atomic():  # the consents to SMS are recorded with the registration, or neither
+                    petition, created = petition_register(
+                        data=petition_input, actor=request.user, idempotency_key=data["idempotency_key"],
+                        question_duplicates=True,
+                    )
+                    if created:
+                        sms_consents_record_at_registration(petition=petition, methods=registration_consents(formset),
+                                                            actor=request.user)
             except PossibleDuplicate as error:
                 duplicates = error.earlier
                 _apply_errors(error, form, formset)
