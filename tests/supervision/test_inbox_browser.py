@@ -1,5 +1,7 @@
-"""In a real browser: a township handler opens 我的待办 and finds the overdue matter first."""
+"""In a real browser: a township handler opens 我的待办 and finds the overdue matter first; the office's 督查督办员
+finds it under 超期待督办 and opens the 督办 form from there."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -16,10 +18,13 @@ from xinfang.petitions.services import petition_register
 
 
 @pytest.mark.browser
-def test_a_township_handler_sees_the_overdue_matter_first(live_server, district):
+def test_a_township_handler_sees_the_overdue_matter_first_and_the_supervisor_can_supervise_it(live_server,
+                                                                                               district):
     load_reference_data(Category, HotTopic)
     category = Category.objects.get(code="0301")
     reviewer = user_create(username="reviewer", password="pw-123456", org=district.office, roles=[Role.REVIEWER])
+    user_create(username="duban", password="pw-123456", org=district.office, roles=[Role.SUPERVISOR],
+                full_name="督查督办员甲")
     now = timezone.now()
     numbers = {}
     for name, days_ago in (("fresh", 1), ("overdue", 60)):
@@ -44,3 +49,20 @@ def test_a_township_handler_sees_the_overdue_matter_first(live_server, district)
         expect(rows.nth(1)).to_contain_text(numbers["fresh"])
         expect(page.locator(".inbox-tabs a[data-step='accept'] .count")).to_have_text("2")
         page.screenshot(path=artifact_path("inbox-handler"), full_page=True)
+
+        page.locator("form[action='/logout/'] button").click()
+
+        page.get_by_label("用户名").fill("duban")
+        page.get_by_label("密码").fill("pw-123456")
+        page.get_by_role("button", name="登录").click()
+        page.locator("nav.sidenav").get_by_role("link", name="我的待办 (1)").click()
+        expect(page.locator(".inbox-tabs a[data-step='overdue'] .count")).to_have_text("1")
+        section = page.locator("#section-overdue")
+        expect(section.locator("tbody tr")).to_have_count(1)
+        expect(section.locator("tbody tr").nth(0)).to_contain_text(numbers["overdue"])
+        expect(section.locator(".days-late")).to_contain_text("超期")
+        expect(section.locator(".supervised")).to_have_text("未督办")
+        page.screenshot(path=artifact_path("inbox-supervisor"), full_page=True)
+        section.get_by_role("link", name="督办", exact=True).click()
+        expect(page).to_have_url(re.compile(r"/supervision/records/supervision/new/\?petition=\d+$"))
+        expect(page.locator("main")).to_contain_text(f"信访事项：{numbers['overdue']}")
