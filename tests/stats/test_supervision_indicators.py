@@ -217,3 +217,33 @@ def test_the_ranking_shows_the_two_late_kinds_apart_and_the_refusals(year, super
         for key, _, figure in row.counts:
             unit_q = query(supervisor, *Q3, unit=type(district.office).objects.get(pk=row.org_id))
             assert figure.value == compute_totals(unit_q, [INDICATORS_BY_KEY[key]])[key].value, key
+
+
+@pytest.mark.browser
+def test_in_a_browser_the_liability_figures_click_through_to_their_records(transactional_db, live_server, year,
+                                                                           supervisor, district):
+    from playwright.sync_api import expect
+
+    from tests.web.conftest import artifact_path, chromium_page
+
+    with chromium_page(base_url=live_server.url, failure_name="supervision-indicators-failure") as page:
+        page.goto("/login/")
+        page.get_by_label("用户名").fill("duban")
+        page.get_by_label("密码").fill("pw-123456")
+        page.get_by_role("button", name="登录").click()
+        page.goto("/supervision/rankings/?year=2026&quarter=3")
+        liability = page.locator("#liability")
+        expect(liability).to_contain_text("登记处理超期（第22、43条）")
+        expect(liability).to_contain_text("转送被检举控告单位被拒")
+        page.screenshot(path=artifact_path("supervision-liability"), full_page=True)
+        office = liability.locator(f"tr[data-org='{district.office.pk}']")
+        office.get_by_role("link", name="1").first.click()  # 登记处理超期 of the office
+        expect(page.get_by_role("heading", name="登记处理超期件数")).to_be_visible()
+        assert page.locator("#case-count").inner_text() == "1"
+        page.goto(f"/stats/indicators/supervisions/?start={Q3[0]}&end={Q3[1]}")
+        expect(page.get_by_role("heading", name="督办次数")).to_be_visible()
+        assert page.locator("#case-count").inner_text() == "2"
+        assert page.locator("#drilldown-table tbody tr").count() == 2
+        page.screenshot(path=artifact_path("stats-supervision-records"), full_page=True)
+        page.locator("#drilldown-table tbody tr").first.get_by_role("link").first.click()
+        expect(page.locator("body")).to_contain_text("挂牌督办")

@@ -44,7 +44,7 @@ LIABILITY_COUNTS = (
     ("overdue", "期末仍超期（第43—45条）"),
     ("late_entries", "补录办理操作（第46条）"),
     ("late_entries_beyond_window", "超期补录（第46条）"),
-    ("refused_destinations", "转送检举控告给被检举控告单位被拒（第30、46条）"),
+    ("refused_destinations", "转送被检举控告单位被拒（第30、46条）"),
 )
 TWO = Decimal("0.01")
 
