@@ -75,10 +75,15 @@ def test_a_supervisor_sees_an_overdue_order_and_checks_the_report(live_server, d
         kind="order", target_org_id=district.township_b.pk, subject="信访事项办理超期",
         content="一、2件信访事项超期未办结\n二、答复意见书未送达", issued_on=date(2026, 11, 2),
         due_on=date(2026, 11, 16)), actor=supervisor)
+    interview = rectification_issue(data=RectificationInput(
+        kind="interview", target_org_id=district.township_a.pk, subject="欠薪问题化解不力",
+        content="群众反映欠薪问题长期未解决，镇里处置迟缓。", interviewees="王某某，青石镇镇长\n李某某，青石镇副镇长",
+        held_on=date(2026, 11, 2), requirements="一个月内化解到位"), actor=supervisor)
     with chromium_page(base_url=live_server.url, failure_name="rectification-failure") as page:
         _login(page, "qingshi-head")
         page.goto("/supervision/rectifications/")
-        expect(page.locator("#record-count")).to_have_text("0")  # another township's order
+        expect(page.locator("#record-count")).to_have_text("1")  # its interview, not another township's order
+        expect(page.locator("#record-table")).not_to_contain_text(overdue.number)
         page.context.clear_cookies()
         _login(page, "baisha-head")
         page.goto("/supervision/rectifications/")
@@ -93,3 +98,7 @@ def test_a_supervisor_sees_an_overdue_order_and_checks_the_report(live_server, d
         page.goto(f"/supervision/rectifications/{overdue.pk}/")
         expect(page.locator("#check-form")).to_be_visible()
         page.screenshot(path=artifact_path("rectification-check"), full_page=True)
+        page.goto(f"/supervision/rectifications/{interview.pk}/")
+        expect(page.locator("#interviewees")).to_contain_text("李某某，青石镇副镇长")
+        expect(page.locator("#report-form")).to_have_count(0)  # the supervisor does not report
+        page.screenshot(path=artifact_path("rectification-interview"), full_page=True)
