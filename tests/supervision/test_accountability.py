@@ -23,6 +23,7 @@ from xinfang.supervision.selectors_accountability import (
     bulletins_visible_to,
     rectification_counts_by_kind,
     rectifications_overdue,
+    rectifications_visible_to,
 )
 from xinfang.supervision.services_accountability import (
     RectificationInput,
@@ -336,3 +337,14 @@ def test_bulletin_list_filters(district, supervisor, client):
     assert criticism.number in page and praise.number not in page
     page = client.get(url + f"?year={criticism.year - 1}").content.decode()
     assert criticism.number not in page and praise.number not in page
+
+
+def test_a_record_about_a_case_the_user_cannot_see_is_invisible(district, supervisor, heads, petition, client):
+    # The case lies in 青石镇; 白沙镇 cannot see it, so it cannot see an order that names it either.
+    named = rectification_issue(data=_order(district, target_org_id=district.township_b.pk,
+                                            petition_ids=(petition.pk,)), actor=supervisor)
+    plain = rectification_issue(data=_order(district, target_org_id=district.township_b.pk), actor=supervisor)
+    assert list(rectifications_visible_to(user=heads["b"])) == [plain]
+    assert set(rectifications_visible_to(user=supervisor)) == {named, plain}
+    client.force_login(heads["b"])
+    assert client.get(reverse("supervision:rectification-detail", args=[named.pk])).status_code == 404
