@@ -16,6 +16,7 @@ from xinfang.petitions.services import petition_register
 from xinfang.supervision.inbox import inbox_order, inbox_queryset, inbox_total, step_of_status
 from xinfang.supervision.inbox_records import overdue_to_supervise
 from xinfang.supervision.models import SavedView
+from xinfang.supervision.services_instructions import InstructionInput, instruction_record, instruction_respond
 from xinfang.supervision.services_records import (
     RecommendationInput,
     SupervisionInput,
@@ -381,3 +382,19 @@ def test_records_addressed_to_the_unit_wait_on_its_head(client, district, catego
     client.force_login(actors.handler)
     assert "supervision_reply" not in {tab["key"] for tab in client.get(reverse("supervision:inbox")).context["tabs"]}
     assert inbox_total(user=actors.other_township_head) == 0
+
+
+def test_an_instruction_waits_on_the_routed_units_head_until_the_final_response(client, district, category, actors):
+    petition = accepted(district, category, actors)
+    leader = user_create(username="leader", password="pw-123456", org=district.county, roles=[Role.LEADER],
+                         full_name="王区长")
+    instruction = instruction_record(data=InstructionInput(petition_id=petition.pk, text="请尽快解决欠薪",
+                                                           target_org_id=district.township_a.pk), actor=leader)
+    client.force_login(actors.head)
+    response = client.get(reverse("supervision:inbox"), {"step": "instruction"})
+    [section] = response.context["sections"]
+    [row] = section["rows"]
+    assert (row.number, row.source) == (instruction.number, "王区长")
+    assert row.url == reverse("petition-detail", args=[petition.pk]) + f"#instruction-{instruction.pk}"
+    instruction_respond(instruction_id=instruction.pk, text="已督促公司支付", final=True, actor=actors.head)
+    assert client.get(reverse("supervision:inbox"), {"step": "instruction"}).context["sections"][0]["rows"] == []
