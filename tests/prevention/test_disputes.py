@@ -131,3 +131,36 @@ def test_an_accusation_is_linked_only_by_who_sees_it_and_shown_to_nobody_else(di
     dispute_update(dispute_id=dispute.pk, data=dispute_input(locality=district.township_a), actor=people.township_a)
     assert dispute_petitions(dispute=dispute, user=people.office_clerk) == [accusation]
     assert accusation.number not in str(LedgerVersion.objects.filter(record_id=dispute.pk).values_list("data"))
+
+
+def test_unlinking_keeps_the_link_row_and_the_export_lists_only_what_the_reader_sees(district, people, category):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from xinfang.prevention.disputes import DisputePetition
+    from xinfang.prevention.sheets_disputes import disputes_export
+
+    grievance, _ = petition_register(data=petition_input(locality=district.township_a, category=category),
+                                     actor=district.clerk)
+    accusation, _ = petition_register(data=petition_input(
+        locality=district.township_a, category=category, petition_type=PetitionType.ACCUSATION,
+        complained_org_id=district.township_a.pk), actor=district.clerk)
+    dispute = dispute_create(data=dispute_input(locality=district.township_a,
+                                                petition_numbers=(grievance.number, accusation.number)),
+                             actor=people.office_clerk)
+
+    def exported(user):
+        stream = BytesIO()
+        disputes_export(queryset=disputes_visible_to(user=user), out=stream, petitions_of=lambda d: [
+            petition.number for petition in dispute_petitions(dispute=d, user=user)])
+        return list(load_workbook(BytesIO(stream.getvalue())).active.values)[1][20]
+
+    assert exported(people.township_a) == grievance.number
+    assert exported(people.office_clerk) == f"{grievance.number}、{accusation.number}"
+    dispute_update(dispute_id=dispute.pk, data=dispute_input(locality=district.township_a), actor=people.township_a)
+    assert dispute_petitions(dispute=dispute, user=people.office_clerk) == [accusation]
+    unlinked = DisputePetition.objects.get(petition=grievance)
+    assert (unlinked.unlinked_by, unlinked.unlinked_at is not None) == (people.township_a, True)
+    event = AuditEvent.objects.filter(action="prevention.dispute_update").latest("id")
+    assert (event.data["unlinked"], event.data["linked"]) == ([grievance.pk], [])

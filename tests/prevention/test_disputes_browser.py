@@ -2,6 +2,7 @@
 figures (化解件数, 涉及金额) count it, their drill-down listing it."""
 
 import pytest
+from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from tests.web.conftest import artifact_path, chromium_page
@@ -15,7 +16,16 @@ def login(page, username):
 
 
 @pytest.mark.browser
-def test_register_settle_verify_and_see_the_figure(live_server, district, people):
+def test_register_settle_verify_and_see_the_figure(live_server, district, people, tmp_path):
+    bad_sheet = tmp_path / "台账.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["发现日期", "来源", "纠纷领域", "纠纷概况", "当事人", "涉及人次", "涉及金额（万元）", "属地",
+                            "风险等级", "责任单位", "责任人"])
+    workbook.active.append(["2026-10-01", "热线反映", "房地产", "逾期交房", "某小区业主", 40, "200", "青石镇", "中",
+                            "青石镇", "张某"])
+    workbook.active.append(["2026-10-02", "热线反映", "物业", "物业纠纷", "业主", 0, "1.234", "青石镇", "中", "青石镇",
+                            "张某"])
+    workbook.save(bad_sheet)
     with chromium_page(base_url=live_server.url, failure_name="prevention-failure") as page:
         login(page, "qingshi")
         page.locator("nav.sidenav").get_by_role("link", name="矛盾预防").click()
@@ -47,6 +57,7 @@ def test_register_settle_verify_and_see_the_figure(live_server, district, people
         page.goto("/prevention/disputes/")
         expect(page.locator("#dispute-count")).to_have_text("1")
         expect(page.locator("#dispute-amount")).to_have_text("36.50")
+        page.screenshot(path=artifact_path("prevention-list"), full_page=True)
         page.locator("#dispute-table tbody tr").first.get_by_role("link").click()
         page.get_by_label("核实结果").select_option(label="核实无误")
         page.get_by_role("button", name="提交核实结果").click()
@@ -64,3 +75,11 @@ def test_register_settle_verify_and_see_the_figure(live_server, district, people
         settled.get_by_role("link").click()
         expect(page.locator("#record-count")).to_have_text("1")
         expect(page.locator("#record-table")).to_contain_text("桃源村某工地拖欠农民工工资")
+
+        # an office sheet with a bad row imports nothing and names the row and column
+        page.goto("/prevention/disputes/import/")
+        page.get_by_label("Excel文件（.xlsx）").set_input_files(str(bad_sheet))
+        page.get_by_role("button", name="导入").click()
+        expect(page.locator("#import-result")).to_contain_text("有 1 行出错，全部未导入")
+        expect(page.locator("#import-errors")).to_contain_text("涉及人次")
+        page.screenshot(path=artifact_path("prevention-import"), full_page=True)

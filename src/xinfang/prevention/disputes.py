@@ -103,8 +103,6 @@ class Dispute(LedgerRecord):
                                     on_delete=models.PROTECT, related_name="+")
     verified_on = models.DateField("核实日期", null=True, blank=True)
     return_reason = models.TextField("退回理由", blank=True)
-    petitions = models.ManyToManyField("petitions.Petition", through="DisputePetition", verbose_name="关联信访件",
-                                       related_name="+")
     recording_org = models.ForeignKey(Org, verbose_name="登记单位", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -126,17 +124,24 @@ class Dispute(LedgerRecord):
 
 
 class DisputePetition(models.Model):
-    """A petition about the dispute, linked by someone who could see it (Art 30: shown only to those who can)."""
+    """A petition about the dispute, linked by someone who could see it (Art 30: shown only to those who can).
+
+    Unlinking keeps the row (unlinked_at, unlinked_by): the ledger's history is append-only.
+    """
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="petition_links")
     petition = models.ForeignKey("petitions.Petition", on_delete=models.PROTECT, related_name="+")
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     linked_at = models.DateTimeField(auto_now_add=True)
+    unlinked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    unlinked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "纠纷关联信访件"
         verbose_name_plural = "纠纷关联信访件"
         ordering = ["dispute_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["dispute", "petition"], name="prevention_dispute_petition_unique"),
+            models.UniqueConstraint(fields=["dispute", "petition"], condition=models.Q(unlinked_at__isnull=True),
+                                    name="prevention_dispute_petition_unique"),
         ]

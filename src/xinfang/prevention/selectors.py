@@ -66,8 +66,8 @@ def in_org(queryset: QuerySet, *, org: Org | None, fields: tuple[str, ...]) -> Q
 
 def dispute_petitions(*, dispute: Dispute, user: User) -> list[Petition]:
     """The petitions linked to the dispute that this reader may see; the others are not even counted."""
-    return list(petitions_visible_to(user=user).filter(pk__in=dispute.petition_links.values("petition_id"))
-                .order_by("number"))
+    linked = dispute.petition_links.filter(unlinked_at__isnull=True).values("petition_id")
+    return list(petitions_visible_to(user=user).filter(pk__in=linked).order_by("number"))
 
 
 @dataclass(frozen=True)

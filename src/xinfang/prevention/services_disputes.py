@@ -240,15 +240,22 @@ def _apply(dispute: Dispute, data: DisputeInput, values: dict) -> None:
     dispute.found_on, dispute.deadline, dispute.measures = data.found_on, data.deadline, data.measures.strip()
 
 
-def _link_petitions(dispute: Dispute, petitions, *, actor: User) -> None:
-    """Set the links the actor can see to `petitions`; links to petitions hidden from the actor stay (Art 30)."""
+def _link_petitions(dispute: Dispute, petitions, *, actor: User) -> dict[str, list[int]]:
+    """Set the links the actor can see to `petitions`; links to petitions hidden from the actor stay (Art 30).
+
+    Returns the petition ids linked and unlinked, for the audit event (the history shows no petition numbers).
+    """
+    active = DisputePetition.objects.filter(dispute=dispute, unlinked_at__isnull=True)
     visible = petitions_visible_to(user=actor).values("pk")
-    current = DisputePetition.objects.filter(dispute=dispute, petition__in=visible)
     wanted = {petition.pk for petition in petitions}
-    current.exclude(petition_id__in=wanted).delete()  # a link is not history: unlinking is an edit, versioned
-    have = set(DisputePetition.objects.filter(dispute=dispute).values_list("petition_id", flat=True))
+    dropped = active.filter(petition__in=visible).exclude(petition_id__in=wanted)
+    unlinked = list(dropped.values_list("petition_id", flat=True))
+    dropped.update(unlinked_at=timezone.now(), unlinked_by=actor)
+    have = set(active.values_list("petition_id", flat=True))
+    added = [petition for petition in petitions if petition.pk not in have]
     DisputePetition.objects.bulk_create([DisputePetition(dispute=dispute, petition=petition, linked_by=actor)
-                                         for petition in petitions if petition.pk not in have])
+                                         for petition in added])
+    return {"linked": [petition.pk for petition in added], "unlinked": unlinked}
 
 
 @transaction.atomic
@@ -261,10 +268,10 @@ def dispute_create(*, data: DisputeInput, actor: User) -> Dispute:
     _apply(dispute, data, values)
     dispute.full_clean()
     dispute.save()
-    _link_petitions(dispute, values["petitions"], actor=actor)
+    links = _link_petitions(dispute, values["petitions"], actor=actor)
     version_append(ledger=LedgerVersion.Ledger.DISPUTE, record=dispute, actor=actor, action="登记",
                    data=_dispute_snapshot(dispute))
-    audit_record(actor=actor, action="prevention.dispute_create", target=dispute, data=_audit(dispute))
+    audit_record(actor=actor, action="prevention.dispute_create", target=dispute, data=_audit(dispute, **links))
     return dispute
 
 
@@ -300,11 +307,11 @@ def dispute_update(*, dispute_id: int, data: DisputeInput, actor: User, expected
     dispute.version += 1
     dispute.full_clean()
     dispute.save()
-    _link_petitions(dispute, values["petitions"], actor=actor)
+    links = _link_petitions(dispute, values["petitions"], actor=actor)
     version = version_append(ledger=LedgerVersion.Ledger.DISPUTE, record=dispute, actor=actor, action="修改",
                              data=_dispute_snapshot(dispute), before=before, note=note.strip())
     audit_record(actor=actor, action="prevention.dispute_update", target=dispute,
-                 data=_audit(dispute, changed=list(version.changes)))
+                 data=_audit(dispute, changed=list(version.changes), **links))
     return dispute
 
 
