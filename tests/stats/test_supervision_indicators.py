@@ -186,6 +186,9 @@ def test_the_drill_down_pages_list_the_records_and_filter_by_the_records_unit(ye
                       {"start": Q3[0].isoformat(), "end": Q3[1].isoformat(), "part": "denominator"})
     assert rate.context["total"] == 2
     assert all(r["url"].startswith("/supervision/records/recommendation/") for r in rate.context["rows"])
+    # the case workbook does not fit records: no download, and the page offers none
+    assert client.get(reverse("stats:drilldown-export", kwargs={"key": "supervisions"})).status_code == 404
+    assert "导出明细" not in page.content.decode()
 
 
 def test_only_the_registering_office_sees_the_refusals_never_the_accused_unit(year, supervisor, actors, district,
