@@ -32,3 +32,16 @@ def test_another_townships_dispute_is_not_found(client, district, people):
     assert client.post(f"/prevention/disputes/{dispute.pk}/settle/", {"outcome": "unsettled",
                                                                        "unsettled_reason": "x"}).status_code == 404
     assert dispute.number not in client.get("/prevention/disputes/").content.decode()
+
+
+def test_the_list_filters_the_disputes_past_their_deadline(client, district, people):
+    from datetime import date
+
+    late = dispute_create(data=dispute_input(locality=district.township_a, summary="超期未化解的纠纷",
+                                             found_on=date(2026, 3, 2), deadline=date(2026, 4, 1)), actor=people.township_a)
+    dispute_create(data=dispute_input(locality=district.township_a, summary="未到期的纠纷", deadline=None),
+                   actor=people.township_a)
+    client.force_login(people.township_a)
+    page = client.get("/prevention/disputes/?status=overdue").content.decode()
+    assert late.number in page and "未到期的纠纷" not in page
+    assert '<strong id="dispute-count">1</strong>' in page

@@ -100,12 +100,19 @@ class DisputeFilterForm(forms.Form):
     field = forms.ModelChoiceField(label="纠纷领域", queryset=DisputeField.objects.all(), required=False,
                                    empty_label="全部")
     risk_level = forms.ChoiceField(label="风险等级", choices=[("", "全部"), *RiskLevel.choices], required=False)
-    status = forms.ChoiceField(label="状态", choices=[("", "全部"), *Dispute.Status.choices], required=False)
+    status = forms.ChoiceField(label="状态", choices=[("", "全部"), *Dispute.Status.choices, ("overdue", "超期未化解")],
+                               required=False)
+    responsible_org = forms.ModelChoiceField(label="责任单位", queryset=Org.objects.none(), required=False,
+                                             empty_label="全部")
     q = forms.CharField(label="关键词", max_length=50, required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = scoped_orgs(user, kinds=LOCALITY_KINDS)
+        from xinfang.prevention.selectors import disputes_visible_to
+
+        self.fields["responsible_org"].queryset = Org.objects.filter(
+            pk__in=disputes_visible_to(user=user).values("responsible_org_id")).order_by("path")
 
 
 class ImportForm(forms.Form):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import org_subtree, user_scope_org_ids
@@ -81,6 +82,12 @@ class DisputeFilters:
     responsible_org_id: int | None = None
     campaign_id: int | None = None
     text: str = ""
+    today: date | None = None
+
+
+def overdue_q(today: date) -> Q:
+    """Past its 化解期限 and not settled (化解中, or reported and awaiting verification)."""
+    return Q(deadline__lt=today, status__in=(Dispute.Status.OPEN, Dispute.Status.REPORTED))
 
 
 def disputes_filter(queryset: QuerySet[Dispute], *, filters: DisputeFilters) -> QuerySet[Dispute]:
@@ -93,7 +100,9 @@ def disputes_filter(queryset: QuerySet[Dispute], *, filters: DisputeFilters) -> 
         queryset = queryset.filter(field_id=filters.field_id)
     if filters.risk_level:
         queryset = queryset.filter(risk_level=filters.risk_level)
-    if filters.status:
+    if filters.status == "overdue":
+        queryset = queryset.filter(overdue_q(filters.today or timezone.localdate()))
+    elif filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.responsible_org_id:
         queryset = queryset.filter(responsible_org_id=filters.responsible_org_id)

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xinfang.prevention import services_disputes as services
@@ -45,7 +46,8 @@ def _filters(request: HttpRequest) -> tuple[DisputeFilterForm, DisputeFilters]:
     field = values.get("field")
     return form, DisputeFilters(start=values.get("start"), end=values.get("end"), org=values.get("org"),
                                 field_id=field.pk if field else None, risk_level=values.get("risk_level") or "",
-                                status=values.get("status") or "", text=(values.get("q") or "").strip())
+                                status=values.get("status") or "", text=(values.get("q") or "").strip(),
+                                responsible_org_id=values["responsible_org"].pk if values.get("responsible_org") else None)
 
 
 def dispute_list(request: HttpRequest) -> HttpResponse:
@@ -58,7 +60,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "prevention/dispute_list.html", {
-        "form": form, "page": page, "totals": totals, "query": query.urlencode(),
+        "form": form, "today": timezone.localdate(), "page": page, "totals": totals, "query": query.urlencode(),
         "can_record": can_record(request.user), "can_import": is_office_reviewer(request.user)})
 
 
