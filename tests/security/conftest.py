@@ -144,6 +144,7 @@ PATHS = {
     "objected": ["forward", "object"],
     "accepted": ["forward", "accept"],
     "in_hearing": ["forward", "accept", "hearing_start"],
+    "drafted": ["forward", "accept", "draft_reply"],
     "rejected": ["reject"],
     "redirected": ["redirect"],
     "replied": ["forward", "accept", "reply"],
@@ -167,7 +168,7 @@ ACTION_STATES = sorted({state_for(rule) for rule in RULES}, key=list(PATHS).inde
 
 def values_for(action: str, orgs: dict[str, Org], final_number: str = "", accusation: bool = False) -> dict:
     """Valid values for each rule (org values as ids, as the API takes them)."""
-    if action == "reply" and accusation:
+    if action in ("reply", "draft_reply") and accusation:
         return {"outcome": "substantiated", "facts": "查明属实", "decision": "依纪依法处理", "legal_basis": "有关规定"}
     return {
         "forward": {"handling_org": orgs["township_a"].pk},
@@ -180,6 +181,9 @@ def values_for(action: str, orgs: dict[str, Org], final_number: str = "", accusa
         "extend": {"days": 10, "reason": "情况复杂"},
         "mediate": {"agreement": "双方同意分期支付"},
         "reply": {"outcome": "supported", "facts": "查明属实", "decision": "予以支持", "legal_basis": "有关规定"},
+        "draft_reply": {"outcome": "supported", "facts": "查明属实", "decision": "予以支持", "legal_basis": "有关规定"},
+        "return_draft": {"reason": "请补充事实"},
+        "investigate": {"investigation_method": "phone", "investigation_note": "电话核实"},
         "deliver": {"delivery_method": "in_person"},
         "report_back": {"report": "已办结"},
         "evaluate": {"rating": "satisfied", "rated_by": "petitioner"},

@@ -66,7 +66,8 @@ def _id(rule, how, actor, kind):
 
 def snapshot(pk: int) -> tuple:
     petition = Petition.objects.get(pk=pk)
-    return (petition.status, petition.version, petition.handling_org_id, petition.outcome, petition.legal_pathway,
+    return (petition.status, petition.version, petition.handling_org_id, petition.assignee_id, petition.outcome,
+            petition.legal_pathway,
             petition.events.count(), petition.notices.count(),
             Evaluation.objects.filter(petition_id=pk).count(),
             list(petition.clocks.order_by("id").values_list("id", "stopped_on", "paused_since", "extended_days",

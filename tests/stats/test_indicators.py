@@ -53,6 +53,7 @@ EXPECTED_2025 = {
     "recommendations_improve_policy": 0, "recommendations_accountability": 0, "recommendations_overdue": 0,
     "recommendation_adoption_rate": (0, 0), "disposition_late": 1, "acceptance_notice_late": 0,
     "refused_destinations": 0,
+    "quality_score_rate": (0, 0),  # no case evaluated (tests/quality/ has its own)
 }
 RATES_2025 = {"repeat_ratio": "12.50", "online_ratio": "25.00", "timely_acceptance_rate": "85.71",
               "on_time_completion_rate": "75.00", "satisfaction_rate": "66.67", "evaluation_rate": "75.00",

@@ -68,9 +68,6 @@ def test_the_api_refusal_is_recorded_once(client, accusation, district, actors):
     assert_one_record(accusation, before, action="assign", org=district.township_a, actor=actors.reviewer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "supervision/views.py bulk_act_one wraps petition_act in a transaction.atomic() of its own, which rolls the "
-    "record back with the refused action; petition_act is one transaction already: that block should go"))
 def test_the_bulk_dispatch_refusal_is_recorded_once(client, accusation, district, category, actors):
     other, _ = petition_register(data=petition_input(locality=district.township_a, category=category),
                                  actor=district.clerk)

@@ -124,3 +124,14 @@ def test_a_corrected_draft_is_not_signed(accepted, actors):
     assert petition.status == S.ACCEPTED
     with pytest.raises(RuleViolation, match="只能在"):
         petition_act(petition_id=petition.pk, action="approve_reply", actor=actors.head)
+
+
+def test_once_assigned_only_the_assignee_and_the_head_act_for_the_unit(accepted, actors, second_handler):
+    petition = act(accepted, "assign_handler", actors.head, assignee=actors.handler.pk)
+    assert {"investigate", "draft_reply"} <= _allowed(petition, actors.handler)
+    assert not {"investigate", "draft_reply", "deliver"} & _allowed(petition, second_handler)
+    assert "recuse" in _allowed(petition, second_handler)  # his own interest he may still declare (Art 28)
+    with pytest.raises(ActionNotPermitted, match="本事项的承办人是"):
+        act(petition, "draft_reply", second_handler, **DRAFT)
+    assert Petition.objects.get(pk=petition.pk).status == S.ACCEPTED
+    act(petition, "investigate", actors.head, investigation_method="phone", investigation_note="电话询问公司")

@@ -96,7 +96,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("导入法定途径日期", "acted_on", "date", actions=("redirect",)),
     Column("受理日期", "acted_on", "date", actions=("accept",)),
     Column("延期天数", "days", "int", actions=("extend",)),
-    Column("答复日期", "acted_on", "date", actions=("reply", "mediate")),
+    # A signed draft (approve_reply) is a reply too; a row imports its date as reply, the first action.
+    Column("答复日期", "acted_on", "date", actions=("reply", "mediate", "approve_reply")),
     Column("送达日期", "acted_on", "date", actions=("deliver",)),
     Column("送达方式", "delivery_method", "choice", DeliveryMethod, actions=("deliver",)),
     Column("评价日期", "acted_on", "date", actions=("evaluate",)),

@@ -55,7 +55,7 @@ COLUMNS: tuple[OfficeColumn, ...] = (
 )
 HEADERS: tuple[str, ...] = tuple(column.header for column in COLUMNS)
 # Key dates: the last step of these actions (as the exchange format's step columns).
-DATE_STEPS = {"转送/交办日期": ("forward", "assign"), "受理日期": ("accept",), "答复日期": ("reply", "mediate"),
+DATE_STEPS = {"转送/交办日期": ("forward", "assign"), "受理日期": ("accept",), "答复日期": ("reply", "mediate", "approve_reply"),
               "评价日期": ("evaluate",), "办结日期": ("close",)}
 
 

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -208,10 +207,9 @@ class BulkOutcome:
 
 def bulk_act_one(*, petition: Petition, action: str, values: dict, user) -> BulkOutcome:
     """One matter of a bulk action, through petition_act in its own transaction: done entirely, or not at all."""
-    try:
-        with transaction.atomic():
-            petition_act(petition_id=petition.pk, action=action, actor=user, values=values,
-                         expected_version=petition.version)
+    try:  # petition_act is one transaction; an Art 30 refusal's record is written after its rollback
+        petition_act(petition_id=petition.pk, action=action, actor=user, values=values,
+                     expected_version=petition.version)
     except PermissionDenied as error:
         return BulkOutcome(petition.pk, petition.number, False, str(error))
     except ValidationError as error:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from xinfang.petitions.services import REGISTER_ROLES
+from xinfang.prevention.permissions import can_read as can_read_prevention  # the prevention views' own test
+from xinfang.quality.permissions import can_read as can_read_quality  # the quality views' own test
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,8 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("统计分析", reverse("stats:dashboard")))
     # 督办, 三项建议 and the quarter's 晾晒: like the lists, their pages filter to the user's scope.
     items.append(NavItem("督查督办", reverse("supervision:index")))
-    from xinfang.quality.permissions import can_read as can_read_quality  # the quality views' own test
-
     if can_read_quality(user):  # 质量评查: the office's reviewers and supervisors, and leaders
         items.append(NavItem("质量评查", reverse("quality:index")))
-    from xinfang.prevention.permissions import can_read as can_read_prevention  # the prevention views' own test
-
     if can_read_prevention(user):  # 矛盾预防: everyone in an org, within the scope; leaders read
         items.append(NavItem("矛盾预防", reverse("prevention:figures")))
     if can_import(user):

@@ -89,7 +89,7 @@ def case_outcomes(*, petition: Petition, events: list[PetitionEvent]) -> CaseOut
     result = CaseOutcomes()
     for event in events:
         values = (event.data or {}).get("values") or {}
-        if event.kind in ("reply", "mediate"):
+        if event.kind in ("reply", "mediate", "approve_reply"):  # approve_reply: the head signed the draft
             number, org = _issuer(notices, event)
             outcome = Outcome.MEDIATED if event.kind == "mediate" else values.get("outcome")
             result.decision = Step(title="处理意见", org=org, conclusion=_label(Outcome, outcome),

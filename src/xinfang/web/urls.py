@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from xinfang.web import views
+from xinfang.web import views, views_evidence
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,7 @@ urlpatterns = [
          views.petitioner_reveal_view, name="petitioner-reveal"),
     path("petitions/<int:petition_id>/attachments/<int:attachment_id>/",
          views.attachment_download, name="attachment-download"),
+    path("petitions/<int:petition_id>/evidence/", views_evidence.evidence_upload, name="evidence-upload"),
     path("petitions/<int:petition_id>/notices/<int:notice_id>/<str:fmt>/",
          views.notice_download, name="notice-download"),
     path("exchange/import/", views.import_view, name="import"),

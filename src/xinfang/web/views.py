@@ -66,6 +66,7 @@ from xinfang.workflow.services import (
     petition_correct,
     taken_values,
 )
+from xinfang.web.unit_work import unit_work_context
 from xinfang.web.forms import PetitionerFormSet, PetitionFilterForm, PetitionForm, RevealForm
 
 PAGE_SIZE = 30
@@ -282,6 +283,7 @@ def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
         "notices": petition.notices.order_by("issued_at", "id"), "correctable": correctable,
         "outcomes": case_outcomes(petition=petition, events=events),
         "instruction_panel": instruction_panel(user=user, petition=petition),  # 领导批示
+        **unit_work_context(petition=petition, user=user),
     })
 
 

@@ -102,6 +102,23 @@ def deciding_org(*, rule: Rule, petition: Petition, actor: User, running: dict[s
     return own or petition.registering_org
 
 
+# Records anyone of the unit may make on a matter assigned to another: one's own recusal, an urgent report.
+ANY_HANDLER_ACTIONS = ("recuse", "report_urgent")
+
+
+def held_by_another_handler(*, rule: Rule, petition: Petition, actor: User, running: dict[str, Clock]) -> bool:
+    """Once the head has assigned a 承办人, the unit's other handlers do not act on the matter for him.
+
+    Only where the actor would act as a handler alone: a head, or staff on another side (the office), still may.
+    """
+    if petition.assignee_id in (None, actor.pk) or rule.action in ANY_HANDLER_ACTIONS:
+        return False
+    if actor.has_role(*(role for role in rule.roles if role != Role.HANDLER)):
+        return False
+    sides = [side for side in rule.sides if _on_side(side=side, petition=petition, actor=actor, running=running)]
+    return sides == [Side.HANDLER]
+
+
 def rule_permits(*, rule: Rule, petition: Petition, actor: User, running: dict[str, Clock]) -> bool:
     """Whether the actor's role and side allow the rule (state aside)."""
     if actor_recused(petition=petition, user=actor):  # Art 28: a recused person acts on nothing in the matter
@@ -109,6 +126,8 @@ def rule_permits(*, rule: Rule, petition: Petition, actor: User, running: dict[s
     if actor.is_superuser:
         return True
     if not actor.has_role(*rule.roles):
+        return False
+    if held_by_another_handler(rule=rule, petition=petition, actor=actor, running=running):
         return False
     return any(_on_side(side=side, petition=petition, actor=actor, running=running) for side in rule.sides)
 
@@ -388,6 +407,10 @@ def _petition_act(*, petition_id: int, action: str, actor: User, values: dict[st
     running = _running_clocks(petition)
     if actor_recused(petition=petition, user=actor):
         raise ActionNotPermitted(f"您已回避本事项，不能进行“{rule.label}”（《信访工作条例》第二十八条）")
+    if (not actor.is_superuser and actor.has_role(*rule.roles)
+            and held_by_another_handler(rule=rule, petition=petition, actor=actor, running=running)):
+        raise ActionNotPermitted(f"本事项的承办人是{petition.assignee.full_name or petition.assignee.username}，"
+                                 f"其他承办人不能进行“{rule.label}”；需要改派的，请本单位负责人指定承办人")
     if not rule_permits(rule=rule, petition=petition, actor=actor, running=running):
         raise ActionNotPermitted(f"您的角色或单位不能对该事项进行“{rule.label}”（{rule.article}）")
     today = timezone.localdate()
