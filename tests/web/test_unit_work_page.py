@@ -32,6 +32,7 @@ def test_the_head_reads_the_draft_and_the_handler_reads_why_it_came_back(client,
     act(accepted, "draft_reply", actors.handler, **DRAFT)
     page = _page(client, actors.head, accepted)
     assert "意见书草稿" in page and "工资已于3月8日结清" in page and "审核签发处理意见书" in page
+    assert "解释说明" in page and "explained" not in page  # the conclusion by its label
     form = client.get(f"/petitions/{accepted.pk}/actions/approve_reply/").content.decode()
     assert "工资已于3月8日结清" in form  # the head signs what he reads, amendable
     act(accepted, "return_draft", actors.head, reason="请附工资发放凭证")
@@ -48,7 +49,8 @@ def test_evidence_is_attached_by_the_handling_unit_while_it_handles(client, acce
     assert "已上传调查核实证据：工资表.pdf" in response.content.decode()
     evidence = Attachment.objects.get(petition=accepted)
     assert evidence.purpose == Attachment.Purpose.EVIDENCE and evidence.uploaded_by == actors.handler
-    assert PetitionEvent.objects.filter(petition=accepted, kind="attachment_added", title="调查核实证据").exists()
+    assert PetitionEvent.objects.filter(petition=accepted, kind="attachment_added", title="调查核实证据",
+                                        note="工资表.pdf").exists()
     # The office's clerk is not of the handling unit, nor a handler of another unit below the county (the
     # department's); a file that is not what its name says is refused.
     other = user_create(username="county-handler", password="pw-123456", org=district.county, roles=[Role.HANDLER])

@@ -77,6 +77,7 @@ def test_an_accusation_is_never_assigned_to_a_person_who_may_not_see_it(district
 def test_the_draft_is_signed_by_the_head_in_the_units_name_with_the_handlers_text(accepted, actors):
     act(accepted, "investigate", actors.handler, investigation_method="site_visit",
         investigation_note="3月10日到工地核实工资表")
+    assert accepted.events.get(kind="investigate").note == "实地调查：3月10日到工地核实工资表"  # the history line
     assert "draft_reply" in _allowed(accepted, actors.handler)
     assert "draft_reply" not in _allowed(accepted, actors.head)  # a head signs himself: 出具信访处理意见书
     petition = act(accepted, "draft_reply", actors.handler, **DRAFT)

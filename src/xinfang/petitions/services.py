@@ -437,7 +437,7 @@ def attachment_add(*, petition: Petition, upload: UploadInput, actor: User,
     attachment = _store_attachment(petition=petition, upload=upload, checked=checked, actor=actor, purpose=purpose)
     PetitionEvent.objects.create(
         petition=petition, kind=PetitionEvent.Kind.ATTACHMENT_ADDED, actor=actor, actor_org=actor.org,
-        occurred_at=timezone.now(), title=Attachment.Purpose(purpose).label,
+        occurred_at=timezone.now(), title=Attachment.Purpose(purpose).label, note=attachment.original_name,
         data={"name": attachment.original_name, "sha256": checked.sha256, "purpose": purpose},
     )
     audit_record(actor=actor, action="petition.attachment_add", target=petition,

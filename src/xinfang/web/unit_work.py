@@ -16,13 +16,20 @@ def _live(petition: Petition, kind: str):
     return next((event for event in events if event.pk not in corrected), None)
 
 
+def _shown(name: str, value: str) -> str:
+    """A value as read: a choice by its label (处理结论 部分支持, not partly_supported)."""
+    choices = FIELDS[name].choices
+    return dict(choices.choices).get(value, value) if choices else value
+
+
 def unit_work_context(*, petition: Petition, user: User) -> dict[str, Any]:
     draft = returned = None
     if petition.status == PetitionStatus.DRAFTED:
         event = _live(petition, "draft_reply")
         if event is not None:
             values = event.data.get("values", {})
-            draft = {"event": event, "fields": [(FIELDS[name].label, values.get(name, "")) for name in REPLY_FIELDS]}
+            draft = {"event": event, "fields": [(FIELDS[name].label, _shown(name, values.get(name, "")))
+                                                for name in REPLY_FIELDS]}
     elif petition.status == PetitionStatus.ACCEPTED:
         event = _live(petition, "return_draft")
         last_draft = _live(petition, "draft_reply")

@@ -14,6 +14,7 @@ from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus, PetitionType
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.workflow.checks import ActionContext, actor_recused, is_state_check, run_check
+from xinfang.workflow.choices import InvestigationMethod
 from xinfang.workflow.clocks import (
     clock_extend,
     clock_pause,
@@ -219,8 +220,16 @@ def action_event(*, rule: Rule, petition: Petition, actor: User, values: dict[st
         data["late_entry"] = True
     return PetitionEvent(
         petition=petition, kind=rule.action, title=rule.label, actor=actor, actor_org=actor.org,
-        occurred_at=timezone.now(), note=str(values.get("reason") or values.get("decision") or "")[:500], data=data,
+        occurred_at=timezone.now(), note=_event_note(values)[:500], data=data,
     )
+
+
+def _event_note(values: dict[str, Any]) -> str:
+    """The line the case history shows beside the action: its reason, the decision, or what was found."""
+    if "investigation_note" in values:
+        method = InvestigationMethod(values["investigation_method"]).label
+        return f"{method}：{values['investigation_note']}"
+    return str(values.get("reason") or values.get("decision") or "")
 
 
 def correction_snapshot(*, petition: Petition, running: dict[str, Clock]) -> dict[str, Any]:
