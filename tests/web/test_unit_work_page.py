@@ -75,3 +75,9 @@ def test_no_evidence_once_the_decision_is_out(client, accepted, actors):
 def test_another_township_cannot_post_evidence(client, accepted, district):
     client.force_login(district.township_b_user)
     assert client.post(f"/petitions/{accepted.pk}/evidence/", {"file": SimpleUploadedFile("x.pdf", PDF)}).status_code == 404
+
+
+def test_the_offices_evaluators_find_the_quality_evaluation_on_the_case_page(client, accepted, actors):
+    link = f'href="/quality/petitions/{accepted.pk}/evaluate/"'
+    assert link in _page(client, actors.reviewer, accepted)
+    assert link not in _page(client, actors.head, accepted)  # the unit evaluated does not score itself

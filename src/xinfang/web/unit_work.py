@@ -6,6 +6,7 @@ from typing import Any
 from xinfang.orgs.models import Role, User
 from xinfang.petitions.models import Petition, PetitionStatus
 from xinfang.petitions.services import EVIDENCE_STATES
+from xinfang.quality.permissions import can_evaluate
 from xinfang.workflow.fields import FIELDS
 from xinfang.workflow.rules import REPLY_FIELDS
 
@@ -39,4 +40,5 @@ def unit_work_context(*, petition: Petition, user: User) -> dict[str, Any]:
                         and petition.handling_org_id in user.org.ancestor_ids)
     can_add_evidence = (petition.status in EVIDENCE_STATES and (user.is_superuser or (
         on_handling_side and user.has_role(Role.HANDLER, Role.HANDLING_ORG_HEAD))))
-    return {"draft": draft, "returned_draft": returned, "can_add_evidence": can_add_evidence}
+    return {"draft": draft, "returned_draft": returned, "can_add_evidence": can_add_evidence,
+            "can_evaluate_quality": can_evaluate(user)}  # 首接首办 / 规范化评查 of this matter (docs/QUALITY.md)
