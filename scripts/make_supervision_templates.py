@@ -6,7 +6,7 @@
 
 Same layout, styles and fonts as the notices (scripts/make_notice_templates.py, GB/T 9704); the tags are
 filled by xinfang.supervision.letters.letter_context. The title is {{ title }}: 督办函 or 督办提醒函.
-The 通报 (bulletin.docx) is filled by xinfang.supervision.bulletin_document.bulletin_context.
+The 通报 (circular.docx) is filled by xinfang.supervision.circular_document.circular_context.
 """
 
 import argparse
@@ -52,8 +52,8 @@ PARAGRAPHS: tuple[tuple[str, str], ...] = (
 
 
 # 通报 (通报批评 / 通报表扬): the office's name, the title, the number, the units named, the body, the cases named,
-# the bulletin it revokes, the office's signature.
-BULLETIN_PARAGRAPHS: tuple[tuple[str, str], ...] = (
+# the circular it revokes, the office's signature.
+CIRCULAR_PARAGRAPHS: tuple[tuple[str, str], ...] = (
     ("title", "{{ issuing_org }}"),
     ("title", "{{ title }}"),
     ("blank", ""),
@@ -81,7 +81,7 @@ BULLETIN_PARAGRAPHS: tuple[tuple[str, str], ...] = (
 # (file, document title, paragraphs)
 TEMPLATES: tuple[tuple[Path, str, tuple[tuple[str, str], ...]], ...] = (
     (OUT, "督办函", PARAGRAPHS),
-    (FOLDER / "bulletin.docx", "通报", BULLETIN_PARAGRAPHS),
+    (FOLDER / "circular.docx", "通报", CIRCULAR_PARAGRAPHS),
 )
 
 

@@ -1,4 +1,4 @@
-"""约谈, 限期整改 and 通报 (issue 13): who may act, Art 30, numbering, due dates, overdue, 验收, bulletins, Word."""
+"""约谈, 限期整改 and 通报 (issue 13): who may act, Art 30, numbering, due dates, overdue, 验收, circulars, Word."""
 
 import io
 from datetime import date
@@ -16,11 +16,11 @@ from xinfang.orgs.models import Org, Role
 from xinfang.orgs.services import org_create, user_create
 from xinfang.petitions.models import PetitionType
 from xinfang.petitions.services import petition_register
-from xinfang.supervision.accountability import Bulletin, Rectification
+from xinfang.supervision.accountability import Circular, Rectification
 from xinfang.supervision.records import RecordSequence, RecordStatus
 from xinfang.supervision.selectors_accountability import (
-    bulletin_counts_by_kind,
-    bulletins_visible_to,
+    circular_counts_by_kind,
+    circulars_visible_to,
     rectification_counts_by_kind,
     rectifications_overdue,
     rectifications_visible_to,
@@ -33,13 +33,13 @@ from xinfang.supervision.services_accountability import (
     rectification_issue,
     rectification_report,
 )
-from xinfang.supervision.services_bulletins import (
-    BulletinInput,
-    bulletin_correct,
-    bulletin_document_export,
-    bulletin_draft_create,
-    bulletin_draft_update,
-    bulletin_issue,
+from xinfang.supervision.services_circulars import (
+    CircularInput,
+    circular_correct,
+    circular_document_export,
+    circular_draft_create,
+    circular_draft_update,
+    circular_issue,
 )
 from xinfang.supervision.services_records import SupervisionError
 
@@ -224,113 +224,113 @@ def test_pages_issue_report_check(district, supervisor, heads, petition, client)
 
 # --- 通报 -------------------------------------------------------------------------------------------
 
-def _bulletin(district, **overrides) -> BulletinInput:
-    values = dict(kind=Bulletin.Kind.CRITICISM, title="关于青石镇信访事项办理不及时的通报",
+def _circular(district, **overrides) -> CircularInput:
+    values = dict(kind=Circular.Kind.CRITICISM, title="关于青石镇信访事项办理不及时的通报",
                   body="经查，青石镇多件信访事项超期未办结。\n请各单位引以为戒。",
                   unit_ids=(district.township_a.pk,))
     values.update(overrides)
-    return BulletinInput(**values)
+    return CircularInput(**values)
 
 
-def test_bulletin_numbered_when_issued_immutable_and_corrected_by_revocation(district, supervisor, petition):
-    draft = bulletin_draft_create(data=_bulletin(district), actor=supervisor)
-    assert draft.status == Bulletin.Status.DRAFT and draft.number == ""
-    bulletin_draft_update(bulletin_id=draft.pk, data=_bulletin(
+def test_circular_numbered_when_issued_immutable_and_corrected_by_revocation(district, supervisor, petition):
+    draft = circular_draft_create(data=_circular(district), actor=supervisor)
+    assert draft.status == Circular.Status.DRAFT and draft.number == ""
+    circular_draft_update(circular_id=draft.pk, data=_circular(
         district, unit_ids=(district.township_a.pk, district.township_b.pk), petition_ids=(petition.pk,)),
         actor=supervisor)
-    issued = bulletin_issue(bulletin_id=draft.pk, actor=supervisor)
+    issued = circular_issue(circular_id=draft.pk, actor=supervisor)
     year = issued.issued_on.year
-    assert issued.number == f"QXXF通〔{year}〕1号" and issued.status == Bulletin.Status.ISSUED
+    assert issued.number == f"QXXF通〔{year}〕1号" and issued.status == Circular.Status.ISSUED
 
     with pytest.raises(SupervisionError, match="已印发"):
-        bulletin_draft_update(bulletin_id=issued.pk, data=_bulletin(district, title="改过的标题"), actor=supervisor)
+        circular_draft_update(circular_id=issued.pk, data=_circular(district, title="改过的标题"), actor=supervisor)
     with pytest.raises(SupervisionError):
-        bulletin_issue(bulletin_id=issued.pk, actor=supervisor)
+        circular_issue(circular_id=issued.pk, actor=supervisor)
     issued.refresh_from_db()
     assert issued.title == "关于青石镇信访事项办理不及时的通报" and issued.number == f"QXXF通〔{year}〕1号"
 
-    correction = bulletin_correct(bulletin_id=issued.pk, actor=supervisor)
+    correction = circular_correct(circular_id=issued.pk, actor=supervisor)
     assert correction.revokes == issued and correction.is_draft
     with pytest.raises(SupervisionError, match="更正稿"):
-        bulletin_correct(bulletin_id=issued.pk, actor=supervisor)
-    bulletin_draft_update(bulletin_id=correction.pk, data=_bulletin(district, body="经复核，白沙镇不在通报之列。"),
+        circular_correct(circular_id=issued.pk, actor=supervisor)
+    circular_draft_update(circular_id=correction.pk, data=_circular(district, body="经复核，白沙镇不在通报之列。"),
                           actor=supervisor)
-    bulletin_issue(bulletin_id=correction.pk, actor=supervisor)
+    circular_issue(circular_id=correction.pk, actor=supervisor)
     issued.refresh_from_db()
     correction.refresh_from_db()
     assert correction.number == f"QXXF通〔{year}〕2号"
-    assert issued.status == Bulletin.Status.REVOKED and issued.revoked_on == correction.issued_on
-    assert Bulletin.objects.count() == 2
-    assert _actions(issued) == ["bulletin.draft", "bulletin.edit", "bulletin.issue", "bulletin.revoke"]
-    assert bulletin_counts_by_kind(user=supervisor) == {"criticism": 1, "commendation": 0}
+    assert issued.status == Circular.Status.REVOKED and issued.revoked_on == correction.issued_on
+    assert Circular.objects.count() == 2
+    assert _actions(issued) == ["circular.draft", "circular.edit", "circular.issue", "circular.revoke"]
+    assert circular_counts_by_kind(user=supervisor) == {"criticism": 1, "commendation": 0}
 
-    first = _docx_text(bulletin_document_export(bulletin=issued, actor=supervisor))
+    first = _docx_text(circular_document_export(circular=issued, actor=supervisor))
     assert "清溪区信访办" in first and issued.number in first and "青石镇、白沙镇：" in first
     assert petition.number in first and "超期未办结" in first
-    second = _docx_text(bulletin_document_export(bulletin=correction, actor=supervisor))
+    second = _docx_text(circular_document_export(circular=correction, actor=supervisor))
     assert correction.number in second and f"本通报印发之日起，{issued.number}通报同时撤销。" in second
     assert "白沙镇" in second and "青石镇：" in second
 
 
-def test_bulletin_refuses_to_name_an_accusation_and_changes_nothing(district, supervisor, petition, accusation):
+def test_circular_refuses_to_name_an_accusation_and_changes_nothing(district, supervisor, petition, accusation):
     with pytest.raises(SupervisionError, match="第三十条"):
-        bulletin_draft_create(data=_bulletin(district, unit_ids=(district.township_b.pk,),
+        circular_draft_create(data=_circular(district, unit_ids=(district.township_b.pk,),
                                              petition_ids=(accusation.pk,)), actor=supervisor)
-    assert not Bulletin.objects.exists()
-    draft = bulletin_draft_create(data=_bulletin(district, petition_ids=(petition.pk,)), actor=supervisor)
+    assert not Circular.objects.exists()
+    draft = circular_draft_create(data=_circular(district, petition_ids=(petition.pk,)), actor=supervisor)
     with pytest.raises(SupervisionError, match="第三十条"):
-        bulletin_draft_update(bulletin_id=draft.pk, actor=supervisor,
-                              data=_bulletin(district, petition_ids=(petition.pk, accusation.pk)))
+        circular_draft_update(circular_id=draft.pk, actor=supervisor,
+                              data=_circular(district, petition_ids=(petition.pk, accusation.pk)))
     assert list(draft.petitions.all()) == [petition]
     # reclassified as an accusation after the draft: the issue is refused, nothing numbered
     petition.petition_type, petition.complained_org = PetitionType.ACCUSATION, district.township_b
     petition.save()
     with pytest.raises(SupervisionError, match="第三十条"):
-        bulletin_issue(bulletin_id=draft.pk, actor=supervisor)
+        circular_issue(circular_id=draft.pk, actor=supervisor)
     draft.refresh_from_db()
     assert draft.is_draft and not RecordSequence.objects.exists()
 
 
-def test_bulletin_who_may_issue_and_who_sees_it(district, supervisor, heads, client):
+def test_circular_who_may_issue_and_who_sees_it(district, supervisor, heads, client):
     for actor in (heads["a"], district.clerk, district.township_a_user):
         with pytest.raises(PermissionDenied):
-            bulletin_draft_create(data=_bulletin(district), actor=actor)
+            circular_draft_create(data=_circular(district), actor=actor)
     other_county = org_create(name="白水县人民政府", kind=Org.Kind.GOVERNMENT, level=Org.Level.COUNTY,
                               region_code="500198")
     other_office = org_create(name="白水县信访局", kind=Org.Kind.PETITION_OFFICE, level=Org.Level.COUNTY,
                               parent=other_county, number_prefix="BSXF")
     stranger = user_create(username="baishui", password="pw-123456", org=other_office, roles=[Role.SUPERVISOR])
     with pytest.raises(SupervisionError, match="范围"):  # a unit outside the office's scope
-        bulletin_draft_create(data=_bulletin(district), actor=stranger)
+        circular_draft_create(data=_circular(district), actor=stranger)
 
-    draft = bulletin_draft_create(data=_bulletin(district), actor=supervisor)
-    assert list(bulletins_visible_to(user=heads["a"])) == []  # a draft stays in the office
+    draft = circular_draft_create(data=_circular(district), actor=supervisor)
+    assert list(circulars_visible_to(user=heads["a"])) == []  # a draft stays in the office
     with pytest.raises(PermissionDenied):
-        bulletin_issue(bulletin_id=draft.pk, actor=stranger)
-    bulletin_issue(bulletin_id=draft.pk, actor=supervisor)
-    assert list(bulletins_visible_to(user=heads["a"])) == [draft]  # named
-    assert list(bulletins_visible_to(user=heads["b"])) == [draft]  # in the office's scope
-    assert list(bulletins_visible_to(user=stranger)) == []
+        circular_issue(circular_id=draft.pk, actor=stranger)
+    circular_issue(circular_id=draft.pk, actor=supervisor)
+    assert list(circulars_visible_to(user=heads["a"])) == [draft]  # named
+    assert list(circulars_visible_to(user=heads["b"])) == [draft]  # in the office's scope
+    assert list(circulars_visible_to(user=stranger)) == []
 
     client.force_login(heads["a"])
-    page = client.get(reverse("supervision:bulletin-detail", args=[draft.pk])).content.decode()
+    page = client.get(reverse("supervision:circular-detail", args=[draft.pk])).content.decode()
     assert "关于青石镇信访事项办理不及时的通报" in page and 'id="issue-form"' not in page
     assert 'id="correct-form"' not in page
-    assert client.post(reverse("supervision:bulletin-correct", args=[draft.pk])).status_code == 302
-    assert Bulletin.objects.count() == 1
+    assert client.post(reverse("supervision:circular-correct", args=[draft.pk])).status_code == 302
+    assert Circular.objects.count() == 1
     client.force_login(stranger)
-    assert client.get(reverse("supervision:bulletin-detail", args=[draft.pk])).status_code == 404
-    assert client.get(reverse("supervision:bulletin-document", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("supervision:circular-detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("supervision:circular-document", args=[draft.pk])).status_code == 404
 
 
-def test_bulletin_list_filters(district, supervisor, client):
-    criticism = bulletin_issue(bulletin_id=bulletin_draft_create(data=_bulletin(district), actor=supervisor).pk,
+def test_circular_list_filters(district, supervisor, client):
+    criticism = circular_issue(circular_id=circular_draft_create(data=_circular(district), actor=supervisor).pk,
                                actor=supervisor)
-    praise = bulletin_issue(bulletin_id=bulletin_draft_create(data=_bulletin(
-        district, kind=Bulletin.Kind.COMMENDATION, title="关于表扬白沙镇化解积案的通报",
+    praise = circular_issue(circular_id=circular_draft_create(data=_circular(
+        district, kind=Circular.Kind.COMMENDATION, title="关于表扬白沙镇化解积案的通报",
         unit_ids=(district.township_b.pk,)), actor=supervisor).pk, actor=supervisor)
     client.force_login(supervisor)
-    url = reverse("supervision:bulletins")
+    url = reverse("supervision:circulars")
     page = client.get(url + "?kind=commendation").content.decode()
     assert praise.number in page and criticism.number not in page
     page = client.get(url + f"?unit={district.township_a.pk}").content.decode()

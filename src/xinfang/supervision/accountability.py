@@ -1,9 +1,9 @@
-"""约谈 and 限期整改 (a unit's rectification under supervision), and 通报 (bulletins naming units and cases).
+"""约谈 and 限期整改 (a unit's rectification under supervision), and 通报 (circulars naming units and cases).
 
 A 约谈 (accountability interview) and a 限期整改 (rectification order) are one record with a kind: both are
 issued by a petition office to a unit, and both end the same way — the unit reports its rectification by a due
 date, the office checks it (验收) and closes. Their history (reports, follow-ups, checks) is append-only
-(RectificationEntry). Writes: services_accountability / services_bulletins; reads: selectors_accountability.
+(RectificationEntry). Writes: services_accountability / services_circulars; reads: selectors_accountability.
 """
 
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.db import models
 from xinfang.orgs.models import Org
 from xinfang.supervision.records import RecordStatus, _Record
 
-__all__ = ["Bulletin", "Rectification", "RectificationEntry"]
+__all__ = ["Circular", "Rectification", "RectificationEntry"]
 
 
 class Rectification(_Record):
@@ -103,10 +103,10 @@ class RectificationEntry(models.Model):
         ]
 
 
-class Bulletin(models.Model):
+class Circular(models.Model):
     """A 通报: criticism or commendation of units, in the office's name; issued ones never change.
 
-    A correction is a new bulletin that revokes the old one (`revokes`): when it is issued the old one becomes
+    A correction is a new circular that revokes the old one (`revokes`): when it is issued the old one becomes
     REVOKED (已撤销) and both stay on file.
     """
 
@@ -125,7 +125,7 @@ class Bulletin(models.Model):
     body = models.TextField("正文")
     units = models.ManyToManyField(Org, verbose_name="通报单位", related_name="+")
     petitions = models.ManyToManyField("petitions.Petition", verbose_name="涉及信访事项", blank=True,
-                                       related_name="bulletins")
+                                       related_name="circulars")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Numbered when issued (a draft has no number yet): 清溪信通〔2026〕1号.
     number = models.CharField("编号", max_length=60, blank=True)
@@ -147,15 +147,15 @@ class Bulletin(models.Model):
         verbose_name_plural = "通报"
         ordering = ["-issued_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["number"], condition=~models.Q(number=""), name="bulletin_number_unique"),
-            models.UniqueConstraint(fields=["office", "year", "sequence"], name="bulletin_number_per_office_year"),
+            models.UniqueConstraint(fields=["number"], condition=~models.Q(number=""), name="circular_number_unique"),
+            models.UniqueConstraint(fields=["office", "year", "sequence"], name="circular_number_per_office_year"),
             models.CheckConstraint(
                 condition=models.Q(status="draft", number="", issued_on__isnull=True)
                 | (~models.Q(status="draft") & ~models.Q(number="") & models.Q(issued_on__isnull=False)),
-                name="bulletin_numbered_once_issued",
+                name="circular_numbered_once_issued",
             ),
         ]
-        indexes = [models.Index(fields=["office", "status", "issued_on"], name="bulletin_office_idx")]
+        indexes = [models.Index(fields=["office", "status", "issued_on"], name="circular_office_idx")]
 
     def __str__(self) -> str:
         return f"{self.number or '草稿'} {self.title}"

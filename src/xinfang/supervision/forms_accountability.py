@@ -5,7 +5,7 @@ import re
 from django import forms
 
 from xinfang.orgs.models import Org, User
-from xinfang.supervision.accountability import Bulletin, Rectification
+from xinfang.supervision.accountability import Circular, Rectification
 from xinfang.supervision.forms_records import DATE, _IssueForm, _unit_choices
 from xinfang.supervision.selectors_accountability import RECTIFICATION_STATES
 
@@ -81,8 +81,8 @@ class RectificationFilterForm(forms.Form):
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *RECTIFICATION_STATES.items()])
 
 
-class BulletinForm(forms.Form):
-    kind = forms.ChoiceField(label="类别", choices=Bulletin.Kind.choices)
+class CircularForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=Circular.Kind.choices)
     title = forms.CharField(label="标题", max_length=200, help_text="如：关于青石镇信访事项办理不及时的通报")
     units = forms.ModelMultipleChoiceField(label="通报单位", queryset=Org.objects.none(), help_text="按住 Ctrl 键可多选",
                                            widget=forms.SelectMultiple(attrs={"size": 8}))
@@ -94,8 +94,8 @@ class BulletinForm(forms.Form):
         self.fields["units"].queryset = _unit_choices(user)
 
 
-class BulletinFilterForm(forms.Form):
-    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *Bulletin.Kind.choices])
+class CircularFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *Circular.Kind.choices])
     unit = forms.IntegerField(label="通报单位", required=False)
     year = forms.IntegerField(label="年度", required=False)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *Bulletin.Status.choices])
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *Circular.Status.choices])

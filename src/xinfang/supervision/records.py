@@ -23,7 +23,7 @@ class RecordSequence(models.Model):
         INSTRUCTION = "instruction", "批示"
         INTERVIEW = "interview", "约谈"
         RECTIFICATION = "rectification", "整改"
-        BULLETIN = "bulletin", "通报"
+        CIRCULAR = "circular", "通报"
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()

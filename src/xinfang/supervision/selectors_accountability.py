@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import user_scope_org_ids
-from xinfang.supervision.accountability import Bulletin, Rectification
+from xinfang.supervision.accountability import Circular, Rectification
 from xinfang.supervision.selectors_records import counts_by_kind, overdue_q, records_visible
 
 # --- 约谈 and 限期整改 (the 督办 records' rules: issuing office or unit in scope; cases filtered, Art 30) -----
@@ -45,63 +45,63 @@ def rectification_counts_by_kind(*, user: User, start: date | None = None, end: 
 
 # --- 通报 --------------------------------------------------------------------------------------------------
 
-CIRCULATED = (Bulletin.Status.ISSUED, Bulletin.Status.REVOKED)
+CIRCULATED = (Circular.Status.ISSUED, Circular.Status.REVOKED)
 
 
-def bulletins_visible_to(*, user: User) -> QuerySet[Bulletin]:
-    """The office's own bulletins, drafts included, to its staff; issued (and revoked) ones to everyone in the
+def circulars_visible_to(*, user: User) -> QuerySet[Circular]:
+    """The office's own circulars, drafts included, to its staff; issued (and revoked) ones to everyone in the
     issuing office's scope (the organ it works for and below) or above it, and to the units named."""
-    queryset = Bulletin.objects.select_related("office", "revokes", "issued_by", "drafted_by")
+    queryset = Circular.objects.select_related("office", "revokes", "issued_by", "drafted_by")
     scope = user_scope_org_ids(user=user)
     if scope is None:
         return queryset
     if user.org is None:
         return queryset.none()
     ancestors = user.org.ancestor_ids
-    named = Bulletin.units.through.objects.filter(org_id__in=ancestors).values("bulletin_id")
+    named = Circular.units.through.objects.filter(org_id__in=ancestors).values("circular_id")
     circulated = Q(office_id__in=scope) | Q(office__parent_id__in=ancestors) | Q(pk__in=named)
     return queryset.filter(Q(office_id=user.org_id) | (Q(status__in=CIRCULATED) & circulated))
 
 
-def bulletin_get_for_user(*, user: User, bulletin_id: int) -> Bulletin:
-    return bulletins_visible_to(user=user).prefetch_related("units", "petitions").get(pk=bulletin_id)
+def circular_get_for_user(*, user: User, circular_id: int) -> Circular:
+    return circulars_visible_to(user=user).prefetch_related("units", "petitions").get(pk=circular_id)
 
 
 @dataclass(frozen=True)
-class BulletinFilters:
+class CircularFilters:
     kind: str = ""
     unit_id: int | None = None
     year: int | None = None
     status: str = ""
 
 
-def bulletins_filter(queryset: QuerySet[Bulletin], *, filters: BulletinFilters) -> QuerySet[Bulletin]:
+def circulars_filter(queryset: QuerySet[Circular], *, filters: CircularFilters) -> QuerySet[Circular]:
     """Drafts first, then the newest issued."""
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
     if filters.unit_id:
-        queryset = queryset.filter(pk__in=Bulletin.units.through.objects.filter(org_id=filters.unit_id)
-                                   .values("bulletin_id"))
+        queryset = queryset.filter(pk__in=Circular.units.through.objects.filter(org_id=filters.unit_id)
+                                   .values("circular_id"))
     if filters.year:
         queryset = queryset.filter(year=filters.year)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
-    draft_first = Case(When(status=Bulletin.Status.DRAFT, then=Value(0)), default=Value(1),
+    draft_first = Case(When(status=Circular.Status.DRAFT, then=Value(0)), default=Value(1),
                        output_field=IntegerField())
     return queryset.annotate(draft_first=draft_first).order_by("draft_first", "-issued_on", "-id")
 
 
-def bulletin_filter_choices(*, user: User) -> tuple[list[Org], list[int]]:
-    """The units named and the years of the bulletins the user sees, for the filters."""
-    visible = bulletins_visible_to(user=user)
-    unit_ids = Bulletin.units.through.objects.filter(bulletin__in=visible).values("org_id")
+def circular_filter_choices(*, user: User) -> tuple[list[Org], list[int]]:
+    """The units named and the years of the circulars the user sees, for the filters."""
+    visible = circulars_visible_to(user=user)
+    unit_ids = Circular.units.through.objects.filter(circular__in=visible).values("org_id")
     years = sorted({year for year in visible.values_list("year", flat=True) if year}, reverse=True)
     return list(Org.objects.filter(pk__in=unit_ids).order_by("path")), years
 
 
-def bulletin_counts_by_kind(*, user: User, start: date | None = None, end: date | None = None,
+def circular_counts_by_kind(*, user: User, start: date | None = None, end: date | None = None,
                             office: Org | None = None) -> dict[str, int]:
     """通报批评 and 通报表扬 in force, issued in [start, end], every kind present (a revoked one is counted as its
     correction)."""
-    return counts_by_kind(bulletins_visible_to(user=user).filter(status=Bulletin.Status.ISSUED), Bulletin.Kind.values,
+    return counts_by_kind(circulars_visible_to(user=user).filter(status=Circular.Status.ISSUED), Circular.Kind.values,
                           start=start, end=end, office=office)

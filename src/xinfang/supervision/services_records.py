@@ -60,7 +60,7 @@ SERIES_MARKS = {
     RecordSequence.Series.RECOMMENDATION: "建",
     RecordSequence.Series.INTERVIEW: "约",
     RecordSequence.Series.RECTIFICATION: "改",
-    RecordSequence.Series.BULLETIN: "通",
+    RecordSequence.Series.CIRCULAR: "通",
 }
 
 

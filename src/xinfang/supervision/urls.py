@@ -1,7 +1,7 @@
 from django.urls import path
 
 from xinfang.supervision import rankings_views, views
-from xinfang.supervision import views_accountability, views_bulletins, views_records
+from xinfang.supervision import views_accountability, views_circulars, views_records
 from xinfang.supervision import views_instructions
 
 app_name = "supervision"
@@ -38,14 +38,14 @@ urlpatterns = [
          name="rectification-follow-up"),
     path("rectifications/<int:pk>/check/", views_accountability.rectification_check, name="rectification-check"),
     path("rectifications/<int:pk>/close/", views_accountability.rectification_close, name="rectification-close"),
-    # 通报 (views_bulletins.py)
-    path("bulletins/", views_bulletins.bulletin_list, name="bulletins"),
-    path("bulletins/new/", views_bulletins.bulletin_new, name="bulletin-new"),
-    path("bulletins/<int:pk>/", views_bulletins.bulletin_detail, name="bulletin-detail"),
-    path("bulletins/<int:pk>/edit/", views_bulletins.bulletin_edit, name="bulletin-edit"),
-    path("bulletins/<int:pk>/issue/", views_bulletins.bulletin_issue, name="bulletin-issue"),
-    path("bulletins/<int:pk>/correct/", views_bulletins.bulletin_correct, name="bulletin-correct"),
-    path("bulletins/<int:pk>/document.docx", views_bulletins.bulletin_document, name="bulletin-document"),
+    # 通报 (views_circulars.py)
+    path("circulars/", views_circulars.circular_list, name="circulars"),
+    path("circulars/new/", views_circulars.circular_new, name="circular-new"),
+    path("circulars/<int:pk>/", views_circulars.circular_detail, name="circular-detail"),
+    path("circulars/<int:pk>/edit/", views_circulars.circular_edit, name="circular-edit"),
+    path("circulars/<int:pk>/issue/", views_circulars.circular_issue, name="circular-issue"),
+    path("circulars/<int:pk>/correct/", views_circulars.circular_correct, name="circular-correct"),
+    path("circulars/<int:pk>/document.docx", views_circulars.circular_document, name="circular-document"),
     # 领导批示 (views_instructions.py; the case page shows its panel)
     path("instructions/", views_instructions.instruction_list, name="instructions"),
     path("instructions/new/", views_instructions.instruction_new, name="instruction-new"),

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='recordsequence',
             name='series',
-            field=models.CharField(choices=[('supervision', '督办'), ('recommendation', '建议'), ('interview', '约谈'), ('rectification', '整改'), ('bulletin', '通报')], max_length=20),
+            field=models.CharField(choices=[('supervision', '督办'), ('recommendation', '建议'), ('interview', '约谈'), ('rectification', '整改'), ('circular', '通报')], max_length=20),
         ),
         migrations.CreateModel(
             name='Rectification',
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='Bulletin',
+            name='Circular',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('criticism', '通报批评'), ('commendation', '通报表扬')], max_length=15, verbose_name='类别')),
@@ -93,16 +93,16 @@ class Migration(migrations.Migration):
                 ('drafted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='拟稿人')),
                 ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='签发人')),
                 ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='印发机关')),
-                ('petitions', models.ManyToManyField(blank=True, related_name='bulletins', to='petitions.petition', verbose_name='涉及信访事项')),
-                ('revokes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='revoked_by', to='supervision.bulletin', verbose_name='撤销的通报')),
+                ('petitions', models.ManyToManyField(blank=True, related_name='circulars', to='petitions.petition', verbose_name='涉及信访事项')),
+                ('revokes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='revoked_by', to='supervision.circular', verbose_name='撤销的通报')),
                 ('units', models.ManyToManyField(related_name='+', to='orgs.org', verbose_name='通报单位')),
             ],
             options={
                 'verbose_name': '通报',
                 'verbose_name_plural': '通报',
                 'ordering': ['-issued_on', '-id'],
-                'indexes': [models.Index(fields=['office', 'status', 'issued_on'], name='bulletin_office_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='bulletin_number_unique'), models.UniqueConstraint(fields=('office', 'year', 'sequence'), name='bulletin_number_per_office_year'), models.CheckConstraint(condition=models.Q(models.Q(('issued_on__isnull', True), ('number', ''), ('status', 'draft')), models.Q(models.Q(('status', 'draft'), _negated=True), models.Q(('number', ''), _negated=True), ('issued_on__isnull', False)), _connector='OR'), name='bulletin_numbered_once_issued')],
+                'indexes': [models.Index(fields=['office', 'status', 'issued_on'], name='circular_office_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='circular_number_unique'), models.UniqueConstraint(fields=('office', 'year', 'sequence'), name='circular_number_per_office_year'), models.CheckConstraint(condition=models.Q(models.Q(('issued_on__isnull', True), ('number', ''), ('status', 'draft')), models.Q(models.Q(('status', 'draft'), _negated=True), models.Q(('number', ''), _negated=True), ('issued_on__isnull', False)), _connector='OR'), name='circular_numbered_once_issued')],
             },
         ),
         migrations.AddIndex(

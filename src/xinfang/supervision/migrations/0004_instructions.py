@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='recordsequence',
             name='series',
-            field=models.CharField(choices=[('supervision', '督办'), ('recommendation', '建议'), ('instruction', '批示'), ('interview', '约谈'), ('rectification', '整改'), ('bulletin', '通报')], max_length=20),
+            field=models.CharField(choices=[('supervision', '督办'), ('recommendation', '建议'), ('instruction', '批示'), ('interview', '约谈'), ('rectification', '整改'), ('circular', '通报')], max_length=20),
         ),
         migrations.CreateModel(
             name='Instruction',

@@ -8,7 +8,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 from tests.web.conftest import artifact_path, chromium_page
-from xinfang.supervision.accountability import Bulletin
+from xinfang.supervision.accountability import Circular
 
 
 def _login(page, username: str) -> None:
@@ -19,10 +19,10 @@ def _login(page, username: str) -> None:
 
 
 @pytest.mark.browser
-def test_a_supervisor_issues_a_bulletin_and_the_named_unit_sees_it(live_server, district, supervisor, heads,
+def test_a_supervisor_issues_a_circular_and_the_named_unit_sees_it(live_server, district, supervisor, heads,
                                                                    petition, tmp_path: Path):
     number = petition.number
-    with chromium_page(base_url=live_server.url, failure_name="bulletin-failure") as page:
+    with chromium_page(base_url=live_server.url, failure_name="circular-failure") as page:
         _login(page, "duban")
         page.goto("/supervision/")
         page.get_by_role("link", name="拟写通报").click()
@@ -31,38 +31,38 @@ def test_a_supervisor_issues_a_bulletin_and_the_named_unit_sees_it(live_server, 
         page.get_by_label("通报单位").select_option(label=["青石镇"])
         page.get_by_label("正文").fill("经查，青石镇有信访事项超期未办结，群众反映强烈。\n请各单位引以为戒，举一反三。")
         page.get_by_label("涉及信访件编号").fill(number)
-        page.screenshot(path=artifact_path("bulletin-draft-form"), full_page=True)
+        page.screenshot(path=artifact_path("circular-draft-form"), full_page=True)
         page.get_by_role("button", name="保存草稿").click()
-        expect(page.locator("#bulletin-number")).to_contain_text("草稿")
+        expect(page.locator("#circular-number")).to_contain_text("草稿")
         page.get_by_role("button", name="印发通报").click()
-        expect(page.locator("#bulletin-status")).to_have_text("已印发")
-        expect(page.locator("#bulletin-number")).to_contain_text("QXXF通〔")
-        issued_number = page.locator("#bulletin-number").inner_text()
-        page.screenshot(path=artifact_path("bulletin-issued"), full_page=True)
+        expect(page.locator("#circular-status")).to_have_text("已印发")
+        expect(page.locator("#circular-number")).to_contain_text("QXXF通〔")
+        issued_number = page.locator("#circular-number").inner_text()
+        page.screenshot(path=artifact_path("circular-issued"), full_page=True)
         with page.expect_download() as download_info:
-            page.locator("#bulletin-download").click()
+            page.locator("#circular-download").click()
         download = download_info.value
-        saved = tmp_path / "bulletin.docx"
+        saved = tmp_path / "circular.docx"
         download.save_as(saved)
         filename = download.suggested_filename
 
         page.context.clear_cookies()
         _login(page, "qingshi-head")
-        page.goto("/supervision/bulletins/")
-        rows = page.locator("#bulletin-table tbody tr")
+        page.goto("/supervision/circulars/")
+        rows = page.locator("#circular-table tbody tr")
         expect(rows).to_have_count(1)
         expect(rows.nth(0)).to_contain_text(issued_number)
         expect(rows.nth(0)).to_contain_text("青石镇")
-        page.screenshot(path=artifact_path("bulletin-unit-list"), full_page=True)
+        page.screenshot(path=artifact_path("circular-unit-list"), full_page=True)
         rows.nth(0).get_by_role("link", name=issued_number).click()
-        expect(page.locator("#bulletin-body")).to_contain_text("引以为戒")
+        expect(page.locator("#circular-body")).to_contain_text("引以为戒")
         expect(page.get_by_role("button", name="印发通报")).to_have_count(0)
         expect(page.get_by_role("button", name="更正（撤销原通报）")).to_have_count(0)
 
     text = "\n".join(p.text for p in Document(io.BytesIO(saved.read_bytes())).paragraphs)
     assert filename == f"通报批评-{issued_number}.docx"
     assert "清溪区信访办" in text and issued_number in text and "青石镇：" in text and number in text
-    assert Bulletin.objects.get().status == Bulletin.Status.ISSUED
+    assert Circular.objects.get().status == Circular.Status.ISSUED
 
 
 @pytest.mark.browser
