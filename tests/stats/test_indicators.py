@@ -46,13 +46,14 @@ EXPECTED_2025 = {
     "re_reviews_revoke": 0, "re_reviews_modify": 0, "re_reviews_not_accepted": 0,
     "reviews_pending": 0, "re_reviews_pending": 0,  # p7's review was decided in April
     "late_entries": 0, "late_entries_beyond_window": 0,  # the year is replayed history (tests/stats/test_backdating.py)
-    # 督办, 三项建议 and refusals: none in this year (tests/stats/test_supervision_indicators.py has its own);
+    # 督办, 三项建议, 约谈/限期整改, 通报, 批示 and refusals: none in this year (test_supervision_indicators.py has its own);
     # of the acceptance stage only p4's disposition settled late (its 15 days ran out), as in 及时受理率
     "supervisions": 0, "supervisions_phone": 0, "supervisions_letter": 0, "supervisions_on_site": 0,
     "supervisions_listed": 0, "supervisions_overdue": 0, "recommendations": 0, "recommendations_improve_work": 0,
     "recommendations_improve_policy": 0, "recommendations_accountability": 0, "recommendations_overdue": 0,
     "recommendation_adoption_rate": (0, 0), "disposition_late": 1, "acceptance_notice_late": 0,
-    "refused_destinations": 0,
+    "refused_destinations": 0, "rectifications_interview": 0, "rectifications_order": 0, "rectifications_overdue": 0,
+    "circulars_criticism": 0, "circulars_commendation": 0, "instructions": 0, "instructions_overdue": 0,
     "quality_score_rate": (0, 0),  # no case evaluated (tests/quality/ has its own)
 }
 RATES_2025 = {"repeat_ratio": "12.50", "online_ratio": "25.00", "timely_acceptance_rate": "85.71",

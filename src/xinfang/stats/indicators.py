@@ -29,7 +29,11 @@ from xinfang.quality.models import QualityEvaluation
 from xinfang.workflow.choices import Rating, ReviewOutcome
 from xinfang.workflow.clocks import OPTIONAL_WINDOWS
 from xinfang.stats.records import refused_destinations_visible_to
+from xinfang.supervision.accountability import Circular, Rectification
+from xinfang.supervision.instructions import Instruction
 from xinfang.supervision.records import Recommendation, Supervision
+from xinfang.supervision.selectors_accountability import circulars_visible_to
+from xinfang.supervision.selectors_instructions import instructions_visible_to
 from xinfang.supervision.selectors_records import records_visible
 from xinfang.workflow.models import Clock, Evaluation, LateEntry, Notice, RefusedDestination
 
@@ -193,11 +197,30 @@ SUPERVISIONS = Source("supervisions", Supervision, "petition", _issued_by_end, u
 RECOMMENDATIONS = Source("recommendations", Recommendation, "petitions", _issued_by_end, unit_field="target_org",
                          own_unit=True, visible=_visible_records(Recommendation), many_petitions=True,
                          record_url="supervision:recommendation-detail", record_label="三项建议")
+RECTIFICATIONS = Source("rectifications", Rectification, "petitions", _issued_by_end, unit_field="target_org",
+                        own_unit=True, visible=_visible_records(Rectification), many_petitions=True,
+                        record_url="supervision:rectification-detail", record_label="约谈、限期整改")
+# 领导批示 are seen exactly by those who see their matter; no page of their own (the case page's panel).
+INSTRUCTIONS = Source("instructions", Instruction, "petition", _issued_by_end, unit_field="target_org",
+                      own_unit=True, record_label="领导批示",
+                      visible=lambda q: Instruction.objects.all() if q.user is None
+                      else instructions_visible_to(user=q.user))
+
+
+def _in_force_by_end(q: StatsQuery) -> Q:
+    # A 通报 in force: issued and not revoked (a correction revokes the one it corrects, so each counts once).
+    return Q(status=Circular.Status.ISSUED, issued_on__lte=q.end)
+
+
+# By unit, a 通报 counts for each unit it names.
+CIRCULARS = Source("circulars", Circular, "petitions", _in_force_by_end, unit_field="units", own_unit=True,
+                   visible=lambda q: Circular.objects.all() if q.user is None else circulars_visible_to(user=q.user),
+                   many_petitions=True, record_url="supervision:circular-detail", record_label="通报")
 # Counted for the org of the user who attempted it (the office's clerk or reviewer), not the accused unit.
 REFUSALS = Source("refused_destinations", RefusedDestination, "petition", _attempted, unit_field="actor_org",
                   own_unit=True, visible=lambda q: refused_destinations_visible_to(user=q.user),
                   record_label="被拒绝的转送")
-SOURCES += (CLOCKS_BY_ORG, SUPERVISIONS, RECOMMENDATIONS, REFUSALS)
+SOURCES += (CLOCKS_BY_ORG, SUPERVISIONS, RECOMMENDATIONS, RECTIFICATIONS, INSTRUCTIONS, CIRCULARS, REFUSALS)
 
 
 def _quality_rows(q: StatsQuery) -> Q:
@@ -379,8 +402,10 @@ PERIOD_RULES = {
     "late_entry": "按办理日期（法定日期，而非录入日期）计入；按责任单位分组时计入录入该操作的单位；已更正撤销的操作不计",
     "late_by_org": "按环节的了结日计入：按时或超时办完的按办完日，期限已过仍未办的按法定截止日；按责任单位分组时计入应当办理该环节的机关"
                    "（登记处理为信访部门，受理告知为责任单位）",
-    "issued": "按签发日期计入；按责任单位分组时计入被督办（被建议）单位",
-    "record_as_of": "截至期末（期末晚于今天的，截至今天）已签发、已过回复（答复）期限仍未回复（答复）的；按责任单位分组时计入被督办（被建议）单位",
+    "issued": "按签发（批示）日期计入；按责任单位分组时计入被督办（被建议、被约谈、被责令整改）单位或批示的落实单位",
+    "record_as_of": "截至期末（期末晚于今天的，截至今天）已签发、已过回复（答复、整改、反馈）期限仍未回复（答复、报送整改情况、"
+                    "最终反馈）的；按责任单位分组时计入被督办（被建议、被约谈、被责令整改）单位或批示的落实单位",
+    "circulated": "按印发日期计入，只计现行有效的通报（被更正撤销的不计）；按责任单位分组时计入每个被通报单位",
     "answered": "按书面答复日期计入；按责任单位分组时计入被建议单位",
     "attempted": "按尝试转送的时间（北京时间）计入；按责任单位分组时计入尝试转送的人员所在单位（不是被检举控告单位）",
     "quality_evaluated": "按评查日期计入；重新评查的只计最新一次；按责任单位分组时计入被评查单位",
@@ -567,6 +592,12 @@ def _unanswered_overdue(q: StatsQuery) -> Q:
             & (Q(responded_on__isnull=True) | Q(responded_on__gt=q.as_of)))
 
 
+def _instruction_overdue(q: StatsQuery) -> Q:
+    """As _unanswered_overdue, for a 批示: no final response (answered_on) by `as_of`."""
+    return (Q(issued_on__lte=q.as_of, due_on__lt=q.as_of)
+            & (Q(answered_on__isnull=True) | Q(answered_on__gt=q.as_of)))
+
+
 def _answered(q: StatsQuery) -> Q:
     return Q(responded_on__range=(q.start, q.end)) & ~Q(adoption="")
 
@@ -597,6 +628,21 @@ def _supervision_indicators() -> tuple[Indicator, ...]:
         "answered", "rate", Measure(RECOMMENDATIONS, lambda q: _answered(q) & Q(adoption__in=list(ADOPTED)),
                                     count_rows=True),
         Measure(RECOMMENDATIONS, _answered, count_rows=True), unit_zh="%", group="supervision"))
+    for kind in Rectification.Kind:
+        items.append(_record_count(f"rectifications_{kind.value}", f"{kind.label}次数", f"期间内签发的{kind.label}次数",
+                                   RECTIFICATIONS, _issued(kind.value), "issued"))
+    items.append(_record_count("rectifications_overdue", "整改超期未报告件数",
+                               "截至期末已过整改期限、被约谈（被责令整改）单位仍未报送整改情况的约谈和限期整改件数",
+                               RECTIFICATIONS, _unanswered_overdue, "record_as_of", unit="件"))
+    for kind in Circular.Kind:
+        items.append(_record_count(f"circulars_{kind.value}", f"{kind.label}次数",
+                                   f"期间内印发、现行有效的{kind.label}次数（已撤销的不计，更正后的通报计一次）",
+                                   CIRCULARS, _issued(kind.value), "circulated"))
+    items.append(_record_count("instructions", "领导批示件数", "期间内领导对信访事项作出批示的件数", INSTRUCTIONS,
+                               _issued(), "issued", unit="件"))
+    items.append(_record_count("instructions_overdue", "批示超期未落实件数",
+                               "截至期末已过反馈期限、落实单位仍未最终反馈落实情况的领导批示件数", INSTRUCTIONS,
+                               _instruction_overdue, "record_as_of", unit="件"))
     # 及时受理率 covers both steps; these two tell them apart, each counted for the org that had to act.
     items.append(Indicator("disposition_late", "登记处理超期件数",
                            "期间内了结的登记处理环节（转送、交办、不予受理、导入法定途径）超过15日法定期限的事项（第二十二条）",

@@ -30,8 +30,8 @@ from xinfang.stats.selectors import (
     stats_filters_parse,
     stats_query,
 )
+from xinfang.stats.records import record_line, record_lines_queryset
 from xinfang.stats.services import chinese_date, drilldown_workbook, stats_export_record, stats_workbook
-from xinfang.supervision.selectors_records import STATES
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -122,13 +122,12 @@ def _records_drilldown(request: HttpRequest, indicator, part: str, q, context: d
     if source is REFUSALS:
         records = records.select_related("petition", "org", "actor", "actor_org").order_by("-at", "-id")
     else:
-        records = records.select_related("office", "target_org").order_by("-issued_on", "-id")
-        if not source.many_petitions:
-            records = records.select_related("petition")
+        records = record_lines_queryset(records)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [{"record": record, "url": reverse(source.record_url, args=[record.pk]) if source.record_url else "",
-             "state": "" if source is REFUSALS else STATES[record.state(today)]} for record in page]
+    rows = [{"record": record} if source is REFUSALS else
+            record_line(record, url=reverse(source.record_url, args=[record.pk]) if source.record_url else "",
+                        today=today) for record in page]
     return render(request, "stats/drilldown_records.html", {
         **context, "page": page, "total": page.paginator.count, "source": source, "rows": rows,
         "refusals": source is REFUSALS,
