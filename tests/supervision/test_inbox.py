@@ -16,6 +16,12 @@ from xinfang.petitions.services import petition_register
 from xinfang.supervision.inbox import inbox_order, inbox_queryset, inbox_total, step_of_status
 from xinfang.supervision.inbox_records import overdue_to_supervise
 from xinfang.supervision.models import SavedView
+from xinfang.supervision.services_accountability import (
+    RectificationInput,
+    rectification_check,
+    rectification_issue,
+    rectification_report,
+)
 from xinfang.supervision.services_instructions import InstructionInput, instruction_record, instruction_respond
 from xinfang.supervision.services_records import (
     RecommendationInput,
@@ -398,3 +404,36 @@ def test_an_instruction_waits_on_the_routed_units_head_until_the_final_response(
     assert row.url == reverse("petition-detail", args=[petition.pk]) + f"#instruction-{instruction.pk}"
     instruction_respond(instruction_id=instruction.pk, text="已督促公司支付", final=True, actor=actors.head)
     assert client.get(reverse("supervision:inbox"), {"step": "instruction"}).context["sections"][0]["rows"] == []
+
+
+def test_a_rectification_waits_on_the_units_head_until_reported_and_again_when_sent_back(client, district, category,
+                                                                                          actors, supervisor):
+    petition = accepted(district, category, actors)
+    order = rectification_issue(data=RectificationInput(
+        kind="order", target_org_id=district.township_a.pk, subject="受理告知不及时", content="逐件整改",
+        petition_ids=(petition.pk,), due_days=10), actor=supervisor)
+    interview = rectification_issue(data=RectificationInput(
+        kind="interview", target_org_id=district.township_a.pk, subject="积案化解不力", content="约谈镇长",
+        interviewees="张某（镇长）", held_on=LONG_AGO, issued_on=LONG_AGO, due_days=3), actor=supervisor)
+    reported = rectification_issue(data=RectificationInput(
+        kind="order", target_org_id=district.township_a.pk, subject="台账不全", content="补齐台账", due_days=5),
+        actor=supervisor)
+    rectification_report(rectification_id=reported.pk, report="已补齐。", actor=actors.head)
+    client.force_login(actors.head)
+    response = client.get(reverse("supervision:inbox"), {"step": "rectification_report"})
+    [section] = response.context["sections"]
+    # the overdue 约谈 first, then the order; the reported one waits on the office (验收), not on the unit
+    assert [(row.number, row.kind) for row in section["rows"]] == [(interview.number, "约谈"), (order.number, "限期整改")]
+    assert section["rows"][0].days_left < 0 <= section["rows"][1].days_left
+    assert section["rows"][0].url == reverse("supervision:rectification-detail", args=[interview.pk])
+    tabs = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
+    assert tabs["rectification_report"] == 2 and tabs[""] == inbox_total(user=actors.head)
+    assert "整改待报告" in response.content.decode()
+    # a check not passed sends it back: due again, in the list again
+    rectification_check(rectification_id=reported.pk, passed=False, note="仍有缺项", actor=supervisor, due_days=3)
+    rows = client.get(reverse("supervision:inbox"), {"step": "rectification_report"}).context["sections"][0]["rows"]
+    assert reported.number in [row.number for row in rows] and len(rows) == 3
+    # Not the unit's handler (only the head reports), nor the head of another unit.
+    client.force_login(actors.handler)
+    assert "rectification_report" not in {tab["key"] for tab in client.get(reverse("supervision:inbox")).context["tabs"]}
+    assert inbox_total(user=actors.other_township_head) == 0

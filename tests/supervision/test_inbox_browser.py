@@ -66,3 +66,33 @@ def test_a_township_handler_sees_the_overdue_matter_first_and_the_supervisor_can
         section.get_by_role("link", name="督办", exact=True).click()
         expect(page).to_have_url(re.compile(r"/supervision/records/supervision/new/\?petition=\d+$"))
         expect(page.locator("main")).to_contain_text(f"信访事项：{numbers['overdue']}")
+
+
+@pytest.mark.browser
+def test_a_townships_head_finds_the_rectification_to_report_overdue_first(live_server, district):
+    from xinfang.supervision.services_accountability import RectificationInput, rectification_issue
+
+    supervisor = user_create(username="duban", password="pw-123456", org=district.office, roles=[Role.SUPERVISOR])
+    user_create(username="qingshi-head", password="pw-123456", org=district.township_a,
+                roles=[Role.HANDLING_ORG_HEAD])
+    long_ago = timezone.localdate() - timedelta(days=30)
+    interview = rectification_issue(data=RectificationInput(
+        kind="interview", target_org_id=district.township_a.pk, subject="积案化解不力", content="约谈镇长",
+        interviewees="张某（镇长）", held_on=long_ago, issued_on=long_ago, due_days=5), actor=supervisor)
+    order = rectification_issue(data=RectificationInput(
+        kind="order", target_org_id=district.township_a.pk, subject="受理告知不及时", content="逐件整改",
+        due_days=10), actor=supervisor)
+    with chromium_page(base_url=live_server.url, failure_name="inbox-rectification-failure") as page:
+        page.goto("/login/")
+        page.get_by_label("用户名").fill("qingshi-head")
+        page.get_by_label("密码").fill("pw-123456")
+        page.get_by_role("button", name="登录").click()
+        page.locator("nav.sidenav").get_by_role("link", name="我的待办 (2)").click()
+        expect(page.locator(".inbox-tabs a[data-step='rectification_report'] .count")).to_have_text("2")
+        rows = page.locator("#section-rectification_report tbody tr")
+        expect(rows).to_have_count(2)
+        expect(rows.nth(0)).to_contain_text(interview.number)
+        expect(rows.nth(1)).to_contain_text(order.number)
+        page.screenshot(path=artifact_path("inbox-rectification"), full_page=True)
+        rows.nth(0).get_by_role("link", name=interview.number).click()
+        expect(page).to_have_url(re.compile(rf"/supervision/rectifications/{interview.pk}/$"))

@@ -1,7 +1,8 @@
 """The inbox's steps that are not the rules table's: records addressed to the user's unit, and the supervisor's.
 
-- 督办待回复, 建议待答复, 批示待落实: open 督办, 三项建议 and 领导批示 routed to the user's own unit, for its heads
-  (only the head of the unit addressed answers them: services_records, services_instructions), overdue first;
+- 督办待回复, 建议待答复, 整改待报告, 批示待落实: open 督办, 三项建议, 约谈/限期整改 and 领导批示 routed to the
+  user's own unit, for its heads (only the head of the unit addressed answers them: services_records,
+  services_accountability, services_instructions), overdue first;
 - 超期待督办: for a 督查督办员 of a petition office, the matters in its scope whose statutory clock has run past
   its due date, the most overdue first, with whether a 督办 is already open on each.
 Visibility is the records' own selectors (petitions_visible_to underneath: Art 30).
@@ -17,8 +18,10 @@ from django.utils import timezone
 from xinfang.orgs.models import Org, Role, User
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.supervision.accountability import Rectification
 from xinfang.supervision.instructions import Instruction
 from xinfang.supervision.records import Recommendation, RecordStatus, Supervision
+from xinfang.supervision.selectors_accountability import rectifications_visible_to
 from xinfang.supervision.selectors_instructions import instructions_pending_for
 from xinfang.supervision.selectors_records import recommendations_visible_to, supervisions_visible_to
 from xinfang.workflow.clocks import OPTIONAL_WINDOWS
@@ -35,6 +38,8 @@ class ExtraStep:
 EXTRA_STEPS: tuple[ExtraStep, ...] = (
     ExtraStep("supervision_reply", "督办待回复", "督查督办员发给本单位、尚未回复的督办（由本单位负责人回复）"),
     ExtraStep("recommendation_reply", "建议待答复", "信访部门向本单位提出、尚未书面答复的三项建议（第四十条）"),
+    ExtraStep("rectification_report", "整改待报告",
+              "约谈或限期整改本单位、尚未报送整改情况的（验收未通过的重新整改也在此，由本单位负责人报送）"),
     ExtraStep("instruction", "批示待落实", "领导批示交本单位落实、尚未最终反馈的事项"),
     ExtraStep("overdue", "超期待督办", "本信访部门范围内法定期限已超期的事项，超期最久的在前"),
 )
@@ -50,20 +55,26 @@ def is_office_supervisor(user: User) -> bool:
     return user.org_id is not None and user.org.kind == Org.Kind.PETITION_OFFICE and user.has_role(Role.SUPERVISOR)
 
 
-def supervisions_awaiting(*, user: User) -> QuerySet[Supervision]:
-    """Open 督办 addressed to the head's own unit, the earliest due (the most overdue) first."""
+def _open_for_head(user: User, model, visible: QuerySet) -> QuerySet:
+    """Open records of `visible` addressed to the head's own unit, the earliest due (the most overdue) first."""
     if not is_unit_head(user):
-        return Supervision.objects.none()
-    return (supervisions_visible_to(user=user).filter(status=RecordStatus.OPEN, target_org_id=user.org_id)
-            .order_by("due_on", "id"))
+        return model.objects.none()
+    return visible.filter(status=RecordStatus.OPEN, target_org_id=user.org_id).order_by("due_on", "id")
+
+
+def supervisions_awaiting(*, user: User) -> QuerySet[Supervision]:
+    """Open 督办 addressed to the head's own unit."""
+    return _open_for_head(user, Supervision, supervisions_visible_to(user=user))
 
 
 def recommendations_awaiting(*, user: User) -> QuerySet[Recommendation]:
-    """Unanswered 三项建议 addressed to the head's own unit, the earliest due first."""
-    if not is_unit_head(user):
-        return Recommendation.objects.none()
-    return (recommendations_visible_to(user=user).filter(status=RecordStatus.OPEN, target_org_id=user.org_id)
-            .order_by("due_on", "id"))
+    """Unanswered 三项建议 addressed to the head's own unit."""
+    return _open_for_head(user, Recommendation, recommendations_visible_to(user=user))
+
+
+def rectifications_awaiting(*, user: User) -> QuerySet[Rectification]:
+    """约谈 and 限期整改 of the head's own unit whose rectification report is not in (or was sent back)."""
+    return _open_for_head(user, Rectification, rectifications_visible_to(user=user))
 
 
 def instructions_awaiting(*, user: User) -> QuerySet[Instruction]:
@@ -98,6 +109,7 @@ def extra_querysets(*, user: User) -> dict[str, QuerySet]:
     """Each extra step's list for this user (empty when the user has no part in it)."""
     return {"supervision_reply": supervisions_awaiting(user=user),
             "recommendation_reply": recommendations_awaiting(user=user),
+            "rectification_report": rectifications_awaiting(user=user),
             "instruction": instructions_awaiting(user=user),
             "overdue": overdue_to_supervise(user=user)}
 
@@ -106,7 +118,7 @@ def extra_steps_for(user: User) -> list[ExtraStep]:
     """The extra steps the user has a part in (a head's records, a supervisor's overdue matters)."""
     keys = []
     if is_unit_head(user):
-        keys += ["supervision_reply", "recommendation_reply", "instruction"]
+        keys += ["supervision_reply", "recommendation_reply", "rectification_report", "instruction"]
     if is_office_supervisor(user):
         keys.append("overdue")
     return [EXTRA_STEPS_BY_KEY[key] for key in keys]
@@ -143,7 +155,7 @@ def overdue_rows(petitions: list[Petition], *, today: date, user: User) -> list[
 
 @dataclass(frozen=True)
 class RecordRow:
-    """A 督办, 三项建议 or 批示 waiting on the unit, as the inbox lists it."""
+    """A 督办, 三项建议, 约谈/限期整改 or 批示 waiting on the unit, as the inbox lists it."""
 
     number: str
     url: str
@@ -155,6 +167,10 @@ class RecordRow:
     petition: Petition | None
 
 
+RECORD_PAGES = {"supervision_reply": "supervision-detail", "recommendation_reply": "recommendation-detail",
+                "rectification_report": "rectification-detail"}
+
+
 def record_rows(key: str, records, *, today: date) -> list[RecordRow]:
     """Rows of one record step; a 批示 links to its panel on the case page (it has no page of its own)."""
     rows = []
@@ -164,7 +180,7 @@ def record_rows(key: str, records, *, today: date) -> list[RecordRow]:
             kind, subject = record.get_priority_display(), record.text
             source, petition = record.leader.full_name or record.leader.username, record.petition
         else:
-            name = "supervision-detail" if key == "supervision_reply" else "recommendation-detail"
+            name = RECORD_PAGES[key]
             url = reverse(f"supervision:{name}", args=[record.pk])
             kind, subject, source = record.get_kind_display(), record.subject, record.office.name
             petition = record.petition if key == "supervision_reply" else None
