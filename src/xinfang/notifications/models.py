@@ -35,6 +35,35 @@ class DeadlineWarning(models.Model):
         return f"{self.clock_id} {self.level}"
 
 
+class RecordWarning(models.Model):
+    """超期 of a supervision record (督办, 三项建议, 约谈/限期整改, 领导批示): its due date passed unanswered. Unique
+    per record and due date, as DeadlineWarning per clock and level: a rerun never raises it twice; a
+    rectification sent back with a new due date may be warned again when that one passes."""
+
+    class Kind(models.TextChoices):
+        SUPERVISION = "supervision", "督办"
+        RECOMMENDATION = "recommendation", "三项建议"
+        RECTIFICATION = "rectification", "约谈、限期整改"
+        INSTRUCTION = "instruction", "领导批示"
+
+    kind = models.CharField("记录类别", max_length=20, choices=Kind.choices)
+    record_id = models.PositiveBigIntegerField("记录")
+    number = models.CharField("编号", max_length=60)
+    due_on = models.DateField("期限")
+    raised_on = models.DateField("预警日")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "督查记录超期预警"
+        verbose_name_plural = "督查记录超期预警"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "record_id", "due_on"],
+                                               name="record_warning_once_per_due_date")]
+
+    def __str__(self) -> str:
+        return f"{self.number} 超期"
+
+
 class Notification(models.Model):
     """One message to one user, shown in-app (the bell) and delivered by e-mail and SMS where possible."""
 
@@ -46,6 +75,8 @@ class Notification(models.Model):
                                  related_name="+")
     warning = models.ForeignKey(DeadlineWarning, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="notifications")
+    record_warning = models.ForeignKey(RecordWarning, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="notifications")
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
     # E-mail and SMS: claimed before sending (at most once — a crash between the claim and the send loses a
@@ -57,7 +88,11 @@ class Notification(models.Model):
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["warning", "recipient"], name="notification_once_per_warning")]
+        constraints = [
+            models.UniqueConstraint(fields=["warning", "recipient"], name="notification_once_per_warning"),
+            models.UniqueConstraint(fields=["record_warning", "recipient"],
+                                    name="notification_once_per_record_warning"),
+        ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
 
     def __str__(self) -> str:

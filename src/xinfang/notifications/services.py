@@ -10,6 +10,8 @@ A clock found already at a later level gets that level only (earlier ones are no
 Recipients: the 承办人 and 责任单位负责人 of the org the clock runs on, and the 督查督办员 of the office that
 registered the petition — each only if the petition is visible to them (petitions_visible_to: Art 30 keeps a
 warning about an accusation from anyone inside the accused unit).
+
+The same scan raises the 超期 warnings of supervision records (督办, 三项建议, 约谈/限期整改, 领导批示): record_warnings.py.
 """
 
 import logging
@@ -27,6 +29,7 @@ from django.utils import timezone
 from xinfang.audit.services import audit_record
 from xinfang.calendars.selectors import calendar_for_org, calendars_cached
 from xinfang.notifications.models import ContactPoint, DeadlineWarning, Notification, WarningLevel
+from xinfang.notifications.record_warnings import record_warning_url, record_warnings_scan
 from xinfang.notifications.sms import send_sms
 from xinfang.orgs.models import Role, User
 from xinfang.petitions.selectors import petitions_visible_to
@@ -142,11 +145,16 @@ def deadlines_scan(*, today: date | None = None, pause: float = 0.0) -> ScanResu
                 result.notifications += outcome[1]
                 if pause:
                     time.sleep(pause)
+    records = record_warnings_scan(today=today, pause=pause)
+    result.warnings += records[0]
+    result.notifications += records[1]
     result.delivered = notifications_deliver()
     return result
 
 
 def notification_url(notification: Notification) -> str:
+    if notification.record_warning_id is not None:
+        return record_warning_url(notification.record_warning, petition_id=notification.petition_id)
     if notification.petition_id is None:
         return reverse("notification-list")
     return reverse("petition-detail", args=[notification.petition_id])
