@@ -259,3 +259,17 @@ def test_recommendation_pages(district, supervisor, heads, client):
     assert record.adoption == "not_adopted" and record.status == RecordStatus.ANSWERED
     listing = client.get(reverse("supervision:records") + "?type=recommendation").content.decode()
     assert record.number in listing and "已答复待办结" in listing
+
+
+def test_the_case_page_lists_the_matters_supervisions_for_those_who_see_them(district, supervisor, heads, petition,
+                                                                            client):
+    supervision_issue(data=SupervisionInput(kind=Supervision.Kind.PHONE, target_org_id=district.township_a.pk,
+                                            petition_id=petition.pk, subject="催办", requirements="尽快办结"),
+                      actor=supervisor)
+    client.force_login(supervisor)
+    page = client.get(f"/petitions/{petition.pk}/").content.decode()
+    assert 'id="supervision-panel"' in page and "电话督办" in page
+    assert f"/supervision/records/supervision/new/?petition={petition.pk}" in page  # the supervisor issues
+    client.force_login(heads["a"])
+    page = client.get(f"/petitions/{petition.pk}/").content.decode()
+    assert "电话督办" in page and "/supervision/records/supervision/new/" not in page  # the unit reads it

@@ -51,6 +51,7 @@ from xinfang.petitions.services import (
     petitioners_clean,
 )
 from xinfang.petitions.validators import validate_id_number, validate_phone
+from xinfang.supervision.case_panel import supervision_panel
 from xinfang.supervision.views_instructions import instruction_panel
 from xinfang.web import searches
 from xinfang.web.action_forms import action_form_class, form_values
@@ -283,6 +284,7 @@ def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
         "notices": petition.notices.order_by("issued_at", "id"), "correctable": correctable,
         "outcomes": case_outcomes(petition=petition, events=events),
         "instruction_panel": instruction_panel(user=user, petition=petition),  # 领导批示
+        "supervision_panel": supervision_panel(user=user, petition=petition),  # 督办
         **unit_work_context(petition=petition, user=user),
     })
 
