@@ -8,13 +8,8 @@ from xinfang.petitions.models import Petition, PetitionStatus
 from xinfang.petitions.services import EVIDENCE_STATES
 from xinfang.quality.permissions import can_evaluate
 from xinfang.workflow.fields import FIELDS
+from xinfang.workflow.services import latest_live_event
 from xinfang.workflow.rules import REPLY_FIELDS
-
-
-def _live(petition: Petition, kind: str):
-    corrected = {event.data.get("corrects") for event in petition.events.filter(kind="correct")}
-    events = petition.events.filter(kind=kind).select_related("actor").order_by("-occurred_at", "-id")
-    return next((event for event in events if event.pk not in corrected), None)
 
 
 def _shown(name: str, value: str) -> str:
@@ -26,14 +21,14 @@ def _shown(name: str, value: str) -> str:
 def unit_work_context(*, petition: Petition, user: User) -> dict[str, Any]:
     draft = returned = None
     if petition.status == PetitionStatus.DRAFTED:
-        event = _live(petition, "draft_reply")
+        event = latest_live_event(petition=petition, kind="draft_reply")
         if event is not None:
             values = event.data.get("values", {})
             draft = {"event": event, "fields": [(FIELDS[name].label, _shown(name, values.get(name, "")))
                                                 for name in REPLY_FIELDS]}
     elif petition.status == PetitionStatus.ACCEPTED:
-        event = _live(petition, "return_draft")
-        last_draft = _live(petition, "draft_reply")
+        event = latest_live_event(petition=petition, kind="return_draft")
+        last_draft = latest_live_event(petition=petition, kind="draft_reply")
         if event is not None and (last_draft is None or last_draft.occurred_at <= event.occurred_at):
             returned = event  # returned and not yet drafted again
     on_handling_side = (user.org is not None and petition.handling_org_id is not None

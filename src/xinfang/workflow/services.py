@@ -318,11 +318,16 @@ def check_late_entry(*, petition: Petition, action: str, actor: User, acted_on: 
             "reason": reason or approval.note}
 
 
+def latest_live_event(*, petition: Petition, kind: str) -> PetitionEvent | None:
+    """The newest event of this action that no correction has undone."""
+    corrected = {event.data.get("corrects") for event in petition.events.filter(kind="correct")}
+    events = petition.events.filter(kind=kind).select_related("actor").order_by("-occurred_at", "-id")
+    return next((event for event in events if event.pk not in corrected), None)
+
+
 def taken_values(*, petition: Petition, rule: Rule) -> dict[str, Any]:
     """The fields of the latest live event of `rule.takes_values_of` (the draft a head signs), parsed again."""
-    corrected = {event.data.get("corrects") for event in petition.events.filter(kind="correct")}
-    drafts = petition.events.filter(kind=rule.takes_values_of).order_by("-occurred_at", "-id")
-    draft = next((event for event in drafts if event.pk not in corrected), None)
+    draft = latest_live_event(petition=petition, kind=rule.takes_values_of)
     if draft is None:
         raise RuleViolation(f"没有待审核的意见书草稿（{rule.label}，{rule.article}）")
     stored = draft.data.get("values", {})
