@@ -51,6 +51,9 @@ urlpatterns = [
     path("supervision/", include("xinfang.supervision.urls")),
     path("prevention/", include("xinfang.prevention.urls")),
     path("quality/", include("xinfang.quality.urls")),
+    path("receptions/", include("xinfang.receptions.urls")),
+    path("order/", include("xinfang.order.urls")),
+    path("publicity/", include("xinfang.publicity.urls")),
     path("", include("xinfang.web.urls")),
 ]
 
