@@ -22,7 +22,9 @@ from decimal import Decimal
 
 import pytest
 
-from xinfang.prevention.indicators import INDICATORS, LedgerQuery, compute, compute_totals
+from xinfang.prevention.indicators import INDICATORS
+from xinfang.stats import ledgers
+from xinfang.stats.ledgers import LedgerQuery
 from xinfang.prevention.lists import AssessmentKind, CampaignKind
 from xinfang.prevention.services_assessments import (
     AssessmentInput,
@@ -43,6 +45,14 @@ from xinfang.prevention.services_disputes import (
 from tests.prevention.conftest import dispute_input, field_named
 
 pytestmark = pytest.mark.django_db
+
+
+def compute_totals(q, indicators=INDICATORS):
+    return ledgers.compute_totals(q, indicators)
+
+
+def compute(q, *, by=None, indicators=INDICATORS):
+    return ledgers.compute(q, indicators, by=by)
 YEAR = dict(start=date(2026, 1, 1), end=date(2026, 12, 31), today=date(2026, 12, 2))
 
 

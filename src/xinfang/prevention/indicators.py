@@ -1,6 +1,7 @@
 """The prevention ledgers' indicators (排查次数, 纠纷件数 … 应评未评件数), declared once, drillable to records.
 
-As in the statistics registry (stats.indicators), each indicator is a numerator (and for a rate a denominator)
+Declared with the ledger engine (stats.ledgers) and registered as the section "prevention" (apps.ready): the
+dashboard, `xinfang stats` and the drill-down read it from there. Each indicator is a numerator (and for a rate a denominator)
 built from one `Q` over one ledger's rows; the figure is a conditional aggregate of every indicator of that
 ledger in one grouped query, and the drill-down is the same rows filtered by the same `Q` — so the list's
 count equals the figure by construction (tests/prevention/test_indicators.py checks it on every key).
@@ -8,110 +9,57 @@ Rows are the reader's (prevention.selectors *_visible_to), within an org's subtr
 villages), for an inclusive period. A rate with a zero denominator has no value ("—").
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-from typing import Any
+from collections.abc import Callable
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
 
-from xinfang.orgs.models import Org, User
+from xinfang.orgs.models import Org
 from xinfang.prevention.assessments import StabilityAssessment
-from xinfang.prevention.disputes import Dispute
+from xinfang.prevention.disputes import Dispute, RiskLevel
+from xinfang.prevention.lists import AssessmentKind, DisputeField
+from xinfang.prevention.permissions import can_read
 from xinfang.prevention.selectors import (
     assessments_visible_to,
     campaigns_visible_to,
     decisions_visible_to,
     disputes_visible_to,
-    in_org,
 )
-from xinfang.stats.indicators import percent
-
-CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class LedgerQuery:
-    """What is counted: an inclusive period, the reader (None: everything), an org subtree (None: the scope)."""
-
-    start: date
-    end: date
-    user: User | None = None
-    org: Org | None = None
-    today: date | None = None
-
-    @property
-    def as_of(self) -> date:
-        return self.end if self.today is None else min(self.end, self.today)
+from xinfang.stats.ledgers import (
+    Breakdown,
+    Column,
+    Ledger,
+    LedgerIndicator,
+    LedgerMeasure,
+    LedgerQuery,
+    LedgerSection,
+)
 
 
-@dataclass(frozen=True)
-class Ledger:
-    name: str
-    label: str  # what its drill-down lists
-    visible: Callable[..., QuerySet]
-    org_fields: tuple[str, ...]  # the subtree roll-up: a record belongs to an org through these fields
-    dimensions: dict[str, str]  # breakdown name → field
-    detail_url: str  # URL name of a record's page
+def _dispute_state(dispute) -> str:
+    status = render_to_string("prevention/_dispute_status.html", {"dispute": dispute}).strip()
+    return f"{dispute.person_times}人次 · {dispute.amount}万元 · {status}"
 
 
 DISPUTES = Ledger("disputes", "矛盾纠纷", disputes_visible_to, ("locality_id",),
                   {"field": "field_id", "unit": "responsible_org_id", "level": "risk_level"},
-                  "prevention:dispute-detail")
+                  "prevention:dispute-detail", related=("locality",), columns=(
+                      Column("事项", lambda r: r.summary), Column("发现日期", lambda r: r.found_on),
+                      Column("属地", lambda r: r.locality.name), Column("情况", _dispute_state)))
 CAMPAIGNS = Ledger("campaigns", "矛盾纠纷排查", campaigns_visible_to, ("organiser_id",),
-                   {"kind": "kind_id", "unit": "organiser_id"}, "prevention:campaign-detail")
+                   {"kind": "kind_id", "unit": "organiser_id"}, "prevention:campaign-detail",
+                   related=("organiser", "kind"), columns=(
+                       Column("排查", lambda r: r.title), Column("开始日期", lambda r: r.started_on),
+                       Column("组织单位", lambda r: r.organiser.name), Column("类别", lambda r: r.kind.name)))
 ASSESSMENTS = Ledger("assessments", "社会稳定风险评估", assessments_visible_to, ("deciding_org_id",),
                      {"kind": "kind_id", "conclusion": "conclusion", "level": "risk_level", "unit": "deciding_org_id"},
-                     "prevention:assessment-detail")
+                     "prevention:assessment-detail", related=("deciding_org",), columns=(
+                         Column("事项", lambda r: r.title), Column("评估日期", lambda r: r.assessed_on),
+                         Column("决策机关", lambda r: r.deciding_org.name),
+                         Column("情况", lambda r: f"{r.get_conclusion_display()} · {r.get_filing_display()}")))
 DECISIONS = Ledger("decisions", "重大决策事项", decisions_visible_to, ("deciding_org_id",),
                    {"kind": "kind_id", "unit": "deciding_org_id"}, "prevention:decision-detail")
-LEDGERS = (CAMPAIGNS, DISPUTES, ASSESSMENTS, DECISIONS)
 DIMENSION_LABELS = {"field": "纠纷领域", "unit": "责任单位", "level": "风险等级", "kind": "类别", "conclusion": "评估结论"}
-
-
-def ledger_rows(ledger: Ledger, q: LedgerQuery) -> QuerySet:
-    return in_org(ledger.visible(user=q.user), org=q.org, fields=ledger.org_fields)
-
-
-@dataclass(frozen=True)
-class LedgerMeasure:
-    """A count of a ledger's rows meeting `condition`, or the sum of one of their fields (人次, 万元)."""
-
-    ledger: Ledger
-    condition: Callable[[LedgerQuery], Q]
-    sum_field: str = ""
-
-    def records(self, q: LedgerQuery) -> QuerySet:
-        return ledger_rows(self.ledger, q).filter(self.condition(q))
-
-    def aggregate(self, key: str, q: LedgerQuery) -> Any:
-        if self.sum_field:
-            zero = Decimal("0.00") if self.sum_field == "amount" else 0
-            return Coalesce(Sum(self.sum_field, filter=self.condition(q)), zero,
-                            output_field=Dispute._meta.get_field(self.sum_field))
-        return Count("pk", filter=self.condition(q))
-
-
-@dataclass(frozen=True)
-class LedgerIndicator:
-    key: str
-    name_zh: str
-    definition_zh: str
-    period_rule: str  # a key of PERIOD_RULES
-    kind: str  # "count", "sum" (人次), "amount" (万元) or "rate"
-    numerator: LedgerMeasure
-    denominator: LedgerMeasure | None = None
-    unit_zh: str = "件"
-    group: str = "prevention"
-
-    def measure(self, part: str = "numerator") -> LedgerMeasure:
-        return self.denominator if part == "denominator" and self.denominator is not None else self.numerator
-
-    def records(self, q: LedgerQuery, part: str = "numerator") -> QuerySet:
-        """The records behind the figure (the drill-down); for a sum, the records whose field is summed."""
-        return self.measure(part).records(q)
 
 
 PERIOD_RULES = {
@@ -188,71 +136,30 @@ INDICATORS: tuple[LedgerIndicator, ...] = _build()
 INDICATORS_BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
 
 
-@dataclass(frozen=True)
-class LedgerFigure:
-    key: str
-    value: int | Decimal | None
-    numerator: int | Decimal
-    denominator: int | None = None
-
-    @property
-    def display(self) -> str:
-        indicator = INDICATORS_BY_KEY[self.key]
-        if indicator.kind == "rate":
-            return "—" if self.value is None else f"{self.value}%"
-        if indicator.kind == "amount":
-            return f"{self.value:.2f}"
-        return f"{self.value}"
+def _group_labels(dimension: str, keys: list) -> dict:
+    if dimension == "field":
+        return dict(DisputeField.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if dimension == "kind":
+        return dict(AssessmentKind.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if dimension == "unit":
+        return dict(Org.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if dimension == "level":
+        return dict(RiskLevel.choices)
+    return dict(StabilityAssessment.Conclusion.choices)
 
 
-def compute(q: LedgerQuery, *, by: str | None = None,
-            indicators: Iterable[LedgerIndicator] = INDICATORS) -> dict[Any, dict[str, LedgerFigure]]:
-    """{group: {key: figure}} (group None: the total); one grouped query per ledger.
-
-    Under a breakdown only the indicators whose ledger has that dimension are given.
-    """
-    indicators = tuple(indicators)
-    rows: dict[Any, dict[str, Any]] = {}
-    wanted = []
-    for ledger in LEDGERS:
-        aggregates: dict[str, Any] = {}
-        for indicator in indicators:
-            if by is not None and by not in indicator.numerator.ledger.dimensions:
-                continue
-            for part, measure in (("num", indicator.numerator), ("den", indicator.denominator)):
-                if measure is not None and measure.ledger is ledger:
-                    aggregates[f"{indicator.key}__{part}"] = measure.aggregate(indicator.key, q)
-                    if indicator not in wanted:
-                        wanted.append(indicator)
-        if not aggregates:
-            continue
-        queryset = ledger_rows(ledger, q)
-        if by is None:
-            rows.setdefault(None, {}).update(queryset.aggregate(**aggregates))
-            continue
-        name = ledger.dimensions[by]
-        for row in queryset.values(name).order_by().annotate(**aggregates):
-            rows.setdefault(row.pop(name), {}).update(row)
-    if by is None:
-        rows.setdefault(None, {})
-    return {group: _figures(wanted, row) for group, row in rows.items()}
-
-
-def _figures(indicators: Iterable[LedgerIndicator], row: dict[str, Any]) -> dict[str, LedgerFigure]:
-    figures = {}
-    for indicator in indicators:
-        numerator = row.get(f"{indicator.key}__num") or 0
-        if indicator.kind == "rate":
-            denominator = row.get(f"{indicator.key}__den") or 0
-            figures[indicator.key] = LedgerFigure(indicator.key, percent(numerator, denominator), numerator,
-                                                  denominator)
-        elif indicator.kind == "amount":  # SQLite's SUM drops the scale (36.5): 万元 keep two decimals
-            amount = Decimal(numerator).quantize(CENT)
-            figures[indicator.key] = LedgerFigure(indicator.key, amount, amount)
-        else:
-            figures[indicator.key] = LedgerFigure(indicator.key, numerator, numerator)
-    return figures
-
-
-def compute_totals(q: LedgerQuery, indicators: Iterable[LedgerIndicator] = INDICATORS) -> dict[str, LedgerFigure]:
-    return compute(q, indicators=indicators)[None]
+_DISPUTE_FIGURES = ("prevention_disputes", "prevention_dispute_person_times", "prevention_dispute_amount",
+                    "prevention_disputes_settled", "prevention_dispute_resolution_rate")
+SECTION = LedgerSection(
+    key="prevention", title="矛盾预防", ledgers=(CAMPAIGNS, DISPUTES, ASSESSMENTS, DECISIONS), indicators=INDICATORS,
+    period_rules=PERIOD_RULES, can_read=can_read, dimension_labels=DIMENSION_LABELS, group_labels=_group_labels,
+    tabs_template="prevention/_tabs.html",
+    breakdowns=(
+        Breakdown("field", "矛盾纠纷按纠纷领域", _DISPUTE_FIGURES),
+        Breakdown("unit", "矛盾纠纷按责任单位", _DISPUTE_FIGURES),
+        Breakdown("level", "矛盾纠纷按风险等级", ("prevention_disputes", "prevention_dispute_amount",
+                                           "prevention_disputes_settled", "prevention_dispute_resolution_rate")),
+        Breakdown("kind", "社会稳定风险评估按类别", ("prevention_assessments", "prevention_assessments_approve",
+                                              "prevention_assessments_defer", "prevention_assessments_reject",
+                                              "prevention_filings")),
+    ))

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from xinfang.prevention import views_assessments, views_disputes, views_stats
+from xinfang.prevention import views_assessments, views_disputes
+from xinfang.stats import views_ledgers
 
 app_name = "prevention"
 
 urlpatterns = [
-    path("", views_stats.figures_page, name="figures"),
-    path("indicators/<slug:key>/", views_stats.indicator_records, name="indicator"),
+    # The section's figures and drill-downs are the statistics' ledger pages (stats.views_ledgers).
+    path("", views_ledgers.figures_page, {"section": "prevention"}, name="figures"),
+    path("indicators/<slug:key>/", views_ledgers.indicator_records, {"section": "prevention"}, name="indicator"),
     # 矛盾纠纷排查化解 (views_disputes.py)
     path("disputes/", views_disputes.dispute_list, name="disputes"),
     path("disputes/new/", views_disputes.dispute_new, name="dispute-new"),

@@ -26,7 +26,7 @@ from xinfang.prevention.forms import (
     split_numbers,
 )
 from xinfang.prevention.history import LedgerVersion
-from xinfang.prevention.indicators import CENT
+from xinfang.stats.ledgers import CENT
 from xinfang.prevention.permissions import can_record, is_office_reviewer, require_reader
 from xinfang.prevention.selectors import (
     DisputeFilters,

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from xinfang.orgs.models import User
 from xinfang.orgs.selectors import user_scope_org_ids
-from xinfang.prevention.indicators import INDICATORS, LedgerQuery, compute_totals
+from xinfang.prevention.indicators import INDICATORS
+from xinfang.stats.ledgers import LedgerQuery, compute_totals
 from xinfang.stats.selectors import org_by_code, period_parse
 
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 scope = user_scope_org_ids(user=user)
                 if scope is not None and org.pk not in scope:
                     raise PermissionDenied(f"“{org.name}”不在您的数据范围内")
-            figures = compute_totals(LedgerQuery(start=start, end=end, user=user, org=org))
+            figures = compute_totals(LedgerQuery(start=start, end=end, user=user, org=org), INDICATORS)
         except ValidationError as error:
             raise CommandError("；".join(message for texts in error.message_dict.values() for message in texts)) from None
         except PermissionDenied as error:
