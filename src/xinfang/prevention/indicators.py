@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 
 from xinfang.orgs.models import Org
+from xinfang.prevention import indicators_backlog, indicators_referrals
 from xinfang.prevention.assessments import StabilityAssessment
 from xinfang.prevention.disputes import Dispute, RiskLevel
 from xinfang.prevention.lists import AssessmentKind, DisputeField
@@ -137,6 +138,10 @@ INDICATORS_BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
 
 
 def _group_labels(dimension: str, keys: list) -> dict:
+    for module in (indicators_backlog, indicators_referrals):
+        labels = module.group_labels(dimension, keys)
+        if labels is not None:
+            return labels
     if dimension == "field":
         return dict(DisputeField.objects.filter(pk__in=keys).values_list("pk", "name"))
     if dimension == "kind":
@@ -150,9 +155,15 @@ def _group_labels(dimension: str, keys: list) -> dict:
 
 _DISPUTE_FIGURES = ("prevention_disputes", "prevention_dispute_person_times", "prevention_dispute_amount",
                     "prevention_disputes_settled", "prevention_dispute_resolution_rate")
+# 积案/包案 and 访调对接 declare their ledgers in modules of their own (indicators_backlog, indicators_referrals).
 SECTION = LedgerSection(
-    key="prevention", title="矛盾预防", ledgers=(CAMPAIGNS, DISPUTES, ASSESSMENTS, DECISIONS), indicators=INDICATORS,
-    period_rules=PERIOD_RULES, can_read=can_read, dimension_labels=DIMENSION_LABELS, group_labels=_group_labels,
+    key="prevention", title="矛盾预防",
+    ledgers=(CAMPAIGNS, DISPUTES, ASSESSMENTS, DECISIONS) + indicators_backlog.LEDGERS + indicators_referrals.LEDGERS,
+    indicators=INDICATORS + indicators_backlog.INDICATORS + indicators_referrals.INDICATORS,
+    period_rules={**PERIOD_RULES, **indicators_backlog.PERIOD_RULES, **indicators_referrals.PERIOD_RULES},
+    dimension_labels={**DIMENSION_LABELS, **indicators_backlog.DIMENSION_LABELS,
+                      **indicators_referrals.DIMENSION_LABELS},
+    can_read=can_read, group_labels=_group_labels,
     tabs_template="prevention/_tabs.html",
     breakdowns=(
         Breakdown("field", "矛盾纠纷按纠纷领域", _DISPUTE_FIGURES),
@@ -162,4 +173,4 @@ SECTION = LedgerSection(
         Breakdown("kind", "社会稳定风险评估按类别", ("prevention_assessments", "prevention_assessments_approve",
                                               "prevention_assessments_defer", "prevention_assessments_reject",
                                               "prevention_filings")),
-    ))
+    ) + indicators_backlog.BREAKDOWNS + indicators_referrals.BREAKDOWNS)

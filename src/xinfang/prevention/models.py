@@ -1,5 +1,6 @@
 """The prevention ledgers' models, one module per ledger (the 积案/包案 and 访调对接 ledgers add theirs)."""
 
+from xinfang.prevention import backlog, referrals  # noqa: F401  (their models, once they have some)
 from xinfang.prevention.assessments import MajorDecision, StabilityAssessment
 from xinfang.prevention.disputes import Dispute, DisputePetition, RiskLevel, ScreeningCampaign
 from xinfang.prevention.history import LedgerSequence, LedgerVersion

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xinfang.prevention import views_assessments, views_disputes
+from xinfang.prevention import urls_backlog, urls_referrals, views_assessments, views_disputes
 from xinfang.stats import views_ledgers
 
 app_name = "prevention"
@@ -39,3 +39,6 @@ urlpatterns += [
     path("decisions/<int:pk>/", views_assessments.decision_detail, name="decision-detail"),
     path("decisions/<int:pk>/edit/", views_assessments.decision_form, name="decision-edit"),
 ]
+
+# 积案/包案 and 访调对接: their own URL modules.
+urlpatterns += urls_backlog.urlpatterns + urls_referrals.urlpatterns

@@ -1,0 +1,1 @@
+"""Placeholder: the backlog ledger's models (filled by its own change)."""

@@ -1,0 +1,1 @@
+"""Placeholder: the referrals ledger's models (filled by its own change)."""

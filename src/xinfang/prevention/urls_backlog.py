@@ -1,0 +1,3 @@
+"""The backlog ledger's pages (joined to prevention.urls)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The referrals ledger's pages (joined to prevention.urls)."""
+
+urlpatterns: list = []
