@@ -17,10 +17,13 @@ Assessments (deciding organ: the county): A1 工程项目类 准予实施, filed
 A3 其他类 不予实施, not filed. Decisions: DEC1 (assessed by A1), DEC2 needs one and has none, DEC3 exempt.
 """
 
+import io
+import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from xinfang.prevention.indicators import INDICATORS
 from xinfang.stats import ledgers
@@ -217,3 +220,27 @@ def test_the_command_prints_the_same_figures(ledger, people, district):
                  stdout=out)
     assert "prevention_dispute_amount" in out.getvalue() and "0.10" in out.getvalue()
     assert not set(figures) & set(STATS_KEYS)  # one key, one meaning across both registries
+
+
+def test_the_statistics_dashboard_and_command_show_the_ledgers_figures(client, ledger, people, district):
+    """The ledgers join the statistics (stats.ledgers): the dashboard's section, drill-down and `xinfang stats`."""
+    client.force_login(people.township_a)
+    page = client.get("/stats/?start=2026-01-01&end=2026-12-31").content.decode()
+    section = page[page.index('data-section="prevention"'):]
+    assert '<tr data-key="prevention_dispute_amount">' in section and "206.75" in section  # 青石镇's own
+    assert "206.85" not in page  # the county's total is not the township's to read
+    drill = client.get("/stats/ledgers/prevention/prevention_disputes/?start=2026-01-01&end=2026-12-31")
+    assert '<strong id="record-count">3</strong>' in drill.content.decode()
+
+    out = io.StringIO()
+    call_command("stats", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "json", stdout=out)
+    figures = json.loads(out.getvalue())["ledgers"]["prevention"]["figures"]
+    assert {key: figures[key]["value"] for key in EXPECTED_OFFICE} == {
+        key: None if value is None else str(value) for key, value in EXPECTED_OFFICE.items()}
+    out = io.StringIO()
+    call_command("stats", "--from", "2026-01-01", "--to", "2026-12-31", "--org", str(district.township_b.pk),
+                 stdout=out)
+    text = out.getvalue()
+    assert "【矛盾预防】" in text
+    line = next(line for line in text.splitlines() if line.startswith("prevention_dispute_person_times"))
+    assert line.split()[2] == "5"  # 白沙镇's disputes found in 2026: one of 5 人次 (the other was found in 2025)

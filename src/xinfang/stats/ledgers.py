@@ -253,3 +253,28 @@ def compute_totals(q: LedgerQuery, indicators: Iterable[LedgerIndicator]) -> dic
 
 def empty_figure(indicator: LedgerIndicator) -> LedgerFigure:
     return LedgerFigure(indicator.key, indicator.kind, None if indicator.kind == "rate" else 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class SectionFigures:
+    section: LedgerSection
+    figures: dict[str, LedgerFigure]
+
+    def items(self) -> list[tuple[LedgerIndicator, LedgerFigure]]:
+        return [(indicator, self.figures[indicator.key]) for indicator in self.section.indicators]
+
+
+def sections_readable(user: User | None) -> tuple[LedgerSection, ...]:
+    """The sections a reader may see (None: the command line's administrator, all of them)."""
+    return tuple(section for section in sections() if user is None or section.can_read(user))
+
+
+def sections_totals(q: LedgerQuery) -> list[SectionFigures]:
+    """Every readable section's figures for the query: what the dashboard and `xinfang stats` show."""
+    return [SectionFigures(section, compute_totals(q, section.indicators)) for section in sections_readable(q.user)]
+
+
+def figure_as_json(indicator: LedgerIndicator, figure: LedgerFigure) -> dict[str, Any]:
+    return {"name": indicator.name_zh, "unit": indicator.unit_zh,
+            "value": None if figure.value is None else str(figure.value), "numerator": str(figure.numerator),
+            "denominator": figure.denominator}

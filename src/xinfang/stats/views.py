@@ -30,7 +30,9 @@ from xinfang.stats.selectors import (
     stats_filters_parse,
     stats_query,
 )
+from xinfang.stats.ledgers import LedgerQuery, sections_totals
 from xinfang.stats.records import record_line, record_lines_queryset
+from xinfang.stats.views_ledgers import drill_url
 from xinfang.stats.services import chinese_date, drilldown_workbook, stats_export_record, stats_workbook
 
 PAGE_SIZE = 50
@@ -95,7 +97,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "categories": {"labels": [row["label"] for row in categories], "values": [row["value"] for row in categories]},
     }
     return render(request, "stats/dashboard.html", {
-        "filters": filters, "problems": problems, "cards": cards, "trend": trend, "channels": channels,
+        "ledgers": _ledgers(request, filters), "filters": filters, "problems": problems, "cards": cards, "trend": trend, "channels": channels,
         "categories": categories, "units": units, "three_rates": [INDICATORS_BY_KEY[key] for key in THREE_RATES],
         "overdue": data.overdue, "overdue_url": _link("stats:drilldown", filters, kwargs={"key": "overdue"}),
         "chart_data": chart_data, "presets": PRESETS, "orgs": scope_orgs(user=request.user).only("pk", "name", "path"),
@@ -103,6 +105,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "hot_topics": HotTopic.objects.filter(is_active=True),
         "tables_url": _link("stats:tables-export", filters), "today": timezone.localdate(),
     })
+
+
+def _ledgers(request: HttpRequest, filters: StatsFilters) -> list[dict]:
+    """The ledger sections' figures (stats.ledgers) for the dashboard's period and org, each linked to its records."""
+    q = LedgerQuery(start=filters.start, end=filters.end, user=request.user, org=filters.org,
+                    today=timezone.localdate())
+    params = {"start": filters.start.isoformat(), "end": filters.end.isoformat(),
+              **({"org": str(filters.org.pk)} if filters.org else {})}
+    return [{"key": item.section.key, "title": item.section.title,
+             "url": f"{reverse('stats:ledger-figures', kwargs={'section': item.section.key})}?{urlencode(params)}",
+             "rows": [{"indicator": indicator, "figure": figure,
+                       "url": drill_url(item.section, indicator.key, params)} for indicator, figure in item.items()]}
+            for item in sections_totals(q)]
 
 
 def _drilldown_queryset(request: HttpRequest, key: str):

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from xinfang.orgs.models import User
 from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.prevention.indicators import INDICATORS
-from xinfang.stats.ledgers import LedgerQuery, compute_totals
+from xinfang.stats.ledgers import LedgerQuery, compute_totals, figure_as_json
 from xinfang.stats.selectors import org_by_code, period_parse
 
 
@@ -43,11 +43,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if options["format"] == "json":
             payload = {"start": start.isoformat(), "end": end.isoformat(), "org": org.name if org else None,
-                       "figures": {indicator.key: {
-                           "name": indicator.name_zh, "unit": indicator.unit_zh,
-                           "value": None if figures[indicator.key].value is None else str(figures[indicator.key].value),
-                           "numerator": str(figures[indicator.key].numerator),
-                           "denominator": figures[indicator.key].denominator} for indicator in INDICATORS}}
+                       "figures": {indicator.key: figure_as_json(indicator, figures[indicator.key])
+                                   for indicator in INDICATORS}}
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"统计期间 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}　机构 {org.name if org else '全部'}")

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from xinfang.orgs.models import User
 from xinfang.stats.indicators import INDICATORS, compute_with_comparisons
+from xinfang.stats.ledgers import LedgerQuery, figure_as_json, sections_totals
 from xinfang.stats.selectors import stats_filters_parse, stats_query
 from xinfang.stats.services import figures_as_json
 
@@ -43,8 +44,15 @@ class Command(BaseCommand):
         except PermissionDenied as error:
             raise CommandError(str(error)) from error
         comparisons = compute_with_comparisons(query)
+        # The ledgers (矛盾预防, 领导接访 …) count records, not petitions: the period and org apply, not the
+        # channel or category filters.
+        ledgers = sections_totals(LedgerQuery(start=filters.start, end=filters.end, user=user, org=filters.org))
         if options["format"] == "json":
             payload = figures_as_json(filters=filters, comparisons=comparisons)
+            payload["ledgers"] = {item.section.key: {
+                "title": item.section.title,
+                "figures": {indicator.key: figure_as_json(indicator, figure) for indicator, figure in item.items()}}
+                for item in ledgers}
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         org = filters.org.name if filters.org else "全部"
@@ -59,3 +67,10 @@ class Command(BaseCommand):
             denominator = "" if figure.denominator is None else str(figure.denominator)
             self.stdout.write(f"{indicator.key:<34}{indicator.name_zh:<16}{figure.display:>12}{figure.numerator:>9}"
                               f"{denominator:>9}{yoy:>10}{mom:>10}")
+        for item in ledgers:
+            self.stdout.write("")
+            self.stdout.write(f"【{item.section.title}】（按期间和机构统计，不受渠道、类别筛选）")
+            for indicator, figure in item.items():
+                ratio = f"（{figure.numerator}/{figure.denominator}）" if indicator.kind == "rate" else ""
+                self.stdout.write(f"{indicator.key:<34}{indicator.name_zh:<16}{figure.display:>12} "
+                                  f"{indicator.unit_zh}{ratio}")
