@@ -151,6 +151,8 @@ class PetitionForm(forms.Form):
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
     attachments = MultipleFileField(label="附件", required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Registered from a 领导接访 record (receptions app): linked to it in the same transaction.
+    reception = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     # Shown only after the service found a registration like this one minutes ago (services.PossibleDuplicate).
     confirm_not_duplicate = forms.BooleanField(label="确认不是重复登记", required=False)
 
