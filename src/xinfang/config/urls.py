@@ -54,6 +54,7 @@ urlpatterns = [
     path("receptions/", include("xinfang.receptions.urls")),
     path("order/", include("xinfang.order.urls")),
     path("publicity/", include("xinfang.publicity.urls")),
+    path("reports/", include("xinfang.reports.urls")),
     path("", include("xinfang.web.urls")),
 ]
 

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "xinfang.receptions",
     "xinfang.order",
     "xinfang.publicity",
+    "xinfang.reports",
     "xinfang.notifications",
     "xinfang.api",
     "xinfang.demo",
