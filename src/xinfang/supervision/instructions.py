@@ -5,18 +5,20 @@ moves open → answered (the final response) → closed (办结). Writes go thro
 xinfang.supervision.services_instructions, reads through selectors_instructions (docs/SUPERVISION.md, 领导批示).
 """
 
-from datetime import date
 
 from django.conf import settings
 from django.db import models
 
 from xinfang.orgs.models import Org
+from xinfang.supervision.records import NumberedRecord
 
 __all__ = ["Instruction", "InstructionResponse"]
 
 
-class Instruction(models.Model):
+class Instruction(NumberedRecord):
     """One 批示 of a leader on one petition, to be carried out by `target_org` by `due_on`."""
+
+    answered_field = "answered_on"  # the final response
 
     class Status(models.TextChoices):
         OPEN = "open", "待落实"
@@ -28,9 +30,6 @@ class Instruction(models.Model):
         URGENT = "urgent", "紧急"
         MOST_URGENT = "most_urgent", "特急"
 
-    number = models.CharField("编号", max_length=60, unique=True)
-    year = models.PositiveSmallIntegerField("年度")
-    sequence = models.PositiveIntegerField("序号")
     # The leader's organ: it numbers the instruction and its calendar counts the working days.
     org = models.ForeignKey(Org, verbose_name="批示机关", on_delete=models.PROTECT, related_name="+")
     petition = models.ForeignKey("petitions.Petition", verbose_name="信访事项", on_delete=models.PROTECT,
@@ -42,15 +41,8 @@ class Instruction(models.Model):
     priority = models.CharField("紧急程度", max_length=15, choices=Priority.choices, default=Priority.NORMAL)
     issued_on = models.DateField("批示日期")
     due_on = models.DateField("反馈期限")
-    due_basis = models.CharField("期限依据", max_length=200, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
     answered_on = models.DateField("最终反馈日期", null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办结人", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
-    closed_on = models.DateField("办结日期", null=True, blank=True)
-    closing_note = models.TextField("办结意见", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "领导批示"
@@ -75,17 +67,6 @@ class Instruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} 领导批示"
-
-    def is_overdue(self, today: date) -> bool:
-        """No final response by the due date (a final response ends it, however late)."""
-        return self.status == self.Status.OPEN and self.due_on < today
-
-    def state(self, today: date) -> str:
-        """open / overdue / answered / closed: the badge and the list's filter."""
-        return "overdue" if self.is_overdue(today) else self.status
-
-    def answered_late(self) -> bool:
-        return self.answered_on is not None and self.answered_on > self.due_on
 
 
 class InstructionResponse(models.Model):

@@ -45,25 +45,20 @@ class RecordStatus(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
-class _Record(models.Model):
-    """What 督办 and 建议 share: the issuing office, the unit addressed, the due date, the answer, the closure."""
+class NumberedRecord(models.Model):
+    """What every numbered record an organ issues and closes shares (督办, 建议, 约谈/限期整改, 领导批示):
+    its number in the organ's yearly series, the due date and its basis, the closure, and the overdue state.
 
-    Status = RecordStatus
+    A subclass names the date that answers it (`answered_field`) and the status of a record still awaiting it.
+    """
+
+    answered_field = "responded_on"
+    OPEN_STATUS = RecordStatus.OPEN
 
     number = models.CharField("编号", max_length=60, unique=True)
     year = models.PositiveSmallIntegerField("年度")
     sequence = models.PositiveIntegerField("序号")
-    office = models.ForeignKey(Org, verbose_name="督办机关", on_delete=models.PROTECT, related_name="+")
-    target_org = models.ForeignKey(Org, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField("状态", max_length=10, choices=RecordStatus.choices, default=RecordStatus.OPEN)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签发人", on_delete=models.PROTECT,
-                                  related_name="+")
-    issued_on = models.DateField("签发日期")
-    due_on = models.DateField("回复期限")
     due_basis = models.CharField("期限依据", max_length=200, blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回复人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    responded_on = models.DateField("回复日期", null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办结人", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     closed_on = models.DateField("办结日期", null=True, blank=True)
@@ -76,14 +71,35 @@ class _Record(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         """Unanswered past the due date (an answer or a closure ends it, however late)."""
-        return self.status == RecordStatus.OPEN and self.due_on < today
+        return self.status == self.OPEN_STATUS and self.due_on < today
 
     def state(self, today: date) -> str:
         """open / overdue / answered / closed, for the list's badge and filter."""
         return "overdue" if self.is_overdue(today) else self.status
 
     def answered_late(self) -> bool:
-        return self.responded_on is not None and self.responded_on > self.due_on
+        answered_on = getattr(self, self.answered_field)
+        return answered_on is not None and answered_on > self.due_on
+
+
+class _Record(NumberedRecord):
+    """What 督办 and 建议 (and 约谈/限期整改) share besides: the issuing office, the unit addressed, the answer."""
+
+    Status = RecordStatus
+
+    office = models.ForeignKey(Org, verbose_name="督办机关", on_delete=models.PROTECT, related_name="+")
+    target_org = models.ForeignKey(Org, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=10, choices=RecordStatus.choices, default=RecordStatus.OPEN)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签发人", on_delete=models.PROTECT,
+                                  related_name="+")
+    issued_on = models.DateField("签发日期")
+    due_on = models.DateField("回复期限")
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回复人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    responded_on = models.DateField("回复日期", null=True, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class Supervision(_Record):
