@@ -55,6 +55,7 @@ urlpatterns = [
     path("order/", include("xinfang.order.urls")),
     path("publicity/", include("xinfang.publicity.urls")),
     path("reports/", include("xinfang.reports.urls")),
+    path("portal/", include("xinfang.portal.urls")),  # public: no login (each view login_not_required)
     path("", include("xinfang.web.urls")),
 ]
 

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "xinfang.order",
     "xinfang.publicity",
     "xinfang.reports",
+    "xinfang.portal",
     "xinfang.notifications",
     "xinfang.api",
     "xinfang.demo",
