@@ -1,4 +1,5 @@
-"""Repeat candidates: one scored list from identity, text, locality, org, category and time, with reasons."""
+"""Repeat candidates: found by identity, text, respondent and locality, judged by the same-matter judgement into
+the same petitioner's same matter (candidates), their other matters, and other people's same matter (joint)."""
 
 import pytest
 from hypothesis import given
@@ -54,19 +55,23 @@ def test_same_id_number_and_similar_text_give_a_candidate_with_reasons(district,
     result = repeat_candidates(actor=district.clerk, draft=draft)
     [candidate] = result.candidates
     assert candidate.petition_id == earlier.pk
-    assert candidate.reasons[0] == "同一身份证号"
-    assert candidate.reasons[1].startswith("诉求文本相似度 0.")
+    assert candidate.reasons[0] == "同一信访人（同一身份证号）"
+    assert candidate.reasons[1].startswith("都反映：") and "工资" in candidate.reasons[1]
     assert "同一被反映单位" in candidate.reasons and "同一问题属地" in candidate.reasons
-    assert candidate.score > 0.8
+    assert candidate.kind == "repeat" and candidate.score == candidate.matter_score > 0.8
+    assert candidate.text_similarity > 0.5  # kept as evidence, no longer the judge
 
 
-def test_similar_text_from_another_person_is_a_candidate_without_identity(district, category, fake_index):
+def test_the_same_matter_from_another_person_is_a_joint_candidate_not_a_repeat(district, category, fake_index):
+    # Was: "a candidate without identity" in the repeat list. Another person on one matter is 涉众/联名.
     earlier = register(district, category, content=WAGES)
     draft = Draft(text="反映某建筑公司拖欠农民工工资\n" + WAGES, people=(DraftPerson(id_number=ID_LI),),
                   locality_id=district.township_a.pk, received_at=when(3, 10))
-    [candidate] = repeat_candidates(actor=district.clerk, draft=draft).candidates
-    assert candidate.petition_id == earlier.pk
-    assert candidate.identity_method == ""
+    result = repeat_candidates(actor=district.clerk, draft=draft)
+    assert result.candidates == [] and result.other_matters == []
+    [candidate] = result.joint
+    assert candidate.petition_id == earlier.pk and candidate.kind == "joint" and candidate.kind_label == "涉众/联名"
+    assert candidate.identity_method == "" and candidate.reasons[0] == "不同信访人"
 
 
 def test_unrelated_text_from_a_stranger_is_no_candidate(district, category, fake_index):
@@ -118,15 +123,18 @@ def test_fifty_thousand_characters_are_answered(district, category, fake_index):
                                                                  received_at=when(4, 1)))
     assert len(text) > 50000
     [candidate] = result.candidates
-    assert candidate.reasons[1].startswith("诉求文本相似度")
+    assert candidate.reasons[1].startswith("都反映：")
 
 
 def test_traditional_characters_find_the_same_person_by_name_and_address(district, category, fake_index):
     earlier = register(district, category, person=PetitionerInput(name="王五", address="清溪区青石镇桃源村3组"))
     draft = Draft(people=(DraftPerson(name="王五", address="清溪區青石鎮桃源村3組"),), received_at=when(4, 1))
-    [candidate] = repeat_candidates(actor=district.clerk, draft=draft).candidates
+    # no text typed yet: nothing can be judged a repeat; the person's petitions are listed apart
+    result = repeat_candidates(actor=district.clerk, draft=draft)
+    [candidate] = result.other_matters
+    assert result.candidates == []
     assert candidate.petition_id == earlier.pk
-    assert candidate.reasons[0] == "同名且住址相同"
+    assert candidate.reasons[:2] == ("同一信访人（同名且住址相同）", "信访内容未填写，尚未判断是否同一事项")
 
 
 def test_without_the_text_index_identity_still_finds_candidates(district, category, no_index):
@@ -144,7 +152,7 @@ def test_candidates_take_a_fixed_number_of_queries(district, category, fake_inde
                                                   address="清溪区青石镇桃源村3组"),),
                   locality_id=district.township_a.pk, category_id=category.pk, received_at=when(6, 1))
     # the fake index itself reads the petitions once
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):  # + the respondent and locality indexes and the office's word weights
         result = repeat_candidates(actor=district.clerk, draft=draft)
     assert len(result.candidates) == 5
 
@@ -154,6 +162,7 @@ def test_the_real_text_index_finds_a_near_duplicate_typed_in_traditional_charact
     earlier = register(district, category, content=WAGES)
     draft = Draft(text="反映某建築公司拖欠農民工工資。本人在青石鎮某工地務工，工程結束後建築公司拖欠工資三個月未付，多次討要無果。",
                   locality_id=district.township_a.pk, received_at=when(3, 20))
-    [candidate] = repeat_candidates(actor=district.clerk, draft=draft).candidates
+    # no petitioner typed: the same matter is offered as another person's (涉众/联名), not as this one's repeat
+    [candidate] = repeat_candidates(actor=district.clerk, draft=draft).joint
     assert candidate.petition_id == earlier.pk
     assert candidate.text_similarity > 0.5

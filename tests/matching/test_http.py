@@ -25,7 +25,7 @@ def test_candidates_partial_lists_the_earlier_petition_with_reasons(client, dist
         "received_at": "2026-03-02T09:30", "idempotency_key": "form-1"})
     body = response.content.decode()
     assert response.status_code == 200
-    assert earlier.number in body and "同一身份证号" in body and "诉求文本相似度" in body
+    assert earlier.number in body and "同一信访人（同一身份证号）" in body and "都反映：" in body and "重复信访" in body
     assert "确认为重复信访" in body
 
 
@@ -130,8 +130,11 @@ def test_api_candidates(client, district, earlier, auth):
         "text": WAGES, "people": [{"id_number": ID_ZHANG}], "category": "0301",
         "locality": district.township_a.pk}, content_type="application/json", **auth)
     assert response.status_code == 200
-    [candidate] = response.json()["candidates"]
-    assert candidate["petition_id"] == earlier.pk and candidate["reasons"][0] == "同一身份证号"
+    body = response.json()
+    [candidate] = body["candidates"]
+    assert candidate["petition_id"] == earlier.pk and candidate["reasons"][0] == "同一信访人（同一身份证号）"
+    assert candidate["kind"] == "repeat" and candidate["matter_score"] >= 0.56
+    assert body["other_matters"] == [] and body["joint"] == []
 
 
 def test_api_candidates_bad_input_is_precise(client, district, earlier, auth):

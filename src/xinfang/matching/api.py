@@ -69,10 +69,15 @@ class CandidateOut(Schema):
     is_final: bool
     final_message: str
     final_rule: str
+    kind: str = Field(description="repeat (重复信访), other_matter (此人其他信访事项) or joint (涉众/联名)")
+    kind_label: str
+    matter_score: float = Field(description="the judgement's calibrated probability of one matter, 0..1")
 
 
 class CandidatesOut(Schema):
-    candidates: list[CandidateOut]
+    candidates: list[CandidateOut] = Field(description="the same petitioner's same matter (重复信访), best first")
+    other_matters: list[CandidateOut] = Field(description="the same petitioner's other matters, newest first")
+    joint: list[CandidateOut] = Field(description="the same matter told by other people (涉众/联名 candidates)")
     notes: list[str] = Field(description="why something was not compared (e.g. text too short)")
 
 
@@ -118,7 +123,8 @@ def _require_link_role(user) -> None:
 
 def _candidates_out(result: CandidateList) -> dict:
     return {
-        "candidates": [{**candidate.__dict__, "reasons": list(candidate.reasons)} for candidate in result.candidates],
+        **{name: [{**candidate.__dict__, "reasons": list(candidate.reasons)} for candidate in getattr(result, name)]
+           for name in ("candidates", "other_matters", "joint")},
         "notes": result.notes,
     }
 

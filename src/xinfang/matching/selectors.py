@@ -1,14 +1,16 @@
 """Reads: a matter's chain of petitions, whether it is final, repeat candidates, identity links, clusters."""
 
+import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from xinfang.matching import identity
+from xinfang.matching import identity, judgement
+from xinfang.matching.facts import facts_of
 from xinfang.matching.models import IdentityKey, IdentityLink, MassCluster, PetitionerMerge
-from xinfang.matching.text import petition_text, recommended_min_similarity, similar_to, similarity_of
+from xinfang.matching.text import petition_text, similar_to, text_judgeable
 from xinfang.orgs.models import Org, User
 from xinfang.petitions import crypto
 from xinfang.petitions.models import Category, Petition, PetitionParty, PetitionStatus, Petitioner
@@ -308,6 +310,9 @@ class Candidate:
     is_final: bool = False
     final_message: str = ""
     final_rule: str = ""
+    kind: str = judgement.REPEAT  # judgement.REPEAT, OTHER_MATTER or JOINT
+    kind_label: str = "重复信访"
+    matter_score: float = 0.0  # the judgement's calibrated probability of one matter
 
     @property
     def reason_text(self) -> str:
@@ -316,8 +321,10 @@ class Candidate:
 
 @dataclass(frozen=True)
 class CandidateList:
-    candidates: list[Candidate]
+    candidates: list[Candidate]  # the same petitioner's same matter: 重复信访
     notes: list[str] = field(default_factory=list)
+    other_matters: list[Candidate] = field(default_factory=list)  # 此人其他信访事项
+    joint: list[Candidate] = field(default_factory=list)  # other people, the same matter: 涉众/联名
 
 
 def time_closeness(*, days: float) -> float:
@@ -351,22 +358,61 @@ def _locality_closeness(a: Org | None, b: Org | None) -> float:
     return 0.0
 
 
-def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> CandidateList:
-    """Earlier petitions that may be the same matter as `draft`, best first, with the reasons in Chinese.
+# Candidates come from the fast indexes (identity, text, respondent, locality); the judgement re-ranks them.
+# The text index is asked for looser matches than it would show alone: a reworded repeat scores 0.05–0.2 there.
+CANDIDATE_MIN_SIMILARITY = 0.08
+PERSON_CANDIDATES = 60  # the person's newest petitions judged
+PLACE_CANDIDATES = 20  # newest petitions on the same respondent, and in the same locality, judged
+PLACE_WINDOW_DAYS = 2 * 365
+WORD_STATS_SAMPLE = 5000  # the office's newest petitions that give the word weights (IDF)
+WORD_STATS_TTL = 3600.0  # seconds a process keeps them while petitions are added
+_word_stats: dict = {}
 
-    Only petitions the actor may see are considered. A fixed handful of indexed queries: the identity
-    indexes, the parties of those people, the text index, the candidate rows, and their matters.
+
+def office_word_stats() -> judgement.WordStats:
+    """Word weights from the office's own newest petitions, kept per process (recomputed when petitions were added
+    and the hour is past, or at once while the office has few: each new petition changes a small corpus)."""
+    newest = Petition.objects.aggregate(newest=Max("id"))["newest"] or 0
+    cached = _word_stats.get("value")
+    if cached is not None and (cached[0] == newest or (
+            cached[1].documents >= WORD_STATS_SAMPLE and time.monotonic() - cached[2] < WORD_STATS_TTL)):
+        return cached[1]
+    rows = Petition.objects.order_by("-id").values_list("summary", "content", "demands")[:WORD_STATS_SAMPLE]
+    stats = judgement.word_stats_of("\n".join(part for part in row if part) for row in rows)
+    _word_stats["value"] = (newest, stats, time.monotonic())
+    return stats
+
+
+@dataclass(frozen=True)
+class _Judged:
+    petition: Petition
+    verdict: judgement.Judgement
+    match: IdentityMatch | None
+    similarity: float | None
+    reasons: tuple[str, ...]
+
+
+def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> CandidateList:
+    """Earlier petitions that may be the same matter as `draft`, judged (judgement.py), with reasons in Chinese.
+
+    `candidates`: the same petitioner's same matter (重复信访), best first, one line per matter.
+    `other_matters`: the same petitioner's other matters (此人其他信访事项), newest first; while the draft's text is
+    too short to judge, all of the person's petitions are here. `joint`: the same matter told by other people
+    (a 涉众/联名 candidate). Only petitions the actor may see are considered (Art 30 included). A fixed handful
+    of indexed queries: identity, parties, text index, respondent, locality, the candidate rows, their matters.
     """
     notes: list[str] = []
     people = [person for person in draft.people if any((person.name, person.id_number, person.phone))]
     matches = identity_matches(people=people) if people else {}
     text = similar_to(text=draft.text, limit=30, exclude_id=draft.exclude_petition_id,
-                      min_similarity=recommended_min_similarity())
+                      min_similarity=CANDIDATE_MIN_SIMILARITY)
     if text.note:
         notes.append(text.note)
+    judgeable = text_judgeable(draft.text)
     visible = petitions_visible_to(user=actor)
     if draft.exclude_petition_id:
         visible = visible.exclude(pk=draft.exclude_petition_id)
+    received_at = draft.received_at or timezone.now()
     person_of_petition: dict[int, IdentityMatch] = {}
     if matches:
         # Newest first by id (ids follow registration), on the party's petitioner index alone: joining the
@@ -378,12 +424,15 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
             current = person_of_petition.get(petition_id)
             if current is None or match.confidence > current.confidence:
                 person_of_petition[petition_id] = match
-    if text.compared:
-        # The same person's petitions the bands did not bring up still get their exact similarity.
-        missing = [pk for pk in person_of_petition if pk not in text.similarity]
-        text.similarity.update({pk: value for pk, value in similarity_of(text=draft.text, petition_ids=missing).items()
-                                if value > 0})
+        person_of_petition = dict(sorted(person_of_petition.items(), reverse=True)[:PERSON_CANDIDATES])
     ids = set(person_of_petition) | set(text.similarity)
+    if judgeable:
+        since = received_at - timedelta(days=PLACE_WINDOW_DAYS)
+        for column, value in (("complained_org_id", draft.complained_org_id), ("locality_id", draft.locality_id)):
+            if value:
+                ids.update(Petition.objects.filter(**{column: value}, received_at__gte=since)
+                           .order_by("-id").values_list("pk", flat=True)[:PLACE_CANDIDATES])
+    ids.discard(draft.exclude_petition_id)
     if not ids:
         return CandidateList([], notes)
     rows = list(visible.filter(pk__in=ids).select_related("registering_org", "locality", "category"))
@@ -391,13 +440,12 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
     category_parent = None
     if draft.category_id:
         category_parent = Category.objects.filter(pk=draft.category_id).values_list("parent_id", flat=True).first()
-    received_at = draft.received_at or timezone.now()
-    scored: list[tuple[float, Petition, tuple[str, ...], IdentityMatch | None, float | None]] = []
+    stats = office_word_stats() if judgeable else judgement.EMPTY_STATS
+    draft_facts = facts_of(draft.text or "", received_at.year)
+    judged: list[_Judged] = []
     for petition in rows:
         match = person_of_petition.get(petition.pk)
         similarity = text.similarity.get(petition.pk)
-        if match is None and (similarity or 0) < MIN_TEXT_ALONE:
-            continue  # locality and category alone are no evidence of one matter
         same_org = bool(draft.complained_org_id) and petition.complained_org_id == draft.complained_org_id
         place = _locality_closeness(locality, petition.locality)
         if draft.category_id and petition.category_id == draft.category_id:
@@ -407,29 +455,43 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
         else:
             category = 0.0
         days = (received_at - petition.received_at).total_seconds() / 86400
-        score = candidate_score(identity_confidence=match.confidence if match else 0.0,
-                                text_similarity=similarity or 0.0, same_complained_org=same_org,
-                                locality=place, category=category, time=time_closeness(days=days))
-        if score < MIN_SCORE:
+        context = judgement.Context(
+            same_respondent=same_org if draft.complained_org_id and petition.complained_org_id else None,
+            same_category=category == 1.0 if draft.category_id else None,
+            same_locality=place == 1.0 if locality else None)
+        if judgeable:
+            verdict = judgement.judge_facts(
+                draft_facts, facts_of(petition_text(petition), timezone.localtime(petition.received_at).year),
+                same_person=match is not None, person_reason=match.reason if match else "", stats=stats,
+                context=context)
+        elif match is not None:
+            verdict = judgement.Judgement(judgement.OTHER_MATTER, 0.0, False, True,
+                                          (f"同一信访人（{match.reason}）", "信访内容未填写，尚未判断是否同一事项"), {})
+        else:
             continue
-        reasons = []
-        if match:
-            reasons.append(match.reason)
-        if similarity is not None:
-            reasons.append(f"诉求文本相似度 {similarity:.2f}")
-        if same_org:
-            reasons.append("同一被反映单位")
-        if place == 1.0:
-            reasons.append("同一问题属地")
-        elif place:
-            reasons.append("问题属地相邻层级")
-        if category == 1.0:
-            reasons.append("同一问题分类")
+        if verdict.kind == judgement.UNRELATED:
+            continue
+        reasons = list(verdict.reasons)
+        if verdict.same_matter:
+            if place == 1.0:
+                reasons.append("同一问题属地")
+            elif place:
+                reasons.append("问题属地相邻层级")
         reasons.append(f"相隔{abs(int(days))}天" if abs(days) >= 1 else "同日")
-        scored.append((score, petition, tuple(reasons), match, similarity))
-    if not scored:
+        judged.append(_Judged(petition, verdict, match, similarity, tuple(reasons)))
+    if not judged:
         return CandidateList([], notes)
-    roots = _roots_of([petition for _, petition, *_ in scored])
+    lists = _one_line_per_matter(judged=judged, visible=visible)
+    by_score = sorted(lists.get(judgement.REPEAT, []), key=lambda c: (-c.score, -c.petition_id))
+    by_date = sorted(lists.get(judgement.OTHER_MATTER, []), key=lambda c: (c.received_at, c.petition_id), reverse=True)
+    joint = sorted(lists.get(judgement.JOINT, []), key=lambda c: (-c.score, -c.petition_id))
+    return CandidateList(by_score[:limit], notes, other_matters=by_date[:limit], joint=joint[:limit])
+
+
+def _one_line_per_matter(*, judged: list[_Judged], visible: QuerySet) -> dict[str, list[Candidate]]:
+    """Candidates by kind, one line per matter and kind (its best-judged petition), with the matter's size and
+    finality as the actor may be told them."""
+    roots = _roots_of([item.petition for item in judged])
     root_ids = set(roots.values())
     # A matter is named by its first petition only if the actor may see that one too; its size counts the
     # petitions the actor may see. Nothing says that more exist.
@@ -441,25 +503,52 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
                                                 status=PetitionStatus.FINAL)
                         .values_list("pk", "first_petition_id")):
         finals[root_id or pk] = True
-    best: dict[int, Candidate] = {}
-    for score, petition, reasons, match, similarity in sorted(scored, key=lambda item: (-item[0], -item[1].pk)):
+    best: dict[tuple[str, int], Candidate] = {}
+    for item in sorted(judged, key=lambda i: (-i.verdict.matter_score, -i.petition.pk)):
+        petition, verdict = item.petition, item.verdict
         root_id = roots[petition.pk]
-        if root_id in best:
-            continue  # one line per matter: its best-matching petition
+        if (verdict.kind, root_id) in best:
+            continue
         is_final = finals.get(root_id, False)
         root_visible = root_id in numbers
         # Linking to any petition of a matter links to its first petition, so a visible member stands in.
-        best[root_id] = Candidate(
+        best[(verdict.kind, root_id)] = Candidate(
             petition_id=petition.pk, number=petition.number, summary=petition.summary,
             received_at=petition.received_at, status=petition.status, status_label=petition.get_status_display(),
             registering_org=petition.registering_org.name, matter_id=root_id if root_visible else petition.pk,
             matter_number=numbers.get(root_id, petition.number),
             matter_size=(1 if root_visible else 0) + sizes.get(root_id, 0),
-            score=score, reasons=reasons, text_similarity=similarity,
-            identity_method=match.method if match else "", is_final=is_final,
+            score=verdict.matter_score, reasons=item.reasons, text_similarity=item.similarity,
+            identity_method=item.match.method if item.match else "", is_final=is_final,
             final_message=FINAL_MESSAGE if is_final else "", final_rule=FINAL_RULE if is_final else "",
+            kind=verdict.kind, kind_label=verdict.label, matter_score=verdict.matter_score,
         )
-    return CandidateList(list(best.values())[:limit], notes)
+    out: dict[str, list[Candidate]] = {}
+    for (kind, _), candidate in best.items():
+        out.setdefault(kind, []).append(candidate)
+    return out
+
+
+def same_matter_ids(*, petition: Petition, candidate_ids: list[int]) -> list[int]:
+    """Of `candidate_ids`, the petitions the judgement takes for the same matter as `petition`, whoever tells it
+    (at the 涉众 level: for mass-matter clustering). No scope: derived data, not shown to anyone."""
+    text = petition_text(petition)
+    if not candidate_ids or not text_judgeable(text):
+        return []
+    stats = office_word_stats()
+    own = facts_of(text, timezone.localtime(petition.received_at).year)
+    out = []
+    for other in Petition.objects.filter(pk__in=candidate_ids).only(
+            "pk", "summary", "content", "demands", "received_at", "complained_org_id", "category_id"):
+        context = judgement.Context(
+            same_respondent=(other.complained_org_id == petition.complained_org_id
+                             if other.complained_org_id and petition.complained_org_id else None),
+            same_category=other.category_id == petition.category_id)
+        verdict = judgement.judge_facts(own, facts_of(petition_text(other), timezone.localtime(other.received_at).year),
+                                        same_person=False, stats=stats, context=context)
+        if verdict.same_matter:
+            out.append(other.pk)
+    return out
 
 
 def _roots_of(petitions: list[Petition]) -> dict[int, int]:

@@ -31,6 +31,7 @@ from xinfang.matching.selectors import (
     matter_member_ids,
     matter_root_id,
     petitioner_visible_to,
+    same_matter_ids,
 )
 from xinfang.matching.text import petition_text, similar_to
 from xinfang.orgs.models import Org, Role, User
@@ -540,7 +541,7 @@ def skip_level_refresh(*, petitions: list[Petition]) -> dict[int, bool]:
 # --- mass matters (涉众) ---------------------------------------------------------------------------------
 
 # Same matter: close text and the same locality or complained org, within this many days of each other.
-CLUSTER_SIMILARITY = 0.4  # stricter than for one person's repeat: place and window are all else there is
+CLUSTER_CANDIDATE_SIMILARITY = 0.1  # the index only proposes; the judgement decides (_cluster_neighbours)
 CLUSTER_WINDOW_DAYS = 90
 
 
@@ -551,20 +552,23 @@ def _same_place(*, locality_id: int, complained_org_id: int | None, anchor_local
 
 
 def _cluster_neighbours(petition: Petition) -> list[int]:
-    """Petitions with close text, in the same place as `petition`, within the window either side."""
+    """Petitions in the same place as `petition`, within the window either side, that the same-matter judgement
+    takes for its matter whoever tells it (judgement.JOINT_LEVEL). Candidates come from the text index, asked for
+    looser matches than it would judge alone (a matter retold in other words shares few trigrams)."""
     matches = similar_to(text=petition_text(petition), limit=50, exclude_id=petition.pk,
-                         min_similarity=CLUSTER_SIMILARITY)
+                         min_similarity=CLUSTER_CANDIDATE_SIMILARITY)
     if not matches.similarity:
         return []
     place = Q(locality_id=petition.locality_id)
     if petition.complained_org_id:
         place |= Q(complained_org_id=petition.complained_org_id)
     window = timedelta(days=CLUSTER_WINDOW_DAYS)
-    return list(
+    near = list(
         Petition.objects.filter(place, pk__in=list(matches.similarity),
                                 received_at__range=(petition.received_at - window, petition.received_at + window))
         .values_list("pk", flat=True)
     )
+    return same_matter_ids(petition=petition, candidate_ids=near)
 
 
 def _distinct_petitioners(petition_ids: Iterable[int]) -> int:

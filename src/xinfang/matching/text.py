@@ -40,6 +40,11 @@ def _letters(text: str) -> int:
     return sum(1 for ch in folded if unicodedata.category(ch)[0] == "L")
 
 
+def text_judgeable(text: str) -> bool:
+    """Enough letters for the same-matter judgement to read (the same rule as the index's)."""
+    return _letters(re.sub(r"\s+", " ", text or "").strip()) >= MIN_LETTERS
+
+
 @dataclass(frozen=True)
 class TextMatches:
     """Similar petitions by id, or why there are none (`note` is shown to the clerk)."""

@@ -25,6 +25,11 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def to_simplified(text: str) -> str:
+    """NFKC-folded, simplified text, punctuation kept (what the same-matter judgement reads)."""
+    return _t2s().convert(unicodedata.normalize("NFKC", text)) if text else ""
+
+
 def normalize_text(text: str) -> str:
     """Simplified, NFKC-folded, lower-case text with only letters and digits left."""
     if not text:

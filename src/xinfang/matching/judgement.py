@@ -1,0 +1,280 @@
+"""The same-matter judgement: are two petitions one matter, and is the new one a repeat of this petitioner?
+
+Three questions kept apart (docs/MATCHING.md, "Same matter"):
+
+- **same person**: the identity match (selectors.identity_matches), given to the judgement, never inferred
+  from the text;
+- **same matter**: the same request on the same facts and reasons. Read from both texts' words and facts
+  (facts.py) as evidence features, combined by a logistic model whose coefficients were fitted on the
+  development half of the labelled corpus (bench/bench_judgement.py --fit), so `matter_score` is a calibrated
+  probability; SAME_MATTER_LEVEL is the default decision level;
+- **similar text**: one feature among others (character trigrams), never the judge.
+
+Together: same person + same matter = 重复信访 (REPEAT); same person + another matter = 此人其他信访事项
+(OTHER_MATTER), listed apart; different people + same matter = a 涉众/联名 candidate (JOINT). Every judgement
+carries its reasons in words ("同一信访人；都反映：鸿运农资店 假种子 2024年4月；诉求：赔偿减产损失").
+
+Word weights are IDF from the office's own petitions (WordStats): a word most petitions use (the village's
+name, 村民, a category's common words) weighs nothing; boilerplate concepts of the vocabulary never weigh.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from xinfang.matching.facts import Facts, facts_of, name_class, names_match
+
+REPEAT = "repeat"
+OTHER_MATTER = "other_matter"
+JOINT = "joint"
+UNRELATED = "unrelated"
+KIND_LABELS = {REPEAT: "重复信访", OTHER_MATTER: "此人其他信访事项", JOINT: "涉众/联名", UNRELATED: "不同事项"}
+
+# The evidence, each 0..1 (features()). The model's coefficients, fitted on the development half of
+# bench/data/matter_pairs.jsonl by `bench/bench_judgement.py --fit` (L2-regularised logistic regression).
+FEATURES = (
+    "words", "issue_same", "issue_conflict", "demand_same", "object_same", "object_conflict", "names_same",
+    "names_conflict", "people_same", "amount_same", "amount_conflict", "month_same", "month_conflict",
+    "year_same", "year_conflict", "area_same", "place_same", "trigram", "respondent_same", "respondent_conflict",
+    "category_same",
+)
+COEFFICIENTS = {name: 0.0 for name in FEATURES} | {
+    "words": 2.781, "issue_same": 0.731, "issue_conflict": -0.622, "demand_same": 0.016, "object_same": 0.369,
+    "object_conflict": -0.008, "names_same": 2.385, "names_conflict": -2.528, "people_same": 2.407,
+    "amount_same": 2.112, "amount_conflict": -1.156, "month_same": 1.352, "month_conflict": -1.994,
+    "year_same": 0.3, "year_conflict": -1.127, "area_same": 1.974, "place_same": -0.804, "trigram": -0.149,
+    "respondent_same": 0.677, "respondent_conflict": -0.677, "category_same": 0.679,
+}
+INTERCEPT = -2.783
+# matter_score at or above this: the same matter, for the same petitioner (a repeat); chosen on the dev half
+# for the best accuracy with recall >= 0.95 (docs/MATCHING.md).
+SAME_MATTER_LEVEL = 0.56
+# For different people the bar is higher: a 涉众/联名 candidate needs more than a common kind of matter in one
+# village (the look-alikes), chosen on the dev half for the best same-matter accuracy on different-people pairs.
+JOINT_LEVEL = 0.69
+
+# Words in more than this share of the office's petitions are boilerplate there, whatever they are.
+BOILERPLATE_SHARE = 0.2
+# Pseudo-petitions that contain none of a word: a small office's few petitions do not make a word rare.
+PRIOR_DOCUMENTS = 200
+
+
+@dataclass(frozen=True)
+class WordStats:
+    """Document frequencies of the office's words (from its petitions' texts)."""
+
+    documents: int
+    frequency: dict[str, int]
+
+    def weight(self, word: str) -> float:
+        df = self.frequency.get(word, 0)
+        if self.documents >= 50 and df > BOILERPLATE_SHARE * self.documents:
+            return 0.0
+        return math.log((self.documents + PRIOR_DOCUMENTS) / (df + 1))
+
+
+EMPTY_STATS = WordStats(0, {})
+
+
+def word_stats_of(texts: Iterable[str]) -> WordStats:
+    frequency: dict[str, int] = {}
+    documents = 0
+    for text in texts:
+        documents += 1
+        for word in facts_of(text).words:
+            frequency[word] = frequency.get(word, 0) + 1
+    return WordStats(documents, frequency)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What is known besides the texts: the same respondent (complained org), category, place; None = unknown."""
+
+    same_respondent: bool | None = None
+    same_category: bool | None = None
+    same_locality: bool | None = None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    kind: str
+    matter_score: float  # calibrated probability that the two are one matter
+    same_matter: bool
+    same_person: bool
+    reasons: tuple[str, ...]
+    features: dict[str, float]
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def reason_text(self) -> str:
+        return "；".join(self.reasons)
+
+
+def _word_cosine(a: Facts, b: Facts, stats: WordStats) -> float:
+    wa = {w: stats.weight(w) for w in a.words}
+    wb = {w: stats.weight(w) for w in b.words}
+    na = math.sqrt(sum(v * v for v in wa.values()))
+    nb = math.sqrt(sum(v * v for v in wb.values()))
+    if not na or not nb:
+        return 0.0
+    return sum(wa[w] * wb[w] for w in wa.keys() & wb.keys()) / (na * nb)
+
+
+def matched_names(a: Iterable[str], b: Iterable[str]) -> list[tuple[str, str]]:
+    """Pairs (name in a, name in b) that are one name, each name used once."""
+    pairs, used = [], set()
+    for x in a:
+        for y in b:
+            if y not in used and names_match(x, y):
+                pairs.append((x, y))
+                used.add(y)
+                break
+    return pairs
+
+
+def _close_amount(x: int, y: int) -> bool:
+    return abs(x - y) <= max(1, 0.02 * max(x, y))
+
+
+def _months_apart(x: str, y: str) -> int:
+    return abs((int(x[:4]) * 12 + int(x[5:])) - (int(y[:4]) * 12 + int(y[5:])))
+
+
+def _both(a: frozenset, b: frozenset) -> bool:
+    return bool(a) and bool(b)
+
+
+def names_conflict(a: Facts, b: Facts) -> bool:
+    """Both name something of one class (two companies, two estates) and no name of either is in the other."""
+    if matched_names(a.names, b.names):
+        return False
+    return bool({name_class(n) for n in a.names} & {name_class(n) for n in b.names})
+
+
+def features(a: Facts, b: Facts, *, stats: WordStats = EMPTY_STATS, context: Context = Context()) -> dict[str, float]:
+    issue_a, issue_b = a.of_kind("issue"), b.of_kind("issue")
+    object_a, object_b = a.of_kind("object"), b.of_kind("object")
+    names = matched_names(a.names, b.names)
+    amount_same = any(_close_amount(x, y) for x in a.amounts for y in b.amounts)
+    month_near = any(_months_apart(x, y) <= 1 for x in a.months for y in b.months)
+    trigram_union = len(a.trigrams | b.trigrams)
+    return {
+        "words": _word_cosine(a, b, stats),
+        "issue_same": len(issue_a & issue_b) / max(1, min(len(issue_a), len(issue_b))) if _both(issue_a, issue_b) else 0.0,
+        "issue_conflict": float(_both(issue_a, issue_b) and not issue_a & issue_b),
+        "demand_same": float(bool(a.of_kind("demand") & b.of_kind("demand"))),
+        "object_same": float(bool(object_a & object_b)),
+        "object_conflict": float(_both(object_a, object_b) and not object_a & object_b),
+        "names_same": min(len(names), 2) / 2,
+        "names_conflict": float(names_conflict(a, b)),
+        "people_same": float(bool(a.people & b.people)),
+        "amount_same": float(amount_same),
+        "amount_conflict": float(_both(a.amounts, b.amounts) and not amount_same),
+        "month_same": float(bool(a.months & b.months) or month_near),
+        "month_conflict": float(_both(a.months, b.months) and not month_near),
+        "year_same": float(bool(a.years & b.years)),
+        "year_conflict": float(_both(a.years, b.years) and not a.years & b.years),
+        "area_same": float(bool(a.areas & b.areas)),
+        "place_same": float(bool(matched_names(a.places, b.places))),
+        "trigram": len(a.trigrams & b.trigrams) / trigram_union if trigram_union else 0.0,
+        "respondent_same": float(context.same_respondent is True),
+        "respondent_conflict": float(context.same_respondent is False),
+        "category_same": float(context.same_category is True),
+    }
+
+
+def score_of(values: dict[str, float], coefficients: dict[str, float] | None = None,
+             intercept: float | None = None) -> float:
+    coefficients = COEFFICIENTS if coefficients is None else coefficients
+    z = (INTERCEPT if intercept is None else intercept) + sum(coefficients.get(k, 0.0) * v for k, v in values.items())
+    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+def _money(value: int) -> str:
+    if value >= 10000 and value % 100 == 0:
+        return f"{value / 10000:g}万元"
+    return f"{value}元"
+
+
+def _month_words(value: str) -> str:
+    return f"{int(value[:4])}年{int(value[5:])}月"
+
+
+def shared_facts(a: Facts, b: Facts) -> list[str]:
+    """What both tell, in a's words: names, what happened, when, how much."""
+    items = [x for x, _ in matched_names(a.names, b.names)]
+    items += sorted(a.people & b.people)
+    items += [a.surface[c] for c in sorted(a.of_kind("issue") & b.of_kind("issue")) if c in a.surface]
+    items += [a.surface[c] for c in sorted(a.of_kind("object") & b.of_kind("object")) if c in a.surface]
+    items += [_month_words(m) for m in sorted(a.months & b.months)]
+    if not a.months & b.months:
+        items += [f"{y}年" for y in sorted(a.years & b.years)]
+    items += [_money(x) for x in sorted(a.amounts) if any(_close_amount(x, y) for y in b.amounts)]
+    items += sorted(a.areas & b.areas)
+    items = list(dict.fromkeys(items))
+    # 建筑公司 says nothing 某建筑公司 has not said.
+    items = [x for x in items if not any(x != y and x in y for y in items)]
+    return items[:8]
+
+
+def differences(a: Facts, b: Facts) -> list[str]:
+    """Why they are told apart: the facts in which they differ."""
+    out = []
+    issue_a, issue_b = a.of_kind("issue"), b.of_kind("issue")
+    if _both(issue_a, issue_b) and not issue_a & issue_b:
+        out.append(f"反映内容不同（{'、'.join(a.surface[c] for c in sorted(issue_a))}／"
+                   f"{'、'.join(b.surface[c] for c in sorted(issue_b))}）")
+    if names_conflict(a, b):
+        shared_class = {name_class(n) for n in a.names} & {name_class(n) for n in b.names}
+        x = next(n for n in a.names if name_class(n) in shared_class)
+        y = next(n for n in b.names if name_class(n) in shared_class)
+        out.append(f"涉及对象不同（{x}／{y}）")
+    if _both(a.amounts, b.amounts) and not any(_close_amount(x, y) for x in a.amounts for y in b.amounts):
+        out.append(f"金额不同（{_money(max(a.amounts))}／{_money(max(b.amounts))}）")
+    if _both(a.months, b.months) and not any(_months_apart(x, y) <= 1 for x in a.months for y in b.months):
+        out.append(f"时间不同（{_month_words(min(a.months))}／{_month_words(min(b.months))}）")
+    return out[:3]
+
+
+def judge_facts(a: Facts, b: Facts, *, same_person: bool, person_reason: str = "", stats: WordStats = EMPTY_STATS,
+                context: Context = Context(), level: float | None = None) -> Judgement:
+    """Judge `a` (the new text) against `b` (an earlier one); pure, so every kind of pair is tested directly."""
+    values = features(a, b, stats=stats, context=context)
+    score = round(score_of(values), 3)
+    if level is None:
+        level = SAME_MATTER_LEVEL if same_person else JOINT_LEVEL
+    same_matter = score >= level
+    if same_person:
+        kind = REPEAT if same_matter else OTHER_MATTER
+    else:
+        kind = JOINT if same_matter else UNRELATED
+    reasons = []
+    if same_person:
+        reasons.append(f"同一信访人（{person_reason}）" if person_reason else "同一信访人")
+    elif same_matter:
+        reasons.append("不同信访人")
+    if same_matter:
+        shared = shared_facts(a, b)
+        if shared:
+            reasons.append("都反映：" + " ".join(shared))
+        if a.demand and (values["demand_same"] or values["words"] >= 0.3):
+            reasons.append("诉求：" + a.demand)
+        if context.same_respondent:
+            reasons.append("同一被反映单位")
+    else:
+        reasons.extend(differences(a, b) or ["所述事实不同"])
+    return Judgement(kind, score, same_matter, same_person, tuple(reasons), values)
+
+
+def judge(text_a: str, text_b: str, *, same_person: bool, person_reason: str = "",
+          received_a: datetime | None = None, received_b: datetime | None = None,
+          stats: WordStats = EMPTY_STATS, context: Context = Context(), level: float | None = None) -> Judgement:
+    """Judge two texts (`level` overrides the default decision levels); relative dates (去年4月) are read against each one's date of receipt."""
+    a = facts_of(text_a or "", received_a.year if received_a else None)
+    b = facts_of(text_b or "", received_b.year if received_b else None)
+    return judge_facts(a, b, same_person=same_person, person_reason=person_reason, stats=stats, context=context,
+                       level=level)
