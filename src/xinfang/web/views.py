@@ -51,6 +51,7 @@ from xinfang.petitions.services import (
     petitioners_clean,
 )
 from xinfang.petitions.validators import validate_id_number, validate_phone
+from xinfang.receptions.services import reception_link_registered
 from xinfang.supervision.case_panel import supervision_panel
 from xinfang.supervision.views_instructions import instruction_panel
 from xinfang.web import searches
@@ -173,6 +174,9 @@ def _register_initial(request: HttpRequest) -> dict:
         received = None
     if received is not None and received.date() < timezone.localdate():
         initial["received_at"] = received.strftime("%Y-%m-%dT%H:%M")
+    reception = request.GET.get("reception", "")
+    if reception.isdigit() and len(reception) <= 18:  # registered from a 领导接访 record (receptions app)
+        initial["reception"] = int(reception)
     return initial
 
 
@@ -224,6 +228,9 @@ def petition_register_view(request: HttpRequest) -> HttpResponse:
                     if created:
                         sms_consents_record_at_registration(petition=petition, methods=registration_consents(formset),
                                                             actor=request.user)
+                        if data.get("reception"):  # the reception it was registered at, or no registration
+                            reception_link_registered(reception_id=data["reception"], petition=petition,
+                                                      actor=request.user)
             except PossibleDuplicate as error:
                 duplicates = error.earlier
                 _apply_errors(error, form, formset)
@@ -246,7 +253,8 @@ def petition_register_view(request: HttpRequest) -> HttpResponse:
                     messages.info(request, f"该件已登记为 {petition.number}，未重复登记")
                 if request.POST.get("next") == "1":
                     query = urlencode({"channel": data["channel"], "received_at": timezone.localtime(
-                        data["received_at"]).strftime("%Y-%m-%dT%H:%M")})
+                        data["received_at"]).strftime("%Y-%m-%dT%H:%M"),
+                        **({"reception": data["reception"]} if data.get("reception") else {})})
                     return redirect(reverse("petition-register") + "?" + query)
                 return redirect("petition-detail", petition_id=petition.pk)
         if duplicates:
