@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
@@ -11,7 +11,8 @@ from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from xinfang.api.schemas import MAX_SEARCH_TEXT, DbId, ErrorOut, PetitionIn, PetitionOut, PetitionPage
-from xinfang.api.services import api_token_user
+from xinfang.api.models import Scope
+from xinfang.api.services import api_token_check, require_scope
 from xinfang.petitions.models import Category, Petition
 from xinfang.petitions.validators import MAX_DB_ID
 from xinfang.petitions.selectors import (
@@ -27,19 +28,51 @@ from xinfang.workflow.selectors import DEADLINE_FILTERS, petitions_by_deadline
 from xinfang.workflow.services import actions_allowed, petition_act
 
 
+def required_scope(request: HttpRequest) -> str:
+    """What a request needs of its token: reads need `read`, registering `register`, every other write `act`."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return Scope.READ
+    path = request.path.rstrip("/")
+    if path.endswith("/api/v1/petitions"):
+        return Scope.REGISTER
+    if path.endswith("/api/v1/matching/candidates"):  # a draft's repeat candidates: a look-up, nothing written
+        return Scope.READ
+    return Scope.ACT
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_user(token=token)
-        if user is not None:
-            request.user = user
-        return user
+        grant = api_token_check(token=token)
+        if grant is None:
+            return None  # 401: unknown, revoked or expired, or its user disabled
+        request.user = grant.user
+        require_scope(grant.scopes, required_scope(request))  # 403 naming the missing scope
+        return grant.user
+
+
+def etag_of(petition: Petition) -> str:
+    """A petition's entity tag: its id and version, which every change (action, correction, edit) moves on."""
+    return f'"p{petition.pk}-v{petition.version}"'
+
+
+def version_of_if_match(request: HttpRequest) -> int | None:
+    """The version an `If-Match` header names (the ETag this API gave), or None without the header."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    tag = header.removeprefix("W/").strip('"')
+    version = tag.rpartition("-v")[2]
+    if not version.isdigit() or len(version) > 9:
+        raise ValidationError({"If-Match": [f"not an ETag of this API: {header[:80]!r}"]})
+    return int(version)
 
 
 api = NinjaAPI(
     title="法治信访 Xinfang API",
     version="1",
-    description="Register and read petitions (信访事项). Authenticate with `Authorization: Bearer <token>`; "
-    "create a token with `xinfang token create --user NAME`.",
+    description="Register, read and act on petitions (信访事项). Authenticate with `Authorization: Bearer <token>`; "
+    "create a token with `xinfang token create --user NAME [--scopes read,register,act] [--days 90]`: it acts "
+    "as that user (the user's scope and roles), within its scopes, until it expires. docs/API.md.",
     auth=BearerToken(),
     urls_namespace="api-v1",
 )
@@ -148,14 +181,26 @@ def petition_create(request: HttpRequest, payload: PetitionIn):
     return Status(201 if created else 200, _petition_out(petition))
 
 
-@api.get("/petitions/{number}", response={200: PetitionOut, 404: ErrorOut}, summary="Get a petition by number")
-def petition_detail(request: HttpRequest, number: str = Path(..., max_length=40)):
+def _conditional_get(request: HttpRequest, response: HttpResponse, petition: Petition):
+    """The petition with its ETag, or 304 Not Modified when the client's `If-None-Match` is still current."""
+    tag = etag_of(petition)
+    response["ETag"] = tag
+    if tag in [value.strip() for value in request.headers.get("If-None-Match", "").split(",")]:
+        return Status(304, None)
+    return _petition_out(petition)
+
+
+@api.get("/petitions/{number}", response={200: PetitionOut, 304: None, 404: ErrorOut},
+         summary="Get a petition by number",
+         description="The response carries an `ETag`; send it as `If-None-Match` to get 304 while nothing changed, "
+         "and as `If-Match` with an action so that it applies only to the version you read (412 otherwise).")
+def petition_detail(request: HttpRequest, response: HttpResponse, number: str = Path(..., max_length=40)):
     petition_id = (
         petitions_visible_to(user=request.user).filter(number=number).values_list("id", flat=True).first()
     )
     if petition_id is None:
         raise Http404
-    return _petition_out(petition_get_for_user(user=request.user, petition_id=petition_id))
+    return _conditional_get(request, response, petition_get_for_user(user=request.user, petition_id=petition_id))
 
 
 class PetitionListQuery(Schema):
@@ -236,18 +281,33 @@ def petition_actions(request: HttpRequest, petition_id: int = PETITION_ID):
 
 
 @api.post("/petitions/{petition_id}/actions/{action}",
-          response={200: PetitionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+          response={200: PetitionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ErrorOut},
           summary="Apply a rule of the procedure (forward, accept, reply, deliver, request_review, …)",
           description="Refused with 422 naming the rule and its article when the rules do not allow it; "
-          "409 when `expected_version` is stale (someone acted on the petition since it was read).")
-def petition_action(request: HttpRequest, payload: ActionIn, petition_id: int = PETITION_ID,
+          "409 when `expected_version` is stale (someone acted on the petition since it was read); 412 when "
+          "the `If-Match` ETag is no longer the petition's.")
+def petition_action(request: HttpRequest, response: HttpResponse, payload: ActionIn, petition_id: int = PETITION_ID,
                     action: str = Path(..., max_length=40)):
+    expected = payload.expected_version
+    matched = version_of_if_match(request)
+    if matched is not None:
+        if expected is not None and expected != matched:
+            raise ValidationError({"expected_version": [
+                f"expected_version {expected} and If-Match (version {matched}) disagree"]})
+        petition = petition_get_for_user(user=request.user, petition_id=petition_id)
+        if petition.version != matched:
+            return Status(412, {"detail": f"precondition failed: the petition is at version {petition.version}, "
+                                          f"not {matched} (If-Match); read it again"})
+        expected = matched
     petition_act(petition_id=petition_id, action=action, actor=request.user, values=payload.values,
-                 acted_on=payload.acted_on, expected_version=payload.expected_version)
-    return _petition_out(petition_get_for_user(user=request.user, petition_id=petition_id))
+                 acted_on=payload.acted_on, expected_version=expected)
+    petition = petition_get_for_user(user=request.user, petition_id=petition_id)
+    response["ETag"] = etag_of(petition)
+    return _petition_out(petition)
 
 
 @api.exception_handler(StaleVersion)
 def _stale(request, exc: StaleVersion):
     return api.create_response(request, {"detail": exc.messages[0]}, status=409)
+api.add_router("", "xinfang.api.reads.router")  # history, deadlines, notices, inbox, orgs, categories, figures
 api.add_router("/matching", "xinfang.matching.api.router")  # repeat candidates and links (matching app)
