@@ -1,4 +1,4 @@
-"""API tokens: only a SHA-256 digest is stored; the token itself is shown once at creation.
+"""API tokens (and, in api.webhooks, outbound webhooks): only a SHA-256 digest is stored; the token itself is shown once at creation.
 
 A token acts as its user (the user's org scope and roles), limited further by its scopes, until it expires or is
 revoked; disabling the user ends every token of the user.
@@ -35,3 +35,8 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+from xinfang.api.webhooks import WebhookDelivery, WebhookSubscription  # noqa: E402  (their own module)
+
+__all__ = ["ApiToken", "Scope", "WebhookDelivery", "WebhookSubscription"]

@@ -32,6 +32,10 @@ def deadlines_scan_periodic() -> dict:
 
     # Petitioner SMS whose own task was lost (the process died between the action's commit and the enqueue).
     result["petitioner_sms"] = petitioner_messages_send(stale_only=True)
+    from xinfang.api.services_webhooks import deliveries_due, delivery_send
+
+    # Webhook deliveries whose retry time came on a backend that cannot defer, or whose task was lost.
+    result["webhooks"] = sum(1 for delivery_id in deliveries_due() if delivery_send(delivery_id=delivery_id))
     if deadlines_scan_periodic.get_backend().supports_defer:
         minutes = getattr(settings, "XINFANG_WARNING_SCAN_MINUTES", 15)
         deadlines_scan_periodic.using(run_after=timezone.now() + timedelta(minutes=minutes)).enqueue()
