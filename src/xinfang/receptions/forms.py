@@ -5,7 +5,8 @@ from django import forms
 from xinfang.orgs.models import User
 from xinfang.receptions.models import ReceptionKind, TimeSlot
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# An ISO value, which a type=date input needs to show the initial day (the locale format would be dropped).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
