@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
 
 from xinfang.api.api import api
+from xinfang.api.open311 import open311
 
 admin.site.site_header = "法治信访 系统管理"
 admin.site.site_title = "法治信访"
@@ -45,6 +46,9 @@ api_patterns = _relax_csp_for_api_docs(api_patterns)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((_exempt_from_login_redirect(api_patterns), api_app_name), namespace=api_namespace)),
+    # Open311 GeoReport v2 for 12345 hotlines (api_key: an API token), outside the session login like the API.
+    path("open311/v2/", include((_exempt_from_login_redirect(open311.urls[0]), open311.urls[1]),
+                                namespace=open311.urls[2])),
     path("matching/", include("xinfang.matching.urls")),
     path("stats/", include("xinfang.stats.urls")),
     path("notifications/", include("xinfang.notifications.urls")),
