@@ -112,10 +112,18 @@ class Notice(models.Model):
 class Evaluation(models.Model):
     """A satisfaction rating of a matter's handling; who entered it is kept (staff entries reported apart)."""
 
+    class EnteredByParty(models.TextChoices):
+        # Who typed the rating in: the petitioner himself on the public portal, or a staff member on the staff
+        # pages (even when he records what the petitioner said, rated_by "petitioner"). Reported apart.
+        PETITIONER = "petitioner", "信访人本人录入（网上信访）"
+        STAFF = "staff", "工作人员录入"
+
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="evaluations")
     rating = models.CharField("评价", max_length=20)
     rated_by = models.CharField("评价方式", max_length=20)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    entered_by_party = models.CharField("录入方", max_length=20, choices=EnteredByParty.choices,
+                                        default=EnteredByParty.STAFF)
     rated_on = models.DateField("评价日期")
     comment = models.TextField("意见", blank=True)
     # Set when the evaluate action is corrected (undone): the row stays, it no longer counts.

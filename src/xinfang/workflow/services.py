@@ -376,8 +376,12 @@ def petition_act(
     expected_version: int | None = None,
     acted_on: date | None = None,
     replaying: bool = False,
+    entered_by_petitioner: bool = False,
 ) -> Petition:
     """Apply one rule of the table to a petition: check, change state and clocks, issue the notice, record.
+
+    `entered_by_petitioner`: the petitioner entered this evaluation himself (the public portal, whose system
+    user is `actor`); the rating is recorded as such (Evaluation.entered_by_party) and counted apart.
 
     An action dated before today is a late entry (补录, check_late_entry), unless `replaying`: history taken
     over from a record kept elsewhere (an import, the demo's generated years), not entered by a unit late.
@@ -389,7 +393,8 @@ def petition_act(
     """
     try:
         return _petition_act(petition_id=petition_id, action=action, actor=actor, values=values,
-                             expected_version=expected_version, acted_on=acted_on, replaying=replaying)
+                             expected_version=expected_version, acted_on=acted_on, replaying=replaying,
+                             entered_by_petitioner=entered_by_petitioner)
     except AccusedUnitRefused as refusal:
         if not replaying:
             refused_destination_record(petition_id=petition_id, action=action, actor=actor, refusal=refusal)
@@ -411,7 +416,8 @@ def refused_destination_record(*, petition_id: int, action: str, actor: User,
 
 @transaction.atomic
 def _petition_act(*, petition_id: int, action: str, actor: User, values: dict[str, Any] | None,
-                  expected_version: int | None, acted_on: date | None, replaying: bool) -> Petition:
+                  expected_version: int | None, acted_on: date | None, replaying: bool,
+                  entered_by_petitioner: bool = False) -> Petition:
     if actor.org_id is None:
         raise ActionNotPermitted("当前用户未分配所属机构，不能办理信访事项")
     petition = petitions_visible_to(user=actor).select_for_update().get(pk=petition_id)
@@ -442,7 +448,12 @@ def _petition_act(*, petition_id: int, action: str, actor: User, values: dict[st
     context = ActionContext(petition=petition, rule=rule, actor=actor, values=values, acted_on=acted_on,
                             running=running)
     check_rule(context)
+    if entered_by_petitioner and (rule.action != "evaluate" or values.get("rated_by") != "petitioner"):
+        raise ActionNotPermitted("信访人本人录入只适用于信访人自评的满意度评价")
     previous_status, snapshot, started = apply_rule(context)
+    if entered_by_petitioner:
+        Evaluation.objects.filter(petition=petition, voided=False).update(
+            entered_by_party=Evaluation.EnteredByParty.PETITIONER)
     petition.save(update_fields=[*SAVED_FIELDS, "version", "updated_at"])
 
     notice = None
