@@ -168,3 +168,15 @@ def test_a_township_may_not_import(people, tmp_path):
 
     with pytest.raises(PermissionDenied):
         receptions_import(path=sheet(tmp_path, [good_row()]), actor=people.township_a)
+
+
+def test_the_leader_sees_his_reception_s_backlog_button_but_not_the_recording_forms(client, district, people, category):
+    reception = services.reception_create(data=reception_input(leader=people.county_leader), actor=people.office_clerk)
+    services.reception_petition_link(reception_id=reception.pk, petition=visit(district, category),
+                                     actor=people.office_clerk)
+    client.force_login(people.county_leader)
+    page = client.get(f"/receptions/{reception.pk}/").content.decode()
+    assert "领导包案" in page and 'id="link-form"' not in page and 'id="register-from-reception"' not in page
+    client.force_login(people.statistician)
+    page = client.get(f"/receptions/{reception.pk}/").content.decode()
+    assert "领导包案" not in page and 'id="link-form"' not in page

@@ -52,9 +52,7 @@ def reception_links(*, reception: Reception, user: User) -> list[ReceptionPetiti
 
 def leaders_for(*, user: User):
     """The leaders (Role.LEADER) a user may schedule or record a reception for: those of orgs in the scope."""
-    from xinfang.orgs.models import User as UserModel
-
-    queryset = UserModel.objects.filter(roles__role=Role.LEADER, is_active=True, org__isnull=False)
+    queryset = User.objects.filter(roles__role=Role.LEADER, is_active=True, org__isnull=False)
     scope = user_scope_org_ids(user=user)
     if scope is not None:
         queryset = queryset.filter(org_id__in=scope)
