@@ -16,6 +16,7 @@ from xinfang.stats.selectors import stats_filters_parse, stats_query
 from xinfang.workflow.models import Notice
 
 pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def bearer(user, **options):
@@ -153,3 +154,24 @@ def test_the_figures_are_the_statistics_of_the_users_scope(client, registered, a
     assert "prevention" in body["ledgers"]
     outside = client.get(f"/api/v1/stats/figures?org_id={district.township_b.pk}", **bearer(actors.head))
     assert outside.status_code == 403
+
+
+def test_attachments_and_a_correction_through_the_api(client, registered, actors, district):
+    from xinfang.petitions.services import UploadInput, attachment_add
+
+    attachment_add(petition=registered, actor=district.clerk, upload=UploadInput(name="材料.pdf", data=PDF))
+    auth = bearer(actors.reviewer)
+    listed = client.get(f"/api/v1/petitions/{registered.pk}/attachments", **auth).json()
+    assert [row["name"] for row in listed] == ["材料.pdf"]
+    assert client.get(listed[0]["download"], **auth).getvalue() == PDF
+    assert client.get(listed[0]["download"], **bearer(actors.other_township_head)).status_code == 404
+
+    act(registered, "forward", actors.reviewer, handling_org=district.township_b.pk)
+    tag = client.get(f"/api/v1/petitions/{registered.number}", **auth)["ETag"]
+    corrected = client.post(f"/api/v1/petitions/{registered.pk}/correct", {"reason": "转送单位选错"},
+                            content_type="application/json", HTTP_IF_MATCH=tag, **auth)
+    assert corrected.status_code == 200, corrected.json()
+    assert (corrected.json()["status"], corrected.json()["handling_org"]) == ("registered", None)
+    again = client.post(f"/api/v1/petitions/{registered.pk}/correct", {"reason": "再改"},
+                        content_type="application/json", HTTP_IF_MATCH=tag, **auth)
+    assert again.status_code == 412

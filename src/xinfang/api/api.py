@@ -25,7 +25,7 @@ from xinfang.petitions.selectors import (
 from xinfang.petitions.services import PetitionerInput, PetitionInput, petition_register
 from xinfang.workflow.exceptions import StaleVersion
 from xinfang.workflow.selectors import DEADLINE_FILTERS, petitions_by_deadline
-from xinfang.workflow.services import actions_allowed, petition_act
+from xinfang.workflow.services import actions_allowed, petition_act, petition_correct
 
 
 def required_scope(request: HttpRequest) -> str:
@@ -181,6 +181,31 @@ def petition_create(request: HttpRequest, payload: PetitionIn):
     return Status(201 if created else 200, _petition_out(petition))
 
 
+class PreconditionFailed(Exception):
+    def __init__(self, current: int, matched: int):
+        super().__init__(f"precondition failed: the petition is at version {current}, not {matched} (If-Match); "
+                         "read it again")
+
+
+def expected_version_for(request: HttpRequest, petition_id: int, expected: int | None) -> int | None:
+    """The version a write must find: `If-Match`'s (412 at once if already stale), else the body's."""
+    matched = version_of_if_match(request)
+    if matched is None:
+        return expected
+    if expected is not None and expected != matched:
+        raise ValidationError({"expected_version": [
+            f"expected_version {expected} and If-Match (version {matched}) disagree"]})
+    current = petition_get_for_user(user=request.user, petition_id=petition_id).version
+    if current != matched:
+        raise PreconditionFailed(current, matched)
+    return matched
+
+
+@api.exception_handler(PreconditionFailed)
+def _precondition_failed(request, exc: PreconditionFailed):
+    return api.create_response(request, {"detail": str(exc)}, status=412)
+
+
 def _conditional_get(request: HttpRequest, response: HttpResponse, petition: Petition):
     """The petition with its ETag, or 304 Not Modified when the client's `If-None-Match` is still current."""
     tag = etag_of(petition)
@@ -288,19 +313,27 @@ def petition_actions(request: HttpRequest, petition_id: int = PETITION_ID):
           "the `If-Match` ETag is no longer the petition's.")
 def petition_action(request: HttpRequest, response: HttpResponse, payload: ActionIn, petition_id: int = PETITION_ID,
                     action: str = Path(..., max_length=40)):
-    expected = payload.expected_version
-    matched = version_of_if_match(request)
-    if matched is not None:
-        if expected is not None and expected != matched:
-            raise ValidationError({"expected_version": [
-                f"expected_version {expected} and If-Match (version {matched}) disagree"]})
-        petition = petition_get_for_user(user=request.user, petition_id=petition_id)
-        if petition.version != matched:
-            return Status(412, {"detail": f"precondition failed: the petition is at version {petition.version}, "
-                                          f"not {matched} (If-Match); read it again"})
-        expected = matched
+    expected = expected_version_for(request, petition_id, payload.expected_version)
     petition_act(petition_id=petition_id, action=action, actor=request.user, values=payload.values,
                  acted_on=payload.acted_on, expected_version=expected)
+    petition = petition_get_for_user(user=request.user, petition_id=petition_id)
+    response["ETag"] = etag_of(petition)
+    return _petition_out(petition)
+
+
+class CorrectionIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500)
+    expected_version: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+@api.post("/petitions/{petition_id}/correct",
+          response={200: PetitionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ErrorOut},
+          summary="Correct (undo) the last action by a new, audited event: state, fields and clocks as they were",
+          description="The correcting roles only; `If-Match` or `expected_version` as for an action.")
+def petition_correction(request: HttpRequest, response: HttpResponse, payload: CorrectionIn,
+                        petition_id: int = PETITION_ID):
+    expected = expected_version_for(request, petition_id, payload.expected_version)
+    petition_correct(petition_id=petition_id, actor=request.user, reason=payload.reason, expected_version=expected)
     petition = petition_get_for_user(user=request.user, petition_id=petition_id)
     response["ETag"] = etag_of(petition)
     return _petition_out(petition)

@@ -121,6 +121,45 @@ def petition_notice_docx(request: HttpRequest, petition_id: int = PETITION_ID,
                         content_type=document.content_type)
 
 
+class AttachmentOut(Schema):
+    id: int
+    purpose: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    download: str
+
+
+@router.get("/petitions/{petition_id}/attachments", response={200: list[AttachmentOut], 404: ErrorOut},
+            summary="The petition's attachments (materials and investigation evidence)")
+def petition_attachments(request: HttpRequest, petition_id: int = PETITION_ID):
+    petition = petition_get_for_user(user=request.user, petition_id=petition_id)
+    return [{"id": item.pk, "purpose": item.purpose, "name": item.original_name, "content_type": item.content_type,
+             "size": item.size, "sha256": item.sha256, "uploaded_at": item.uploaded_at,
+             "download": f"/api/v1/petitions/{petition.pk}/attachments/{item.pk}"}
+            for item in petition.attachments.order_by("uploaded_at", "id")]
+
+
+@router.get("/petitions/{petition_id}/attachments/{attachment_id}", response={404: ErrorOut, 409: ErrorOut},
+            summary="One attachment's file (decrypted, checked against its SHA-256 first)")
+def petition_attachment(request: HttpRequest, petition_id: int = PETITION_ID,
+                        attachment_id: int = Path(..., ge=1, le=MAX_DB_ID)):
+    from xinfang.petitions.attachments import AttachmentTampered, attachment_read
+
+    petition = petition_get_for_user(user=request.user, petition_id=petition_id)
+    attachment = petition.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    try:
+        data = attachment_read(attachment)
+    except AttachmentTampered:
+        return 409, {"detail": "the stored file does not match its record; download refused"}
+    return FileResponse(BytesIO(data), as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)
+
+
 class InboxItemOut(Schema):
     id: int
     number: str
