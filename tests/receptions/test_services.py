@@ -10,6 +10,7 @@ from tests.receptions.conftest import reception_input, schedule_input, visit
 from xinfang.audit.models import AuditEvent
 from xinfang.prevention.history import LedgerVersion
 from xinfang.receptions import services
+from xinfang.receptions.indicators import INDICATORS
 from xinfang.receptions.models import Reception, ReceptionPetition, ReceptionSchedule
 from xinfang.receptions.selectors import (
     published_schedules,
@@ -17,6 +18,7 @@ from xinfang.receptions.selectors import (
     receptions_visible_to,
     schedules_visible_to,
 )
+from xinfang.stats.ledgers import LedgerQuery, compute_totals
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +196,19 @@ def test_linking_at_registration_refuses_as_a_form_error(district, people, categ
     with pytest.raises(ValidationError) as error:
         services.reception_link_registered(reception_id=999999, petition=petition, actor=people.office_clerk)
     assert error.value.message_dict["__all__"] == ["未能关联领导接访记录：接访记录不存在或不在本单位范围内"]
+
+
+def test_an_accusation_against_the_township_is_neither_shown_nor_counted_there(district, people, category):
+    reception = services.reception_create(data=reception_input(leader=people.township_leader),
+                                          actor=people.office_clerk)
+    accusation = visit(district, category, petition_type="accusation", complained_org_id=district.township_a.pk,
+                       summary="检举镇干部违规")
+    ordinary = visit(district, category)
+    for petition in (accusation, ordinary):
+        services.reception_petition_link(reception_id=reception.pk, petition=petition, actor=people.office_clerk)
+    assert [link.petition for link in reception_links(reception=reception, user=people.township_a)] == [ordinary]
+    assert [link.petition for link in reception_links(reception=reception, user=people.township_leader)] == [ordinary]
+    year = dict(start=date(2026, 1, 1), end=date(2026, 12, 31))
+    indicators = [indicator for indicator in INDICATORS if indicator.key == "receptions_petitions"]
+    assert compute_totals(LedgerQuery(user=people.township_a, **year), indicators)["receptions_petitions"].value == 1
+    assert compute_totals(LedgerQuery(user=people.office_clerk, **year), indicators)["receptions_petitions"].value == 2
