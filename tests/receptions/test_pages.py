@@ -180,3 +180,16 @@ def test_the_leader_sees_his_reception_s_backlog_button_but_not_the_recording_fo
     client.force_login(people.statistician)
     page = client.get(f"/receptions/{reception.pk}/").content.decode()
     assert "领导包案" not in page and 'id="link-form"' not in page
+
+
+def test_a_drill_down_link_row_opens_its_reception_and_is_not_found_out_of_scope(client, district, people, category):
+    reception = services.reception_create(data=reception_input(leader=people.township_leader), actor=people.township_a)
+    link = services.reception_petition_link(reception_id=reception.pk, petition=visit(district, category),
+                                            actor=people.township_a)
+    client.force_login(people.township_a)
+    response = client.get(f"/receptions/links/{link.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/receptions/{reception.pk}/"
+    client.force_login(people.township_b)
+    assert client.get(f"/receptions/links/{link.pk}/").status_code == 404
+    assert client.post(f"/receptions/links/{link.pk}/remove/").status_code == 404
+    assert ReceptionPetition.objects.get().unlinked_at is None
