@@ -102,13 +102,18 @@ def schedule_create(*, data: ScheduleInput, actor: User) -> ReceptionSchedule:
     return schedule
 
 
+def _locked(visible, *, pk: int, actor: User, missing: str):
+    """The record locked, if the actor sees it and may record for its leader's org; else one refusal for both."""
+    record = visible(user=actor).select_for_update(of=("self",)).filter(pk=pk).first()
+    if record is None or not can_record_for(actor, record.org_id):
+        raise PermissionDenied(missing)
+    return record
+
+
 def _schedule_locked(*, schedule_id: int, actor: User) -> ReceptionSchedule:
     from xinfang.receptions.selectors import schedules_visible_to
 
-    schedule = schedules_visible_to(user=actor).select_for_update(of=("self",)).filter(pk=schedule_id).first()
-    if schedule is None or not can_record_for(actor, schedule.org_id):
-        raise PermissionDenied("接访安排不存在或不在本单位范围内")
-    return schedule
+    return _locked(schedules_visible_to, pk=schedule_id, actor=actor, missing="接访安排不存在或不在本单位范围内")
 
 
 def _schedule_changed(schedule: ReceptionSchedule, *, actor: User, action: str, before: dict, audit: str,
@@ -285,10 +290,7 @@ def reception_create(*, data: ReceptionInput, actor: User) -> Reception:
 def _reception_locked(*, reception_id: int, actor: User) -> Reception:
     from xinfang.receptions.selectors import receptions_visible_to
 
-    reception = receptions_visible_to(user=actor).select_for_update(of=("self",)).filter(pk=reception_id).first()
-    if reception is None or not can_record_for(actor, reception.org_id):
-        raise PermissionDenied("接访记录不存在或不在本单位范围内")
-    return reception
+    return _locked(receptions_visible_to, pk=reception_id, actor=actor, missing="接访记录不存在或不在本单位范围内")
 
 
 @transaction.atomic
