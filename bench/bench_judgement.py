@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_judgement.py             # report on the test half (what docs/MATCHING.md records)
     .venv/bin/python bench/bench_judgement.py --fit       # fit the coefficients and the level on the dev half only
     .venv/bin/python bench/bench_judgement.py --split dev # the same report on the dev half
+    .venv/bin/python bench/bench_judgement.py --speed --db var/bench-judgement.sqlite3 --petitions 100000
 
 The pairs are bench/data/matter_pairs.jsonl (bench/make_matter_pairs.py says how they were written), split once
 into dev and test (field "split"). A pair is positive when the new text (a) is a **repeat** of the earlier (b):
@@ -236,12 +237,95 @@ def report(judged: Judged, split: str) -> None:
               f"{v.label} {v.matter_score:.2f}: {v.reason_text}\n  a: {p['a']['text'][:90]}\n  b: {p['b']['text'][:90]}")
 
 
+def speed(args) -> int:
+    """Candidates + judgement on a generated database of --petitions: p95 cold (facts not yet read in this
+    process) and warm, and the recall of the fast candidate stage against an exhaustive one."""
+    import io
+    import statistics
+    import time
+    from datetime import timedelta
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from benchenv import percentile, print_machine, seed_district, setup_django
+
+    db = Path(args.db).resolve()
+    setup_django(db)
+    from django.core.management import call_command
+    from django.db import connection
+
+    from xinfang.matching import facts, judgement, selectors
+    from xinfang.matching.text import petition_text
+    from xinfang.petitions.models import Petition, PetitionParty
+
+    print(f"database: {db}")
+    print_machine()
+    district, seeded = seed_district(petitions=args.petitions, seed=args.seed)
+    if seeded:
+        started = time.perf_counter()
+        call_command("similarity", "rebuild", stdout=io.StringIO())
+        print(f"similarity rebuild {time.perf_counter() - started:.1f} s", flush=True)
+        call_command("matching", "identities", stdout=io.StringIO())
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    total = Petition.objects.count()
+    clerk = district.users["clerk"]
+    step = max(total // (args.repeat + 1), 1)
+    samples = [p for p in (Petition.objects.filter(pk__lte=pk, parties__isnull=False).order_by("-id").first()
+                           for pk in range(step, step * (args.repeat + 1), step)) if p is not None]
+    drafts = [selectors.draft_of_petition(petition=p) for p in samples]
+    started = time.perf_counter()
+    selectors.office_word_stats()
+    print(f"petitions: {total:,}; office word weights from the newest {selectors.WORD_STATS_SAMPLE:,}: "
+          f"{time.perf_counter() - started:.1f} s (once per process)")
+    for label in ("cold (facts of every candidate read now)", "warm (facts cached in the process)"):
+        if label.startswith("cold"):
+            facts.facts_of.cache_clear()
+        timings, judged = [], []
+        for draft in drafts:
+            t = time.perf_counter()
+            result = selectors.repeat_candidates(actor=clerk, draft=draft)
+            timings.append((time.perf_counter() - t) * 1000)
+            judged.append(result)
+        print(f"candidates + judgement, {label}: median {statistics.median(timings):.1f} ms, "
+              f"p95 {percentile(timings, 0.95):.1f} ms over {len(timings)} drafts")
+    # Recall of the candidate stage: the judge run over an exhaustive set (the person's every petition, and
+    # every petition on the same respondent or locality in the window, up to 3,000) accepts A; the fast stage
+    # must have brought up those.
+    accepted = found = 0
+    stats = selectors.office_word_stats()
+    for draft, petition, result in zip(drafts, samples, judged, strict=True):
+        fast = {c.petition_id for name in ("candidates", "other_matters", "joint") for c in getattr(result, name)}
+        fast_matters = {selectors.matter_root_id(petition_id=pk) for pk in fast}
+        people = PetitionParty.objects.filter(petition=petition).values("petitioner_id")
+        own = set(PetitionParty.objects.filter(petitioner_id__in=people).values_list("petition_id", flat=True))
+        since = petition.received_at - timedelta(days=selectors.PLACE_WINDOW_DAYS)
+        place = set(Petition.objects.filter(locality_id=petition.locality_id, received_at__gte=since)
+                    .order_by("-id").values_list("pk", flat=True)[:3000])
+        base = facts.facts_of(draft.text, petition.received_at.year)
+        for other in Petition.objects.filter(pk__in=(own | place) - {petition.pk}):
+            verdict = judgement.judge_facts(base, facts.facts_of(petition_text(other), other.received_at.year),
+                                            same_person=other.pk in own, stats=stats)
+            if verdict.kind in (judgement.REPEAT, judgement.JOINT):
+                accepted += 1
+                found += selectors.matter_root_id(petition_id=other.pk) in fast_matters or other.pk in fast
+    print(f"candidate stage recall: {found}/{accepted} = {found / accepted if accepted else 1:.3f} of the petitions "
+          f"the judge accepts from an exhaustive search (by matter: a matter found once is found)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=str(DATA))
     parser.add_argument("--split", default="test", choices=("dev", "test"))
     parser.add_argument("--fit", action="store_true", help="fit on the dev half and print the constants")
+    parser.add_argument("--speed", action="store_true", help="time candidates + judgement on a seeded database")
+    parser.add_argument("--db", default="var/bench-judgement.sqlite3")
+    parser.add_argument("--petitions", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
+    if args.speed:
+        return speed(args)
     setup()
     judged = Judged(load(Path(args.data)))
     if args.fit:

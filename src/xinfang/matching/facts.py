@@ -92,7 +92,7 @@ NAME_SUFFIXES = (
     "有限责任公司", "有限公司", "股份公司", "公司", "集团", "合作社", "专业合作社", "农资店", "超市", "商店", "店", "厂",
     "酒店", "饭店", "医院", "卫生院", "诊所", "学校", "幼儿园", "培训中心", "培训学校", "中心", "健身房", "俱乐部",
     "小区", "花园", "家园", "苑", "公寓", "广场", "大厦", "项目部", "项目", "工程", "工地", "高速", "工业园", "园区",
-    "养殖场", "砖厂", "矿", "采石场", "搅拌站", "物业", "开发商",
+    "养殖场", "砖厂", "矿", "采石场", "搅拌站", "物业", "置业", "旅行社",
 )
 PLACE_SUFFIXES = ("村", "组", "社区", "居委会", "村委会", "街道", "镇", "乡")
 PERSON_TITLES = ("某某", "某", "经理", "老板", "老总", "书记", "主任", "村长", "组长", "队长", "包工头", "工头",
@@ -111,7 +111,7 @@ GENERIC_NAME_PARTS = (
 NAME_LEAD_STOP = frozenset(
     "在 到 向 从 找 给 被 由 和 跟 与 的 是 了 去 买 租 住 承包 位于 承建 开发 给了 为 对 把 让 替 帮 叫 名叫 这个 那个 "
     "我 我们 我家 他们 他 她 其 该 一个 一家 这家 那家 上 附近 旁边 里面 隔壁 进 进了 入 加入 办 办了 交 交了 签 签了 "
-    "因 修 因修 为了 年 月 日 号 用 用的 卖 卖的 管理 管理的 开发 开发的 承建 承建的 说 称 欠 拖欠 原 原来 原单位 单位".split()
+    "因 修 因修 为了 年 月 日 号 用 用的 卖 卖的 管理的 开发的 承建的 说 称 欠 拖欠 原 原来 原单位 单位".split()
 )
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -223,6 +223,7 @@ def times_of(text: str, *, year: int | None = None) -> tuple[frozenset[str], fro
     return frozenset(months), frozenset(years)
 
 
+@lru_cache(maxsize=100_000)
 def name_core(name: str) -> str:
     """The distinctive part of a name: 青石镇鸿运农资店 → 鸿运; 包工头王某 → 王某."""
     core = name
@@ -243,15 +244,17 @@ def name_core(name: str) -> str:
     return core
 
 
+@lru_cache(maxsize=200_000)
 def names_match(a: str, b: str) -> bool:
-    """Two names are one if their cores are equal or share a two-character piece (鸿运 ~ 鸿运通)."""
+    """Two names are one if their cores are equal, or the shorter core's first two characters (where a brand
+    stands) are in the other: 鸿运 ~ 上鸿运通; but 合众教育咨询 ≁ 佳和教育咨询, whatever trade they share."""
     ca, cb = name_core(a), name_core(b)
     if not ca or not cb:
         return False
-    if ca == cb or (len(ca) >= 2 and ca in cb) or (len(cb) >= 2 and cb in ca):
+    if ca == cb:
         return True
-    pieces = {ca[i:i + 2] for i in range(len(ca) - 1)}
-    return any(cb[i:i + 2] in pieces for i in range(len(cb) - 1))
+    short, long = sorted((ca, cb), key=len)
+    return len(short) >= 2 and short[:2] in long
 
 
 def _is_han(token: str) -> bool:
@@ -262,7 +265,7 @@ def _is_han(token: str) -> bool:
 NAME_CLASSES = {
     "org": ("有限责任公司", "有限公司", "股份公司", "公司", "集团", "合作社", "专业合作社", "农资店", "超市", "商店", "店", "厂",
             "酒店", "饭店", "医院", "卫生院", "诊所", "学校", "幼儿园", "培训中心", "培训学校", "中心", "健身房", "俱乐部",
-            "养殖场", "砖厂", "矿", "采石场", "搅拌站", "物业", "开发商"),
+            "养殖场", "砖厂", "矿", "采石场", "搅拌站", "物业", "置业", "旅行社"),
     "site": ("小区", "花园", "家园", "苑", "公寓", "广场", "大厦", "项目部", "项目", "工程", "工地", "高速", "工业园", "园区"),
 }
 
@@ -284,7 +287,7 @@ def _names_and_places(tokens: list[str]) -> tuple[list[str], list[str]]:
             continue
         parts = [token]
         start = index
-        while start > 0 and len("".join(parts)) < 10:
+        while start > 0 and len("".join(parts)) < 16:
             previous = tokens[start - 1]
             if not _is_han(previous) or previous in NAME_LEAD_STOP \
                     or previous in STOPWORDS or previous in concept_of \
@@ -293,7 +296,7 @@ def _names_and_places(tokens: list[str]) -> tuple[list[str], list[str]]:
             parts.insert(0, previous)
             start -= 1
         name = "".join(parts)
-        if suffix and len(name) > len(suffix) and name_core(name):
+        if suffix and len(name) > len(suffix) and name_core(name) and name_core(name) not in GENERIC_NAME_PARTS:
             names.append(name)
         elif place and len(name) >= 2 and len(name) > len(place):
             places.append(name)

@@ -20,7 +20,7 @@ name, 村民, a category's common words) weighs nothing; boilerplate concepts of
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from xinfang.matching.facts import Facts, facts_of, name_class, names_match
@@ -40,19 +40,19 @@ FEATURES = (
     "category_same",
 )
 COEFFICIENTS = {name: 0.0 for name in FEATURES} | {
-    "words": 2.781, "issue_same": 0.731, "issue_conflict": -0.622, "demand_same": 0.016, "object_same": 0.369,
-    "object_conflict": -0.008, "names_same": 2.385, "names_conflict": -2.528, "people_same": 2.407,
-    "amount_same": 2.112, "amount_conflict": -1.156, "month_same": 1.352, "month_conflict": -1.994,
-    "year_same": 0.3, "year_conflict": -1.127, "area_same": 1.974, "place_same": -0.804, "trigram": -0.149,
-    "respondent_same": 0.677, "respondent_conflict": -0.677, "category_same": 0.679,
+    "words": 2.657, "issue_same": 0.781, "issue_conflict": -0.633, "demand_same": -0.124, "object_same": 0.323,
+    "object_conflict": -0.011, "names_same": 2.875, "names_conflict": -2.414, "people_same": 2.389,
+    "amount_same": 2.481, "amount_conflict": -1.056, "month_same": 1.218, "month_conflict": -1.768,
+    "year_same": 0.284, "year_conflict": -1.132, "area_same": 2.002, "place_same": -0.712, "trigram": -0.136,
+    "respondent_same": 0.695, "respondent_conflict": -0.695, "category_same": 0.698,
 }
-INTERCEPT = -2.783
+INTERCEPT = -2.765
 # matter_score at or above this: the same matter, for the same petitioner (a repeat); chosen on the dev half
 # for the best accuracy with recall >= 0.95 (docs/MATCHING.md).
-SAME_MATTER_LEVEL = 0.56
+SAME_MATTER_LEVEL = 0.54
 # For different people the bar is higher: a 涉众/联名 candidate needs more than a common kind of matter in one
 # village (the look-alikes), chosen on the dev half for the best same-matter accuracy on different-people pairs.
-JOINT_LEVEL = 0.69
+JOINT_LEVEL = 0.7
 
 # Words in more than this share of the office's petitions are boilerplate there, whatever they are.
 BOILERPLATE_SHARE = 0.2
@@ -66,12 +66,19 @@ class WordStats:
 
     documents: int
     frequency: dict[str, int]
+    _weights: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def weight(self, word: str) -> float:
+        known = self._weights.get(word)
+        if known is not None:
+            return known
         df = self.frequency.get(word, 0)
         if self.documents >= 50 and df > BOILERPLATE_SHARE * self.documents:
-            return 0.0
-        return math.log((self.documents + PRIOR_DOCUMENTS) / (df + 1))
+            value = 0.0
+        else:
+            value = math.log((self.documents + PRIOR_DOCUMENTS) / (df + 1))
+        self._weights[word] = value
+        return value
 
 
 EMPTY_STATS = WordStats(0, {})
@@ -137,7 +144,8 @@ def matched_names(a: Iterable[str], b: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def _close_amount(x: int, y: int) -> bool:
-    return abs(x - y) <= max(1, 0.02 * max(x, y))
+    """The same sum: 1.2万 and 12000 are; 19.3万 and 19万 are two sums (rounding is written 约/左右, and kept)."""
+    return abs(x - y) <= 1
 
 
 def _months_apart(x: str, y: str) -> int:
@@ -148,11 +156,17 @@ def _both(a: frozenset, b: frozenset) -> bool:
     return bool(a) and bool(b)
 
 
+def conflicting_classes(a: Facts, b: Facts) -> set[str]:
+    """Classes of names (companies, sites) in which each text names one the other does not: 华宇旅行社 and 安泰旅行社
+    are two matters even if both texts also say 购物店."""
+    pairs = matched_names(a.names, b.names)
+    left = {name_class(n) for n in a.names if n not in {x for x, _ in pairs}}
+    right = {name_class(n) for n in b.names if n not in {y for _, y in pairs}}
+    return left & right
+
+
 def names_conflict(a: Facts, b: Facts) -> bool:
-    """Both name something of one class (two companies, two estates) and no name of either is in the other."""
-    if matched_names(a.names, b.names):
-        return False
-    return bool({name_class(n) for n in a.names} & {name_class(n) for n in b.names})
+    return bool(conflicting_classes(a, b))
 
 
 def features(a: Facts, b: Facts, *, stats: WordStats = EMPTY_STATS, context: Context = Context()) -> dict[str, float]:
@@ -228,10 +242,10 @@ def differences(a: Facts, b: Facts) -> list[str]:
     if _both(issue_a, issue_b) and not issue_a & issue_b:
         out.append(f"反映内容不同（{'、'.join(a.surface[c] for c in sorted(issue_a))}／"
                    f"{'、'.join(b.surface[c] for c in sorted(issue_b))}）")
-    if names_conflict(a, b):
-        shared_class = {name_class(n) for n in a.names} & {name_class(n) for n in b.names}
-        x = next(n for n in a.names if name_class(n) in shared_class)
-        y = next(n for n in b.names if name_class(n) in shared_class)
+    conflicts = conflicting_classes(a, b)
+    if conflicts:
+        x = next(n for n in a.names if name_class(n) in conflicts)
+        y = next(n for n in b.names if name_class(n) in conflicts)
         out.append(f"涉及对象不同（{x}／{y}）")
     if _both(a.amounts, b.amounts) and not any(_close_amount(x, y) for x in a.amounts for y in b.amounts):
         out.append(f"金额不同（{_money(max(a.amounts))}／{_money(max(b.amounts))}）")

@@ -1,0 +1,106 @@
+"""The same-matter judgement on each kind of pair, written apart by hand (no database): the answer, its score
+against the default levels, and its reasons in words."""
+
+from datetime import datetime
+
+import pytest
+
+from xinfang.matching import judgement
+from xinfang.matching.judgement import Context, judge, word_stats_of
+
+Y2024, Y2025 = datetime(2024, 6, 3), datetime(2025, 2, 10)
+
+SEEDS_FIRST = ("来电人张建国反映：2024年4月从鸿运农资店购买玉米种子，种了8亩，大部分不发芽，店主李某不认账，"
+               "减产损失约1.2万元，希望督促店家赔偿。")
+# The same matter told again, months later, by letter, in other words: few characters in common.
+SEEDS_AGAIN = ("尊敬的领导：我是青石镇石桥村村民张建国。去年四月在镇上的鸿运农资店买的种子是假的，八亩玉米苗出不来，"
+               "损失一万二千元左右。要求鸿运农资店赔偿减产损失。")
+# Same village, same opening, same kind of matter: another shop, crop, year and sum.
+SEEDS_OTHER = ("尊敬的领导：我是青石镇石桥村村民李桂兰。2023年5月在丰收农资店买的水稻种子不发芽，5亩田绝收，"
+               "损失6000元。要求丰收农资店赔偿。")
+WAGES_ZHANG = ("张建国来访称：宏达建筑劳务有限公司在锦绣花园二期工地拖欠其工资3.5万元，包工头王某一直推脱。"
+               "要求支付拖欠工资。")
+WAGES_LIU = ("来访人刘德明称：2025年6月起在宏达建筑劳务有限公司承建的锦绣花园二期做木工，干了5个月，公司拖欠工资2.8万元。"
+             "要求宏达公司支付工资。")
+WAGES_WANG = ("王志强来电：宏达劳务在锦绣花园二期工地欠我们农民工工资，我被欠4万元，2025年6月进场，找包工头王某好几次"
+              "都没结。请帮忙把血汗钱要回来。")
+
+
+def test_a_repeat_retold_in_other_words_is_the_same_matter_with_reasons_in_words():
+    verdict = judge(SEEDS_AGAIN, SEEDS_FIRST, same_person=True, person_reason="同一身份证号",
+                    received_a=Y2025, received_b=Y2024)
+    assert verdict.kind == judgement.REPEAT and verdict.label == "重复信访"
+    assert verdict.matter_score >= judgement.SAME_MATTER_LEVEL and verdict.same_matter
+    assert verdict.reasons[0] == "同一信访人（同一身份证号）"
+    assert verdict.reasons[1].startswith("都反映：鸿运农资店 ")
+    assert "2024年4月" in verdict.reasons[1] and "1.2万元" in verdict.reasons[1] and "玉米" in verdict.reasons[1]
+    assert verdict.reasons[2] == "诉求：鸿运农资店赔偿减产损失"
+    # the trigram overlap alone would never have said so
+    assert verdict.features["trigram"] < 0.15
+
+
+def test_without_the_year_of_receipt_last_april_is_no_date():
+    verdict = judge(SEEDS_AGAIN, SEEDS_FIRST, same_person=True)
+    assert "2024年4月" not in verdict.reason_text and verdict.features["month_same"] == 0.0
+
+
+def test_a_look_alike_from_the_same_village_is_not_the_same_matter():
+    verdict = judge(SEEDS_OTHER, SEEDS_FIRST, same_person=False, received_a=Y2025, received_b=Y2024)
+    assert verdict.kind == judgement.UNRELATED and not verdict.same_matter
+    assert verdict.matter_score < judgement.SAME_MATTER_LEVEL
+    assert "涉及对象不同（丰收农资店／鸿运农资店）" in verdict.reasons
+    assert "金额不同（6000元／1.2万元）" in verdict.reasons
+
+
+def test_the_same_person_with_another_matter_is_listed_apart_not_as_a_repeat():
+    verdict = judge(WAGES_ZHANG, SEEDS_FIRST, same_person=True, person_reason="同一联系电话",
+                    received_a=Y2025, received_b=Y2024)
+    assert verdict.kind == judgement.OTHER_MATTER and verdict.label == "此人其他信访事项"
+    assert verdict.reasons[0] == "同一信访人（同一联系电话）"
+    assert verdict.reasons[1].startswith("反映内容不同（") and "拖欠工资" in verdict.reasons[1]
+
+
+def test_the_same_person_with_the_same_kind_of_matter_against_another_shop_is_another_matter():
+    verdict = judge(SEEDS_OTHER, SEEDS_FIRST, same_person=True, received_a=Y2025, received_b=Y2024)
+    assert verdict.kind == judgement.OTHER_MATTER
+
+
+def test_different_people_on_one_matter_are_a_joint_candidate():
+    verdict = judge(WAGES_WANG, WAGES_LIU, same_person=False, received_a=Y2025, received_b=Y2025)
+    assert verdict.kind == judgement.JOINT and verdict.label == "涉众/联名"
+    assert verdict.matter_score >= judgement.JOINT_LEVEL
+    assert verdict.reasons[0] == "不同信访人"
+    assert verdict.reasons[1] == "都反映：锦绣花园 农民工工资 2025年6月"
+
+
+def test_category_and_respondent_are_evidence_never_the_decision():
+    same = Context(same_respondent=True, same_category=True)
+    verdict = judge(SEEDS_OTHER, WAGES_ZHANG, same_person=True, context=same)
+    assert verdict.kind == judgement.OTHER_MATTER
+    plain = judge(SEEDS_AGAIN, SEEDS_FIRST, same_person=True, received_a=Y2025, received_b=Y2024)
+    helped = judge(SEEDS_AGAIN, SEEDS_FIRST, same_person=True, received_a=Y2025, received_b=Y2024, context=same)
+    assert helped.matter_score > plain.matter_score and "同一被反映单位" in helped.reasons
+
+
+def test_boilerplate_of_the_office_weighs_nothing():
+    texts = [f"尊敬的领导：我是石桥村村民，反映第{i}号问题，邻居家漏水。" for i in range(40)] + \
+        [f"石桥村的路灯坏了第{i}天" for i in range(60)]
+    stats = word_stats_of(texts)
+    assert stats.documents == 100
+    assert stats.weight("石桥") == 0.0  # in every one of the office's petitions
+    assert stats.weight("路灯") == 0.0  # in 60 %
+    assert stats.weight("issue:宅基地") == 0.0  # 邻居 (a vocabulary word) in 40 %: the office's common matter
+    assert stats.weight("鸿运") > 5  # never seen: rare, weighs most
+
+
+def test_a_few_petitions_do_not_make_every_word_rare_or_common():
+    stats = word_stats_of(["公司拖欠工资", "公司拖欠工资"])
+    assert stats.weight("公司") > 0  # two petitions say nothing of what is boilerplate
+
+
+@pytest.mark.parametrize("level", [0.05, 0.95])
+def test_the_level_decides_and_the_score_does_not_move(level):
+    verdict = judge(SEEDS_AGAIN, SEEDS_FIRST, same_person=True, received_a=Y2025, received_b=Y2024, level=level)
+    default = judge(SEEDS_AGAIN, SEEDS_FIRST, same_person=True, received_a=Y2025, received_b=Y2024)
+    assert verdict.matter_score == default.matter_score
+    assert verdict.same_matter == (verdict.matter_score >= level)
