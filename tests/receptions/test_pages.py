@@ -193,3 +193,21 @@ def test_a_drill_down_link_row_opens_its_reception_and_is_not_found_out_of_scope
     assert client.get(f"/receptions/links/{link.pk}/").status_code == 404
     assert client.post(f"/receptions/links/{link.pk}/remove/").status_code == 404
     assert ReceptionPetition.objects.get().unlinked_at is None
+
+
+def test_the_export_lists_only_the_petitions_the_reader_may_see(client, district, people, category):
+    import io
+
+    reception = services.reception_create(data=reception_input(leader=people.township_leader),
+                                          actor=people.office_clerk)
+    accusation = visit(district, category, petition_type="accusation", complained_org_id=district.township_a.pk,
+                       summary="检举镇干部违规")
+    ordinary = visit(district, category)
+    for petition in (accusation, ordinary):
+        services.reception_petition_link(reception_id=reception.pk, petition=petition, actor=people.office_clerk)
+    client.force_login(people.township_a)
+    rows = list(load_workbook(io.BytesIO(client.get("/receptions/export.xlsx").content)).active.values)
+    assert rows[1][10] == ordinary.number and accusation.number not in str(rows)
+    client.force_login(people.office_clerk)
+    rows = list(load_workbook(io.BytesIO(client.get("/receptions/export.xlsx").content)).active.values)
+    assert set(rows[1][10].split("、")) == {ordinary.number, accusation.number}
