@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "xinfang.publicity",
     "xinfang.reports",
     "xinfang.portal",
+    "xinfang.operations",
     "xinfang.notifications",
     "xinfang.api",
     "xinfang.demo",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    name = "xinfang.operations"
+    verbose_name = "运行维护"
