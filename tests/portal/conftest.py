@@ -61,3 +61,29 @@ def submission_input(*, district, category, consent, **overrides) -> SubmissionI
                   demands="请求督促公司支付拖欠工资。", consent_version=consent.version, consented=True)
     values.update(overrides)
     return SubmissionInput(**values)
+
+
+QUESTION = re.compile(r"验证题：([零一二三四五六七八九十]+)加([零一二三四五六七八九十]+)等于多少")
+DIGITS = "零一二三四五六七八九"
+
+
+def chinese_to_int(text: str) -> int:
+    """十七 → 17, 二十 → 20, 三 → 3 (what antiabuse.chinese_number writes)."""
+    if "十" not in text:
+        return DIGITS.index(text)
+    tens, _, ones = text.partition("十")
+    return (DIGITS.index(tens) if tens else 1) * 10 + (DIGITS.index(ones) if ones else 0)
+
+
+def solve(html: str) -> str:
+    """The answer to the CAPTCHA question on a page, as a person would compute it."""
+    match = QUESTION.search(html)
+    assert match, "no CAPTCHA question on the page"
+    return str(chinese_to_int(match.group(1)) + chinese_to_int(match.group(2)))
+
+
+TOKEN = re.compile(r'name="captcha_token" value="([^"]+)"')
+
+
+def token_of(html: str) -> str:
+    return TOKEN.search(html).group(1)
