@@ -291,7 +291,8 @@ def speed(args) -> int:
     # Recall of the candidate stage: the judge run over an exhaustive set (the person's every petition, and
     # every petition on the same respondent or locality in the window, up to 3,000) accepts A; the fast stage
     # must have brought up those.
-    accepted = found = 0
+    accepted = {judgement.REPEAT: 0, judgement.JOINT: 0}
+    found = dict(accepted)
     stats = selectors.office_word_stats()
     for draft, petition, result in zip(drafts, samples, judged, strict=True):
         fast = {c.petition_id for name in ("candidates", "other_matters", "joint") for c in getattr(result, name)}
@@ -305,11 +306,14 @@ def speed(args) -> int:
         for other in Petition.objects.filter(pk__in=(own | place) - {petition.pk}):
             verdict = judgement.judge_facts(base, facts.facts_of(petition_text(other), other.received_at.year),
                                             same_person=other.pk in own, stats=stats)
-            if verdict.kind in (judgement.REPEAT, judgement.JOINT):
-                accepted += 1
-                found += selectors.matter_root_id(petition_id=other.pk) in fast_matters or other.pk in fast
-    print(f"candidate stage recall: {found}/{accepted} = {found / accepted if accepted else 1:.3f} of the petitions "
-          f"the judge accepts from an exhaustive search (by matter: a matter found once is found)")
+            if verdict.kind in accepted:
+                accepted[verdict.kind] += 1
+                found[verdict.kind] += (selectors.matter_root_id(petition_id=other.pk) in fast_matters
+                                        or other.pk in fast)
+    for kind, label in ((judgement.REPEAT, "repeats (same petitioner)"), (judgement.JOINT, "涉众 (other people)")):
+        n = accepted[kind]
+        print(f"candidate stage recall, {label}: {found[kind]}/{n} = {found[kind] / n if n else 1:.3f} of the "
+              f"petitions the judge accepts from an exhaustive search (a matter found once is found)")
     return 0
 
 

@@ -54,8 +54,8 @@ def test_clerk_sees_the_earlier_petition_as_a_candidate_confirms_and_the_case_sh
         # then: the earlier petition appears with its reasons
         candidates = page.locator("#repeat-candidates")
         expect(candidates).to_contain_text(earlier.number)
-        expect(candidates).to_contain_text("同一身份证号")
-        expect(candidates).to_contain_text("诉求文本相似度")
+        expect(candidates).to_contain_text("同一信访人（同一身份证号）")
+        expect(candidates).to_contain_text("都反映：")
         candidates.scroll_into_view_if_needed()
         page.screenshot(path=artifact_path("matching-candidates"), full_page=True)
 
