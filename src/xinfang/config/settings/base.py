@@ -119,6 +119,8 @@ MIDDLEWARE = [
     # Deny by default: every page needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits (web.sessions): after authentication and messages, before any view.
+    "xinfang.web.sessions.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "xinfang.audit.middleware.RequestOriginMiddleware",
@@ -186,9 +188,10 @@ AXES_DISABLE_ACCESS_LOG = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "xinfang.orgs.passwords.CharacterClassesValidator"},  # 3 of 4 character classes
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -221,6 +224,9 @@ MEDIA_URL = "/media/"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+# A session also ends after this long without a request, and this long after login (xinfang.web.sessions).
+XINFANG_SESSION_IDLE_MINUTES = env.int("XINFANG_SESSION_IDLE_MINUTES", 30)
+XINFANG_SESSION_MAX_HOURS = env.int("XINFANG_SESSION_MAX_HOURS", 8)
 # Pages send the token in a header set from the template (hx-headers), so no script needs the cookie.
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
