@@ -20,6 +20,7 @@ PAGES = {
     "督查督办": "/supervision/",
     "质量评查": "/quality/",
     "矛盾预防": "/prevention/",
+    "领导接访": "/receptions/",
     "导入": "/exchange/import/",
     "系统管理": "/admin/",
 }
@@ -27,8 +28,9 @@ PAGES = {
 # Everyone in an org has an inbox (我的待办, with its count: compared without it) and the prevention ledgers
 # of the scope (矛盾预防); the office's evaluators and leaders also 质量评查.
 EVERYONE = ["我的待办", "信访事项", "涉众事项", "统计分析", "督查督办"]
-EVALUATORS = [*EVERYONE, "质量评查", "矛盾预防"]
-IN_AN_ORG = [*EVERYONE, "矛盾预防"]
+LEDGERS = ["矛盾预防", "领导接访"]
+EVALUATORS = [*EVERYONE, "质量评查", *LEDGERS]
+IN_AN_ORG = [*EVERYONE, *LEDGERS]
 EXPECTED = {
     Role.INTAKE_CLERK: ["登记信访事项", *IN_AN_ORG],
     Role.REVIEWER: ["登记信访事项", *EVALUATORS],
@@ -38,7 +40,7 @@ EXPECTED = {
     Role.LEADER: EVALUATORS,
     Role.STATISTICIAN: IN_AN_ORG,
     Role.ADMINISTRATOR: ["登记信访事项", *IN_AN_ORG, "系统管理"],
-    "superuser": ["登记信访事项", *EVERYONE[1:], "质量评查", "矛盾预防", "导入", "系统管理"],
+    "superuser": ["登记信访事项", *EVERYONE[1:], "质量评查", *LEDGERS, "导入", "系统管理"],
     "no org": ["信访事项", "涉众事项", "督查督办"],
 }
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from xinfang.petitions.services import REGISTER_ROLES
 from xinfang.prevention.permissions import can_read as can_read_prevention  # the prevention views' own test
 from xinfang.quality.permissions import can_read as can_read_quality  # the quality views' own test
+from xinfang.receptions.permissions import can_read as can_read_receptions  # the receptions views' own test
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("质量评查", reverse("quality:index")))
     if can_read_prevention(user):  # 矛盾预防: everyone in an org, within the scope; leaders read
         items.append(NavItem("矛盾预防", reverse("prevention:figures")))
+    if can_read_receptions(user):  # 领导接访: everyone in an org, within the scope
+        items.append(NavItem("领导接访", reverse("receptions:receptions")))
     if can_import(user):
         items.append(NavItem("导入", reverse("import")))
     if user.is_staff:  # the Django admin's own test (is_active and is_staff)

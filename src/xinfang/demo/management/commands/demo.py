@@ -20,8 +20,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
 from xinfang.demo.background import background_started
+from xinfang.demo.ledgers import ledgers_seed
 from xinfang.demo.derived import clusters_rebuild_step, heartbeat, text_and_identities_rebuild
 from xinfang.demo.district import DemoAccount, district_build
 from xinfang.demo.generator import generate_petitions
@@ -190,6 +192,9 @@ class Command(BaseCommand):
             self.stdout.write(f"4/5 办理程序：{pending:,} 件在后台继续办理 (the background carries on with {pending:,})")
         else:
             self.stdout.write("4/5 办理程序：没有待办理的演示信访事项 (no demo petitions left to carry through)")
+        if now or not pending:
+            # The ledgers link petitions with outcomes: after the procedure (a second run adds nothing).
+            ledgers_seed(today=timezone.localdate(), write=self.stdout.write)
         clusters_later = serve and (later > 0 or self._clusters_missing())
         if not serve and (now or self._clusters_missing()):
             clusters_rebuild_step(petitions=Petition.objects.count(), write=self.stdout.write)
