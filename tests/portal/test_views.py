@@ -80,6 +80,16 @@ def test_a_wrong_captcha_is_refused_and_nothing_is_written(client, district, cat
     assert Petition.objects.count() == 0
 
 
+def test_a_wrong_captcha_shows_the_other_problems_too(client, district, category, consent):
+    response = post_submit(client, district, category, consent, captcha="999", consent="",
+                           petition_type="accusation")
+    page = response.content.decode()
+    assert "验证题答案不正确，请重新计算" in page
+    assert "请阅读并同意个人信息处理告知" in page
+    assert "检举控告类事项须选择被反映单位" in page
+    assert Petition.objects.count() == 0
+
+
 def test_a_captcha_token_is_used_once(client, district, category, consent):
     url = reverse("portal:submit", args=["complaint"])
     page = client.get(url).content.decode()

@@ -55,6 +55,7 @@ def test_a_citizen_submits_queries_evaluates_and_requests_review_on_a_phone(
         page.get_by_role("button", name="提交").click()
         expect(page.locator(".errors").first).to_be_visible()
         expect(page.get_by_role("alert").filter(has_text="验证题答案不正确，请重新计算")).to_be_visible()
+        expect(page.get_by_text("请阅读并同意个人信息处理告知")).to_be_visible()  # every problem at once
         page.screenshot(path=artifact_path("portal-phone-refused"), full_page=True)
         page.get_by_label("我已阅读并同意《个人信息处理告知》").check()
         answer_captcha(page)

@@ -23,7 +23,13 @@ from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.services import user_create
 from xinfang.petitions import crypto
 from xinfang.petitions.models import Channel, Petition, PetitionType
-from xinfang.petitions.services import PetitionerInput, PetitionInput, UploadInput, petition_register
+from xinfang.petitions.services import (
+    PetitionerInput,
+    PetitionInput,
+    UploadInput,
+    petition_register,
+    registration_check,
+)
 from xinfang.petitions.validators import validate_phone
 from xinfang.portal.antiabuse import rate_limit_hit
 from xinfang.portal.models import ConsentNotice, PhoneCheck, PortalSubmission
@@ -160,22 +166,45 @@ def portal_submit(*, data: SubmissionInput, client_ip: str) -> tuple[Petition, s
     try:
         petition = _register(data=data, phone=phone, office=office, notice=notice, code=code)
     except ValidationError as error:
-        raise ValidationError({FIELD_NAMES.get(key, key): messages
-                               for key, messages in error.message_dict.items()}) from None
+        raise ValidationError(_portal_names(error)) from None
     return petition, code
 
 
-@transaction.atomic
-def _register(*, data: SubmissionInput, phone: str, office: Org, notice: ConsentNotice, code: str) -> Petition:
-    actor = portal_user_for(office=office)
-    petition, _ = petition_register(data=PetitionInput(
-        channel=KIND_CHANNELS[data.kind], received_at=timezone.now(), summary=data.summary,
+def _petition_input(data: SubmissionInput, phone: str) -> PetitionInput:
+    return PetitionInput(
+        channel=KIND_CHANNELS.get(data.kind, ""), received_at=timezone.now(), summary=data.summary,
         content=data.content, demands=data.demands, category_id=data.category_id,
         petition_type=data.petition_type, locality_id=data.locality_id, complained_org_id=data.complained_org_id,
         petitioners=[PetitionerInput(name=data.name, id_number=data.id_number, phone=phone,
                                      address=data.address)],
         attachments=data.attachments,
-    ), actor=actor)
+    )
+
+
+def _portal_names(error: ValidationError) -> dict[str, list[str]]:
+    return {FIELD_NAMES.get(key, key): messages for key, messages in error.message_dict.items()}
+
+
+def submission_problems(data: SubmissionInput) -> dict[str, list[str]]:
+    """Every problem of a submission found without writing or counting anything (shown with a wrong CAPTCHA,
+    so that the visitor corrects everything at once)."""
+    problems: dict[str, list[str]] = {}
+    phone = data.phone.strip()
+    try:
+        _, phone = _check_submission(data)
+    except ValidationError as error:
+        problems.update(error.message_dict)
+    try:
+        registration_check(_petition_input(data, phone))
+    except ValidationError as error:
+        problems.update({key: messages for key, messages in _portal_names(error).items() if key not in problems})
+    return problems
+
+
+@transaction.atomic
+def _register(*, data: SubmissionInput, phone: str, office: Org, notice: ConsentNotice, code: str) -> Petition:
+    actor = portal_user_for(office=office)
+    petition, _ = petition_register(data=_petition_input(data, phone), actor=actor)
     now = timezone.now()
     submission = PortalSubmission(petition=petition, kind=data.kind, consent_notice=notice, consented_at=now,
                                   query_code_digest=query_code_digest(code), phone_index=crypto.blind_index(phone))

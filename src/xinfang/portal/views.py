@@ -106,18 +106,22 @@ def submit(request: HttpRequest, kind: str) -> HttpResponse:
         return render(request, "portal/submit.html", _submit_context(form, kind))
     form = SubmitForm(request.POST, request.FILES, kind=kind)
     if form.is_valid():
+        data = form.cleaned_data
+        submission = services.SubmissionInput(
+            kind=KINDS[kind], petition_type=data["petition_type"], name=data["name"], phone=data["phone"],
+            id_number=data["id_number"], address=data["address"], locality_id=data["locality"].pk,
+            category_id=data["category"].pk, summary=data["summary"], content=data["content"],
+            demands=data["demands"], complained_org_id=data["complained_org"].pk if data["complained_org"] else None,
+            consent_version=data["consent_version"], consented=data["consent"],
+            attachments=[UploadInput(name=upload.name, data=upload.read()) for upload in data["attachments"]])
         try:
-            challenge_check(token=form.cleaned_data["captcha_token"], answer=form.cleaned_data["captcha"])
-            data = form.cleaned_data
-            petition, code = services.portal_submit(data=services.SubmissionInput(
-                kind=KINDS[kind], petition_type=data["petition_type"], name=data["name"], phone=data["phone"],
-                id_number=data["id_number"], address=data["address"], locality_id=data["locality"].pk,
-                category_id=data["category"].pk, summary=data["summary"], content=data["content"],
-                demands=data["demands"],
-                complained_org_id=data["complained_org"].pk if data["complained_org"] else None,
-                consent_version=data["consent_version"], consented=data["consent"],
-                attachments=[UploadInput(name=upload.name, data=upload.read()) for upload in data["attachments"]],
-            ), client_ip=client_ip(request))
+            challenge_check(token=data["captcha_token"], answer=data["captcha"])
+        except ValidationError as error:
+            # Nothing is submitted; the other problems are shown too, so that all are corrected at once.
+            _errors_into(form, ValidationError({**services.submission_problems(submission), **error.message_dict}))
+            return render(request, "portal/submit.html", _submit_context(form, kind), status=400)
+        try:
+            petition, code = services.portal_submit(data=submission, client_ip=client_ip(request))
         except ValidationError as error:
             _errors_into(form, error)
         else:
