@@ -273,3 +273,43 @@ def test_the_same_matter_hint_names_only_the_petitioners_own_earlier_matter(dist
     # Another person telling the same story learns nothing of the others' matters.
     assert progress_of(submission=stranger.portal_submission).same_matter_hint is False
     assert progress_of(submission=first.portal_submission).same_matter_hint is False
+
+
+def test_the_re_review_request_goes_above_the_reviewing_organ(district, actors, category, consent):
+    petition, _ = submit(district, category, consent)
+    submission = petition.portal_submission
+    carried_to_delivery(petition, actors, district)
+    services.portal_request_review(submission=submission, action="request_review",
+                                   reviewing_org_id=district.county.pk)
+    assert windows_of(submission=submission)["request_re_review"] is None
+    act(petition, "decide_review", actors.county_head, review_outcome="uphold", reasons="原处理意见正确")
+    window = windows_of(submission=submission)["request_re_review"]
+    assert [organ.pk for organ in window.organs] == [actors.city.pk]
+    services.portal_request_review(submission=submission, action="request_re_review",
+                                   reviewing_org_id=actors.city.pk)
+    petition.refresh_from_db()
+    assert (petition.status, petition.re_review_org) == (PetitionStatus.UNDER_RE_REVIEW, actors.city)
+
+
+def test_query_checks_are_limited_per_address(district, category, consent, settings):
+    settings.XINFANG_PORTAL_LIMITS = {"query_ip": (1, 3600)}
+    _, code = submit(district, category, consent)
+    with pytest.raises(ValidationError):
+        services.phone_check_send(code=code, phone="13900000000", client_ip="10.0.0.7")
+    with pytest.raises(RateLimited) as limited:
+        services.phone_check_send(code=code, phone="13812345678", client_ip="10.0.0.7")
+    assert limited.value.message_dict["__all__"] == ["查询过于频繁，请一小时后再试"]
+    assert PhoneCheck.objects.count() == 0
+
+
+def test_petition_act_refuses_a_petitioner_entry_of_anything_but_his_own_rating(district, actors, category,
+                                                                                consent):
+    from xinfang.workflow.exceptions import ActionNotPermitted
+    from xinfang.workflow.services import petition_act
+
+    petition, _ = submit(district, category, consent)
+    carried_to_delivery(petition, actors, district)
+    with pytest.raises(ActionNotPermitted):
+        petition_act(petition_id=petition.pk, action="evaluate", actor=petition.registered_by,
+                     values={"rating": "satisfied", "rated_by": "staff"}, entered_by_petitioner=True)
+    assert Evaluation.objects.count() == 0

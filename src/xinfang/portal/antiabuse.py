@@ -71,7 +71,7 @@ def chinese_number(value: int) -> str:
 
 
 def _digest(nonce: str, answer: int) -> str:
-    return salted_hmac(CAPTCHA_SALT, f"{nonce}:{answer}").hexdigest()
+    return salted_hmac(CAPTCHA_SALT, f"{nonce}:{answer}", algorithm="sha256").hexdigest()
 
 
 def challenge_new() -> Challenge:

@@ -58,7 +58,7 @@ class PhoneCheck(models.Model):
     """An SMS code sent to the submission's phone: limited attempts, an expiry, used once."""
 
     submission = models.ForeignKey(PortalSubmission, on_delete=models.CASCADE, related_name="phone_checks")
-    code_digest = models.CharField(max_length=64)
+    code_digest = models.CharField(max_length=100)  # "<seed>$<HMAC-SHA256>"
     sent_at = models.DateTimeField("发送时间")
     expires_at = models.DateTimeField("失效时间")
     attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)

@@ -85,7 +85,7 @@ def query_code_normalise(code: str) -> str:
 
 def query_code_digest(code: str) -> str:
     """The keyed digest stored for a query code (SECRET_KEY-based HMAC: a copied table reveals no code)."""
-    return salted_hmac(QUERY_CODE_SALT, query_code_normalise(code)).hexdigest()
+    return salted_hmac(QUERY_CODE_SALT, query_code_normalise(code), algorithm="sha256").hexdigest()
 
 
 def office_for(*, locality: Org) -> Org:
@@ -229,7 +229,7 @@ def submission_find(*, code: str, phone: str) -> PortalSubmission | None:
 
 
 def _sms_digest(check_id_seed: str, code: str) -> str:
-    return salted_hmac(SMS_CODE_SALT, f"{check_id_seed}:{code}").hexdigest()
+    return salted_hmac(SMS_CODE_SALT, f"{check_id_seed}:{code}", algorithm="sha256").hexdigest()
 
 
 def phone_check_send(*, code: str, phone: str, client_ip: str) -> PhoneCheck:

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             name='PhoneCheck',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_digest', models.CharField(max_length=64)),
+                ('code_digest', models.CharField(max_length=100)),
                 ('sent_at', models.DateTimeField(verbose_name='发送时间')),
                 ('expires_at', models.DateTimeField(verbose_name='失效时间')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='已尝试次数')),
