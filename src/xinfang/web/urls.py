@@ -1,12 +1,13 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from xinfang.web import views, views_evidence
+from xinfang.web import two_factor, views, views_evidence
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.xinfang_login, name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
+    path("account/2fa/", two_factor.two_factor_page, name="two-factor"),  # 两步验证 (web.two_factor)
     path("petitions/", views.petition_list, name="petition-list"),
     path("petitions/new/", views.petition_register_view, name="petition-register"),
     path("petitions/lookup/", views.identity_lookup, name="identity-lookup"),

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     # Django's tasks API (django-tasks) with its database backend: the worker is `xinfang worker`.
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "xinfang.orgs",
     "xinfang.audit",
     "xinfang.calendars",
@@ -116,11 +118,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor (web.two_factor)
     # Deny by default: every page needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits (web.sessions): after authentication and messages, before any view.
     "xinfang.web.sessions.SessionLimitMiddleware",
+    "xinfang.web.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "xinfang.audit.middleware.RequestOriginMiddleware",
@@ -227,6 +231,10 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
 # A session also ends after this long without a request, and this long after login (xinfang.web.sessions).
 XINFANG_SESSION_IDLE_MINUTES = env.int("XINFANG_SESSION_IDLE_MINUTES", 30)
 XINFANG_SESSION_MAX_HOURS = env.int("XINFANG_SESSION_MAX_HOURS", 8)
+# Two factors (TOTP) for these roles and superusers, when enforced (production settings turn it on).
+XINFANG_2FA_ENFORCED = env.bool("XINFANG_2FA_ENFORCED", False)
+XINFANG_2FA_ROLES = env.list("XINFANG_2FA_ROLES", default=["administrator", "reviewer", "supervisor", "leader"])
+OTP_TOTP_ISSUER = "法治信访"
 # Pages send the token in a header set from the template (hx-headers), so no script needs the cookie.
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -66,3 +66,5 @@ SECURE_SSL_REDIRECT = env.bool("XINFANG_SSL_REDIRECT", HTTPS)
 SECURE_HSTS_SECONDS = env.int("XINFANG_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env.bool("XINFANG_HSTS_PRELOAD", True)
+# Two factors for the privileged roles (web.two_factor): on in production unless switched off explicitly.
+XINFANG_2FA_ENFORCED = env.bool("XINFANG_2FA_ENFORCED", True)
