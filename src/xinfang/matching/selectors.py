@@ -361,6 +361,7 @@ def _locality_closeness(a: Org | None, b: Org | None) -> float:
 # Candidates come from the fast indexes (identity, text, respondent, locality); the judgement re-ranks them.
 # The text index is asked for looser matches than it would show alone: a reworded repeat scores 0.05–0.2 there.
 CANDIDATE_MIN_SIMILARITY = 0.08
+TEXT_CANDIDATES = 30  # the text index's best, judged
 PERSON_CANDIDATES = 60  # the person's newest petitions judged
 PLACE_CANDIDATES = 20  # newest petitions on the same respondent, and in the same locality, judged
 PLACE_WINDOW_DAYS = 2 * 365
@@ -404,7 +405,7 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
     notes: list[str] = []
     people = [person for person in draft.people if any((person.name, person.id_number, person.phone))]
     matches = identity_matches(people=people) if people else {}
-    text = similar_to(text=draft.text, limit=30, exclude_id=draft.exclude_petition_id,
+    text = similar_to(text=draft.text, limit=TEXT_CANDIDATES, exclude_id=draft.exclude_petition_id,
                       min_similarity=CANDIDATE_MIN_SIMILARITY)
     if text.note:
         notes.append(text.note)
