@@ -13,12 +13,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from xinfang.orgs.models import Org, User
-from xinfang.orgs.selectors import org_subtree, user_scope_org_ids
+from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.prevention.assessments import MajorDecision, StabilityAssessment
 from xinfang.prevention.disputes import Dispute, ScreeningCampaign
 from xinfang.prevention.permissions import require_reader
+from xinfang.stats.ledgers import in_org  # the subtree roll-up, shared with the figures
 
 
 def _scoped(queryset: QuerySet, *, user: User | None, fields: tuple[str, ...]) -> QuerySet:
@@ -52,17 +53,6 @@ def assessments_visible_to(*, user: User | None) -> QuerySet[StabilityAssessment
 
 def decisions_visible_to(*, user: User | None) -> QuerySet[MajorDecision]:
     return _scoped(MajorDecision.objects.all(), user=user, fields=("deciding_org_id",))
-
-
-def in_org(queryset: QuerySet, *, org: Org | None, fields: tuple[str, ...]) -> QuerySet:
-    """Records of an org's subtree (a township with its villages): the roll-up."""
-    if org is None:
-        return queryset
-    ids = list(org_subtree(org=org).values_list("pk", flat=True))
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}__in": ids})
-    return queryset.filter(condition)
 
 
 def dispute_petitions(*, dispute: Dispute, user: User) -> list[Petition]:
