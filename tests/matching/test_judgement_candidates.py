@@ -132,3 +132,12 @@ def test_look_alikes_of_one_village_make_no_mass_matter(district, category, fake
         register(district, category, person=PetitionerInput(name=name, id_number=id_number), summary="反映假农资",
                  content=text, demands="要求赔偿。", received_at=when(9, day, 2025))
     assert not MassCluster.objects.exists()
+
+
+def test_the_case_page_lists_the_persons_other_matters_apart(client, district, history):
+    seeds, wages, _ = history
+    client.force_login(district.clerk)
+    body = client.get(reverse("matching:petition-section", args=[wages.pk])).content.decode()
+    other = body.split("此人其他信访事项", 1)[1]
+    assert seeds.number in other and "反映内容不同" in other
+    assert "可能的重复信访" not in body.split("此人其他信访事项", 1)[0]

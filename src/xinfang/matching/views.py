@@ -133,12 +133,14 @@ def _section_context(request: HttpRequest, petition: Petition) -> dict:
     # A repeat of a first petition Art 30 hides from the reader stands as the first of what they see.
     is_repeat = petition.first_petition_id is not None and not view.is_first(petition)
     can_link = _can(user, LINK_ROLES)
-    candidates = []
+    candidates, other_matters = [], []
     notes: list[str] = []
     if can_link:
         result = repeat_candidates(actor=user, draft=draft_of_petition(petition=petition), limit=5)
         chain_ids = {p.pk for p in chain}
         candidates = [c for c in result.candidates if c.petition_id not in chain_ids and c.matter_id not in chain_ids]
+        other_matters = [c for c in result.other_matters
+                         if c.petition_id not in chain_ids and c.matter_id not in chain_ids]
         notes = result.notes
     petitioner_ids = list(petition.parties.values_list("petitioner_id", flat=True))
     can_merge = _can(user, MERGE_ROLES)
@@ -147,7 +149,7 @@ def _section_context(request: HttpRequest, petition: Petition) -> dict:
         "is_repeat": is_repeat, "first_id": view.first_id,
         # An import brings its own 越级 value; the stored reason is shown only when it agrees with the column.
         "skip_mark": SkipLevelMark.objects.filter(petition=petition, is_skip_level=petition.is_skip_level).first(),
-        "candidates": candidates, "notes": notes,
+        "candidates": candidates, "other_matters": other_matters, "notes": notes,
         "can_link": can_link, "can_unlink": _can(user, CORRECT_ROLES + LINK_ROLES),
         "can_split": _can(user, CORRECT_ROLES) and len(chain) > 1,
         "links": list(identity_links_of(petitioner_ids=petitioner_ids, user=user)[:10]) if petitioner_ids else [],
