@@ -82,3 +82,8 @@ def test_a_bad_vocabulary_line_is_refused_with_its_number():
         parse_vocabulary("issue 欠薪: 拖欠工资\n欠薪 拖欠工资\n")
     vocabulary = parse_vocabulary("issue 欠薪: 拖欠工资 工钱\nboiler 尊敬: 尊敬的领导\n")
     assert vocabulary.concept_of["工钱"] == "issue:欠薪" and vocabulary.boiler == {"boiler:尊敬"}
+
+
+def test_a_fifty_thousand_character_paste_is_read_up_to_five_thousand():
+    facts = facts_of("宏达公司拖欠工资3.5万元。" * 4000)  # 56,000 characters
+    assert facts.amounts == {35000} and len(facts.trigrams) < 5000

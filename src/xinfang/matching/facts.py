@@ -365,10 +365,17 @@ def tokens_of(text: str) -> list[str]:
 _UNIT_WORDS = frozenset("元 万元 万 块 块钱 千元 亩 平方米 平米 年 月 日 号 月份".split())
 
 
-@lru_cache(maxsize=50_000)
+# ≈ 15 KB a text of 170 characters (its trigram set is most of it): 8,192 texts ≈ 120 MB at most per process,
+# more than the candidates of a working day's drafts (each judges ≈ 60–110).
+FACTS_CACHE_SIZE = 8192
+# Longer texts are read up to here, as the text index reads a query (a 50,000-character paste stays fast).
+MAX_CHARS = 5000
+
+
+@lru_cache(maxsize=FACTS_CACHE_SIZE)
 def facts_of(text: str, year: int | None = None) -> Facts:
     """Everything the judgement reads in one text (cached: a candidate's text is read once per process)."""
-    text = to_simplified(text or "")  # 拖欠工資 reads as 拖欠工资
+    text = to_simplified((text or "")[:MAX_CHARS])  # 拖欠工資 reads as 拖欠工资
     tokens = tokens_of(text)
     vocab = vocabulary()
     words: dict[str, int] = {}
