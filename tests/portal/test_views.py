@@ -3,6 +3,7 @@ SMS code, the progress page of that one matter only."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.portal.conftest import solve, token_of
 from tests.portal.test_services import carried_to_delivery
@@ -205,3 +206,18 @@ def test_the_petitioner_downloads_his_notices_evaluates_and_requests_review(
 def test_the_submission_keeps_the_consent_version(client, district, category, consent):
     submitted(client, district, category, consent)
     assert PortalSubmission.objects.get().consent_notice.version == consent.version
+
+
+def test_without_the_receptions_selector_the_schedule_is_empty(monkeypatch):
+    import sys
+
+    from xinfang.portal.selectors import reception_schedules
+
+    monkeypatch.setitem(sys.modules, "xinfang.receptions.selectors", None)  # import now raises ImportError
+    assert reception_schedules(today=timezone.localdate()) == []
+
+
+def test_the_roadmap_lists_every_stage_with_its_article(client, db):
+    page = client.get(reverse("portal:roadmap")).content.decode()
+    for article in ("第二十二条", "第二十三条", "第三十四条", "第三十五条", "第三十六条"):
+        assert article in page
