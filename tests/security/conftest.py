@@ -409,6 +409,8 @@ def accused_relation(world: World, user: User, info: Info) -> str:
 
 
 def expected_visible(world: World, user: User, info: Info) -> bool:
+    if user.is_system_only:  # 三权分立: the system, security and audit administrators read no petition
+        return False
     if user.org_id is None:
         return user.is_superuser
     if accused_relation(world, user, info):

@@ -13,7 +13,7 @@ import pytest
 
 from tests.security.conftest import ROLE_ORGS, role_user_key, state_for, values_for
 from xinfang.api.services import api_token_create
-from xinfang.orgs.models import Role
+from xinfang.orgs.models import SYSTEM_ROLES, Role
 from xinfang.petitions.models import Petition
 from xinfang.workflow.exceptions import ActionNotPermitted
 from xinfang.workflow.models import Evaluation
@@ -45,7 +45,9 @@ def _attempts():
     for rule in RULES:
         for org in side_orgs(rule):
             for role in Role.values:
-                if role not in rule.roles:
+                if role in SYSTEM_ROLES:  # 三权分立: they do not even see the petition
+                    yield rule, "system-role", role_user_key(org, role), "grievance", NOT_FOUND
+                elif role not in rule.roles:
                     yield rule, "wrong-role", role_user_key(org, role), "grievance", REFUSED
         for org in OUT_OF_SCOPE:
             roles = rule.roles if org == "township_b" else rule.roles[:1]
@@ -143,7 +145,10 @@ def test_the_case_page_refuses_whoever_may_not_act(world, client, rule, how, act
     values = values_for(rule.action, world.orgs, world.final_number, accusation=kind == "accusation")
     response = client.post(url, {**values, "expected_version": before[1], "acted_on": ""}, HTTP_HX_REQUEST="true")
     assert snapshot(info.pk) == before, f"{where}: the petition changed"
-    if expected == NOT_FOUND:
+    if how == "system-role":  # refused at the door for every business page (web.separation)
+        assert (form.status_code, response.status_code) == (403, 403), where
+        assert info.number.encode() not in form.content + response.content
+    elif expected == NOT_FOUND:
         assert (form.status_code, response.status_code) == (404, 404), (
             f"{where}: expected 404, got {form.status_code}/{response.status_code}")
         assert info.number.encode() not in form.content + response.content

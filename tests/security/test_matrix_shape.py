@@ -23,7 +23,7 @@ def test_readers_sit_in_every_kind_of_org(world):
 
 
 def test_every_rule_is_attempted_every_way():
-    ways = {"wrong-role", "out-of-scope", "accused", "superuser-in-accused"}
+    ways = {"wrong-role", "system-role", "out-of-scope", "accused", "superuser-in-accused"}
     for rule in RULES:
         tried = {how for attempted, how, *_ in ATTEMPTS if attempted is rule}
         assert tried == ways, rule.action

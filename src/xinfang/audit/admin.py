@@ -43,6 +43,13 @@ class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the log is append-only, even for administrators."""
 
     list_display = ["id", "occurred_at", "actor_label", "action", "target_type", "target_id", "ip_address"]
+
+    def has_view_permission(self, request, obj=None):
+        # 三权分立: the system administrator (staff) does not read the log; superusers do, auditors at /audit/.
+        return request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
     list_filter = ["action", "version"]
     search_fields = ["actor_label", "target_id", "action"]
 

@@ -105,6 +105,9 @@ CORE_ACCOUNTS: tuple[AccountSpec, ...] = (
     AccountSpec("fucha", "吴秀兰", (Role.HANDLING_ORG_HEAD,), "government"),
     AccountSpec("stats", "孙雅琴", (Role.STATISTICIAN,), "office"),
     AccountSpec("admin", "系统管理员", (Role.ADMINISTRATOR,), "office", is_superuser=True),
+    # 三权分立: the security administrator grants roles, the auditor reads the audit log; neither reads a case.
+    AccountSpec("secadmin", "郭安", (Role.SECURITY_ADMIN,), "office"),
+    AccountSpec("auditor", "何审", (Role.AUDITOR,), "office"),
 )
 
 

@@ -99,6 +99,13 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导干部"
     STATISTICIAN = "statistician", "统计员"
     ADMINISTRATOR = "administrator", "系统管理员"
+    # 三权分立 (等保 2.0): the system administrator configures, the security administrator grants roles, the
+    # auditor reads the audit log; none of them reads a petition, and no account holds two of them.
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDITOR = "auditor", "安全审计员"
+
+
+SYSTEM_ROLES = frozenset({Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.AUDITOR})
 
 
 class User(AbstractUser):
@@ -127,6 +134,13 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_set.intersection(roles))
+
+    @property
+    def is_system_only(self) -> bool:
+        """Holds a system role and no business role, and is no superuser: reads no petition (三权分立)."""
+        if self.pk is None:  # an unsaved User(org=…) stands for a unit as a whole (supervision's checks)
+            return False
+        return not self.is_superuser and bool(self.role_set) and self.role_set <= SYSTEM_ROLES
 
 
 class UserRole(models.Model):

@@ -2,10 +2,12 @@
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from xinfang.audit.services import audit_record
-from xinfang.orgs.models import Org, User, UserRole
+from xinfang.orgs.models import SYSTEM_ROLES, Org, Role, User, UserRole
+from xinfang.orgs.selectors import user_scope_org_ids
 
 
 @transaction.atomic
@@ -33,6 +35,41 @@ def org_create(
     return org
 
 
+def roles_check(roles: Iterable[str]) -> list[str]:
+    """The roles, checked against 三权分立: a system role (系统管理员, 安全管理员, 安全审计员) stands alone."""
+    role_list = sorted(set(roles))
+    unknown = sorted(set(role_list) - set(Role.values))
+    if unknown:
+        raise ValidationError({"roles": [f"没有这个角色：{'、'.join(unknown)}"]})
+    system = [role for role in role_list if role in SYSTEM_ROLES]
+    if system and len(role_list) > 1:
+        names = "、".join(Role(role).label for role in role_list)
+        raise ValidationError({"roles": [
+            f"系统管理员、安全管理员、安全审计员须由不同账号担任，且不能兼任业务角色（三权分立）：{names}"]})
+    return role_list
+
+
+@transaction.atomic
+def user_roles_set(*, user: User, roles: Iterable[str], actor: User) -> list[str]:
+    """Grant and revoke roles: the security administrator's job (or a superuser's), never on one's own account."""
+    if not (actor.is_superuser or actor.has_role(Role.SECURITY_ADMIN)):
+        raise PermissionDenied("授予或撤销角色须由安全管理员办理")
+    if actor.pk == user.pk:
+        raise PermissionDenied("不能为自己的账号授予或撤销角色")
+    scope = user_scope_org_ids(user=actor)  # a petition office's: its government's subtree
+    if scope is not None and user.org_id not in scope:
+        raise PermissionDenied("只能为本单位数据范围内的用户授予角色")
+    role_list = roles_check(roles)
+    before = sorted(user.role_set)
+    UserRole.objects.filter(user=user).exclude(role__in=role_list).delete()
+    UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in role_list if role not in before])
+    user.is_staff = user.is_superuser or Role.ADMINISTRATOR in role_list
+    user.save(update_fields=["is_staff"])
+    user.__dict__.pop("_role_cache", None)  # the roles cached on the instance
+    audit_record(actor=actor, action="user.roles_changed", target=user, data={"before": before, "after": role_list})
+    return role_list
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -45,7 +82,7 @@ def user_create(
     actor: User | None = None,
 ) -> User:
     """Create a staff user with roles; `is_staff` (admin access) follows the administrator role."""
-    role_list = sorted(set(roles))
+    role_list = roles_check(roles)
     user = User(
         username=username, full_name=full_name, org=org,
         is_superuser=is_superuser, is_staff=is_superuser or "administrator" in role_list,

@@ -22,6 +22,8 @@ def petitions_visible_to(*, user: User) -> QuerySet[Petition]:
     candidates, clusters, exports, drill-downs), goes through it.
     """
     queryset = Petition.objects.all()
+    if getattr(user, "is_system_only", False):  # 三权分立: the system, security and audit administrators read no petition
+        return queryset.none()
     scope = user_scope_org_ids(user=user)
     if scope is not None:
         queryset = queryset.filter(

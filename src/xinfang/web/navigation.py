@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from xinfang.audit.views import can_read_audit_log  # the audit log page's own test
+from xinfang.orgs.views import can_grant_roles  # the role page's own test
 from xinfang.petitions.services import REGISTER_ROLES
 from xinfang.prevention.permissions import can_read as can_read_prevention  # the prevention views' own test
 from xinfang.quality.permissions import can_read as can_read_quality  # the quality views' own test
@@ -46,6 +48,8 @@ def nav_items(user) -> list[NavItem]:
     """The entries of the side navigation for this user, in menu order; none for an anonymous visitor."""
     if user is None or not user.is_authenticated:
         return []
+    if user.is_system_only:  # 三权分立: their own pages only, no petition
+        return _system_items(user)
     items = []
     if can_register(user):
         items.append(NavItem("登记信访事项", reverse("petition-register"), accesskey="n", hint="Alt+N"))
@@ -68,6 +72,15 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("领导接访", reverse("receptions:receptions")))
     if can_import(user):
         items.append(NavItem("导入", reverse("import")))
+    return items + _system_items(user)
+
+
+def _system_items(user) -> list[NavItem]:
+    items = []
+    if can_read_audit_log(user):  # 审计日志: the security auditor (and superusers)
+        items.append(NavItem("审计日志", reverse("audit:log")))
+    if can_grant_roles(user):  # 角色授权: the security administrator (and superusers)
+        items.append(NavItem("角色授权", reverse("orgs:roles")))
     if user.is_staff:  # the Django admin's own test (is_active and is_staff)
         items.append(NavItem("系统管理", reverse("admin:index")))
     return items

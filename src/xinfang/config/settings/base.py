@@ -125,6 +125,7 @@ MIDDLEWARE = [
     # Idle and absolute session limits (web.sessions): after authentication and messages, before any view.
     "xinfang.web.sessions.SessionLimitMiddleware",
     "xinfang.web.two_factor.TwoFactorMiddleware",
+    "xinfang.web.separation.SystemRoleMiddleware",  # 三权分立: system roles open their own pages only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "xinfang.audit.middleware.RequestOriginMiddleware",
