@@ -36,6 +36,8 @@ EXPECTED_2025 = {
     # p1 (on the extended due date) p3 p7 on time, p2 a day late; p8 still running, due in 2026
     "on_time_completion_rate": (3, 4),
     "satisfaction_rate": (2, 3),  # p1 satisfied, p7 mostly satisfied, p2 dissatisfied; p3 unevaluated
+    # who entered the rating: the petitioner on the portal, or staff (every rating of the test year)
+    "satisfaction_rate_petitioner_entered": (0, 0), "satisfaction_rate_staff_entered": (2, 3),
     "completed": 4, "evaluation_rate": (3, 4),
     "completion_rate": (4, 5),  # accepted in 2025: p1 p2 p3 p7 p8; p8 not finished by 31 December
     # only p1: p2 dissatisfied, p3 raised again (p4), p7 went to review

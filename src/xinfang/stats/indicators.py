@@ -664,8 +664,6 @@ def _entered_by(party: str, condition: Callable[[StatsQuery], Q] = _always) -> M
 
 # Who typed the rating in (workflow Evaluation.entered_by_party): the petitioner himself on the public portal, or
 # staff. Staff-entered satisfaction is the figure an office can inflate (docs/PORTAL.md); the two are shown apart.
-# Computed as INDICATORS are (compute_totals(q, PORTAL_RATING_INDICATORS)); not yet added to INDICATORS, whose
-# hand-counted fixture (tests/stats/test_indicators.py) names every key: both change together.
 PORTAL_RATING_INDICATORS: tuple[Indicator, ...] = tuple(
     _ratio(f"satisfaction_rate_{party}_entered", f"群众满意率（{label}）",
            f"{label}的评价中为满意或基本满意的事项 ÷ 期间内{label}的评价事项",
@@ -673,7 +671,7 @@ PORTAL_RATING_INDICATORS: tuple[Indicator, ...] = tuple(
     for party, label in (("petitioner", "信访人本人网上录入"), ("staff", "工作人员录入")))
 
 
-INDICATORS: tuple[Indicator, ...] = _build() + _supervision_indicators()
+INDICATORS: tuple[Indicator, ...] = _build() + _supervision_indicators() + PORTAL_RATING_INDICATORS
 INDICATORS_BY_KEY: dict[str, Indicator] = {indicator.key: indicator for indicator in INDICATORS}
 THREE_RATES = ("timely_acceptance_rate", "on_time_completion_rate", "satisfaction_rate")
 

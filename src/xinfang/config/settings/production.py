@@ -68,3 +68,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", Tru
 SECURE_HSTS_PRELOAD = env.bool("XINFANG_HSTS_PRELOAD", True)
 # Two factors for the privileged roles (web.two_factor): on in production unless switched off explicitly.
 XINFANG_2FA_ENFORCED = env.bool("XINFANG_2FA_ENFORCED", True)
+# One cache for every worker process: the portal's rate limits and spent CAPTCHA tokens must be shared
+# (a file cache on one machine; set XINFANG_CACHE_LOCATION to another folder, or configure Redis at scale).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": env.str("XINFANG_CACHE_LOCATION", str(DATA_DIR / "cache"))}}  # noqa: F405
