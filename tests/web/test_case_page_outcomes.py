@@ -54,7 +54,8 @@ def test_the_decision_and_its_delivery_are_on_the_case_page(client, delivered, d
 
 def test_a_voided_rating_is_not_shown_as_the_current_one(client, delivered, district, actors):
     act(delivered, "evaluate", actors.clerk, on=date(2026, 4, 25), rating="dissatisfied", rated_by="petitioner")
-    assert "不满意" in text(page(client, district.clerk, delivered), "outcome-evaluation")
+    shown = text(page(client, district.clerk, delivered), "outcome-evaluation")
+    assert "不满意" in shown and "（工作人员录入）" in shown  # the clerk typed the petitioner's rating in
     petition_correct(petition_id=delivered.pk, actor=actors.reviewer, reason="评价录错")
     evaluation = text(page(client, district.clerk, delivered), "outcome-evaluation")
     assert evaluation.startswith("尚未评价") and "已作废的评价：不满意" in evaluation
