@@ -29,10 +29,14 @@ from xinfang.prevention.services_backlog import (
 from tests.conftest import petition_input
 
 
-@pytest.fixture
-def leader(district):
+def make_leader(district):
     return user_create(username="bl-leader", password="pw-123456", org=district.county, roles=[Role.LEADER],
                        full_name="王副区长")
+
+
+@pytest.fixture
+def leader(district):
+    return make_leader(district)
 
 
 def case_input(*, org, leader, **overrides) -> CaseInput:
