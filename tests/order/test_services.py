@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from xinfang.audit.models import AuditEvent
 from xinfang.order.models import OrderIncident, OrderMeasure, OrderPerson
-from xinfang.order.services import MeasureInput, evidence_add, incident_create, measure_add
+from xinfang.order.services import MeasureInput, PersonInput, evidence_add, incident_create, measure_add
 from xinfang.petitions.attachments import attachment_read
 from xinfang.petitions.services import UploadInput
 from xinfang.prevention.history import LedgerVersion
@@ -95,3 +95,28 @@ def test_evidence_is_checked_by_content_and_stored_sealed(district, people, inci
     stored = (tmp_path / evidence.file.name).read_bytes()
     assert "询问笔录".encode() not in stored
     assert attachment_read(evidence).decode() == "询问笔录：赵某承认滋事"
+
+
+def test_a_person_links_only_a_petitioner_the_recorder_may_see(district, people, category):
+    from tests.conftest import petition_input
+    from xinfang.petitions.services import petition_register
+
+    petition, _ = petition_register(data=petition_input(locality=district.township_a, category=category),
+                                    actor=district.clerk)
+    petitioner = petition.parties.get().petitioner
+    incident = incident_create(actor=people.reviewer, data=incident_input(
+        locality=district.township_a, persons=[PersonInput(petitioner_id=petitioner.pk)],
+        petition_numbers=[petition.number]))
+    person = incident.persons.get()
+    assert person.petitioner == petitioner and person.name == "张小三"
+    assert incident.petition_links.get().petition == petition
+    from xinfang.orgs.models import Org, Role
+    from xinfang.orgs.services import org_create, user_create
+
+    other = org_create(name="邻县人民政府", kind=Org.Kind.GOVERNMENT, level=Org.Level.COUNTY)
+    police = org_create(name="邻县公安局", kind=Org.Kind.POLITICAL_LEGAL, level=Org.Level.COUNTY, parent=other)
+    outsider = user_create(username="n-police", password="pw-123456", org=police, roles=[Role.HANDLER])
+    with pytest.raises(ValidationError) as error:
+        incident_create(actor=outsider, data=incident_input(
+            locality=other, persons=[PersonInput(petitioner_id=petitioner.pk)]))
+    assert error.value.message_dict["persons"] == ["找不到该信访人或无权查看"]
