@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401  (the app's pages are added here)
+from django.urls import path
+
+from xinfang.reports import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/regenerate/", views.report_regenerate, name="regenerate"),
+    path("<int:pk>/narrative/<slug:section>/", views.narrative_edit, name="narrative"),
+    path("<int:pk>/check/", views.report_check, name="check"),
+    path("<int:pk>/download.<str:fmt>", views.report_download, name="download"),
+]

@@ -1,0 +1,95 @@
+"""The report's figures: computed from the statistics (never typed), snapshotted with what each one means.
+
+A figure is one indicator key: a petition indicator of `xinfang.stats.indicators` (with 同比 and 环比), or a
+ledger indicator of a registered section of `xinfang.stats.ledgers` (矛盾预防, 积案, 领导接访, 违法信访行为 …, with
+同比 computed the same way). Each snapshot entry keeps the key, value, definition, period rule and the URL of
+its drill-down, so the 核对 page and the document read the same numbers.
+
+The area counted: an office's reports cover the area it serves — a 信访办 counts its parent's subtree (the
+county government's townships and departments); any other org counts its own subtree.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from xinfang.orgs.models import Org, User
+from xinfang.stats.indicators import (
+    INDICATORS, PERIOD_RULES, Figure, change, compute_with_comparisons, previous_period, same_period_last_year)
+from xinfang.stats.ledgers import LedgerQuery, compute_totals, sections_readable
+from xinfang.stats.selectors import stats_filters_parse, stats_query
+
+
+def area_of(office: Org) -> Org:
+    """The org subtree an office's report counts."""
+    if office.kind == Org.Kind.PETITION_OFFICE and office.parent_id is not None:
+        return office.parent
+    return office
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _change(current: Any, base: Any, kind: str) -> str | None:
+    if base is None:
+        return None
+    return _text(change(Figure("", current, 0), Figure("", base, 0), kind=kind))
+
+
+def petition_figures(*, user: User | None, office: Org, start: date, end: date,
+                     today: date | None = None) -> dict[str, dict[str, Any]]:
+    area = area_of(office)
+    filters = stats_filters_parse(start=start, end=end, org_id=str(area.pk))
+    q = stats_query(user=user, filters=filters, today=today)
+    comparisons = compute_with_comparisons(q, INDICATORS)
+    params = urlencode(filters.as_params())
+    result = {}
+    for indicator in INDICATORS:
+        item = comparisons[indicator.key]
+        result[indicator.key] = {
+            "key": indicator.key, "source": "petitions", "name": indicator.name_zh, "kind": indicator.kind,
+            "unit": indicator.unit_zh, "value": _text(item.figure.value), "numerator": item.figure.numerator,
+            "denominator": item.figure.denominator, "last_year": _text(item.last_year.value),
+            "yoy": _text(item.yoy), "mom": _text(item.mom), "definition": indicator.definition_zh,
+            "period_rule": PERIOD_RULES[indicator.period_rule],
+            "url": f"{reverse('stats:drilldown', kwargs={'key': indicator.key})}?{params}",
+        }
+    return result
+
+
+def ledger_figures(*, user: User | None, office: Org, start: date, end: date,
+                   today: date | None = None) -> dict[str, dict[str, Any]]:
+    area = area_of(office)
+    today = today or timezone.localdate()
+    q = LedgerQuery(start=start, end=end, user=user, org=area, today=today)
+    last = LedgerQuery(*same_period_last_year(start, end), user=user, org=area, today=today)
+    previous = LedgerQuery(*previous_period(start, end), user=user, org=area, today=today)
+    params = urlencode({"start": start.isoformat(), "end": end.isoformat(), "org": str(area.pk)})
+    result = {}
+    for section in sections_readable(user):
+        now, before, prior = (compute_totals(query, section.indicators) for query in (q, last, previous))
+        for indicator in section.indicators:
+            figure, base, earlier = now[indicator.key], before[indicator.key], prior[indicator.key]
+            kind = "rate" if indicator.kind == "rate" else "count"
+            url = reverse("stats:ledger-indicator", kwargs={"section": section.key, "key": indicator.key})
+            result[indicator.key] = {
+                "key": indicator.key, "source": section.key, "section": section.title, "name": indicator.name_zh,
+                "kind": indicator.kind, "unit": indicator.unit_zh, "value": _text(figure.value),
+                "numerator": str(figure.numerator), "denominator": figure.denominator,
+                "last_year": _text(base.value), "yoy": _change(figure.value, base.value, kind),
+                "mom": _change(figure.value, earlier.value, kind), "definition": indicator.definition_zh,
+                "period_rule": section.period_rules.get(indicator.period_rule, indicator.period_rule),
+                "url": f"{url}?{params}",
+            }
+    return result
+
+
+def figures_compute(*, user: User | None, office: Org, start: date, end: date,
+                    today: date | None = None) -> dict[str, dict[str, Any]]:
+    """Every figure a report may cite, by key (petition indicators, then every readable ledger section's)."""
+    return {**petition_figures(user=user, office=office, start=start, end=end, today=today),
+            **ledger_figures(user=user, office=office, start=start, end=end, today=today)}
