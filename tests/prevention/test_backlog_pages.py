@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 
 from xinfang.audit.models import AuditEvent
 from xinfang.matching.services import repeat_link
-from xinfang.prevention.backlog import BacklogCase, BacklogEntry
+from xinfang.prevention.backlog import BacklogCase, BacklogEntry, ProblemListItem
 from xinfang.prevention.services_backlog import ProblemInput, case_create, problem_create
 from xinfang.prevention.sheets_backlog import COLUMNS, backlog_export, backlog_import
 from xinfang.prevention.views_backlog import petition_backlog_context
@@ -124,3 +124,35 @@ def test_the_sheet_imports_all_or_nothing_and_exports_back(tmp_path, district, p
         backlog_export(queryset=BacklogCase.objects.order_by("pk"), out=stream, petition_of=lambda case: "")
     exported = list(load_workbook(out).active.values)
     assert exported[0][:2] == ("编号", "积案名称") and exported[2][-2] == "已核实销号"
+
+
+def test_a_township_sees_its_villages_cases_and_the_statistician_reads_only(client, district, people, leader):
+    from xinfang.orgs.models import Role
+    from xinfang.orgs.services import user_create
+
+    village = case_create(data=case_input(org=district.village_a1, leader=leader), actor=people.office_clerk)
+    client.force_login(people.township_a)
+    assert village.number in client.get("/prevention/backlog/").content.decode()
+    client.force_login(people.township_b)
+    assert village.number not in client.get("/prevention/backlog/").content.decode()
+    statistician = user_create(username="bl-stats", password="pw-123456", org=district.office,
+                               roles=[Role.STATISTICIAN])
+    client.force_login(statistician)
+    assert client.get(f"/prevention/backlog/{village.pk}/").status_code == 200
+    assert client.get("/prevention/backlog/new/").status_code == 403
+    response = client.post(f"/prevention/backlog/{village.pk}/report/", {"reported_on": "2026-04-01",
+                                                                          "resolution": "已化解"})
+    assert response.status_code == 302 and BacklogCase.objects.get().status == "open"
+
+
+def test_the_problem_strike_off_page_refuses_a_township_and_a_bad_date(client, district, people):
+    item = problem_create(data=ProblemInput("某村征地补偿", "李镇长", district.township_a.pk, date(2026, 3, 1),
+                                            date(2026, 5, 31)), actor=people.township_a)
+    client.force_login(people.township_a)
+    client.post(f"/prevention/problems/{item.pk}/strike/", {"struck_off_on": "2026-05-01", "note": "已兑付"})
+    assert ProblemListItem.objects.get().status == "open"
+    client.force_login(people.office_reviewer)
+    page = client.post(f"/prevention/problems/{item.pk}/strike/", {"struck_off_on": "2026-01-01", "note": "已兑付"})
+    assert "销号日期应在列入日期与今天之间" in page.content.decode()
+    client.post(f"/prevention/problems/{item.pk}/strike/", {"struck_off_on": "2026-05-01", "note": "已兑付"})
+    assert ProblemListItem.objects.get().status == "struck_off"

@@ -175,21 +175,24 @@ def backlog_detail(request: HttpRequest, pk: int, *, forms: dict | None = None, 
         "problems": problems or []})
 
 
-def _act(request: HttpRequest, pk: int, *, key: str, form_class, run, done: str) -> HttpResponse:
-    """A detail page's action form: run the service, or show the page again with the form's problems."""
-    _case(request, pk)
+def _act(request: HttpRequest, pk: int, *, key: str, form_class, run, done: str, problem: bool = False) -> HttpResponse:
+    """A detail page's action form (a case's, or with `problem` a listed problem's): run the service, or show the
+    page again with the form's problems."""
+    lookup, detail, url = ((_problem, problem_detail, "prevention:problem-detail") if problem
+                           else (_case, backlog_detail, "prevention:backlog-detail"))
+    lookup(request, pk)  # 404 outside the reader's scope, before anything is parsed
     form = form_class(request.POST)
     if not form.is_valid():
-        return backlog_detail(request, pk, forms={key: form}, problems=["请检查填写的内容"])
+        return detail(request, pk, forms={key: form}, problems=["请检查填写的内容"])
     try:
         run(form.cleaned_data)
     except PermissionDenied as error:
         messages.error(request, str(error))
     except ValidationError as error:
-        return backlog_detail(request, pk, forms={key: form}, problems=errors_onto(form, error))
+        return detail(request, pk, forms={key: form}, problems=errors_onto(form, error))
     else:
         messages.success(request, done)
-    return redirect("prevention:backlog-detail", pk)
+    return redirect(url, pk)
 
 
 @require_POST
@@ -285,29 +288,18 @@ def problem_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "prevention/form.html", {"form": form, "problems": problems, "heading": heading})
 
 
-def problem_detail(request: HttpRequest, pk: int, *, strike_form=None, problems=None) -> HttpResponse:
+def problem_detail(request: HttpRequest, pk: int, *, forms: dict | None = None, problems=None) -> HttpResponse:
     item = _problem(request, pk)
     is_open = item.status == ProblemListItem.Status.OPEN
     return render(request, "prevention/problem_detail.html", {
         "item": item, "today": timezone.localdate(), "history": history_for(ledger=PROBLEM_LEDGER, record_id=item.pk),
         "can_edit": can_record(request.user) and is_open, "can_strike": is_office_reviewer(request.user) and is_open,
-        "strike_form": strike_form or StrikeOffForm(initial={"struck_off_on": timezone.localdate()}),
+        "strike_form": (forms or {}).get("strike") or StrikeOffForm(initial={"struck_off_on": timezone.localdate()}),
         "problems": problems or []})
 
 
 @require_POST
 def problem_strike(request: HttpRequest, pk: int) -> HttpResponse:
-    _problem(request, pk)
-    form = StrikeOffForm(request.POST)
-    if not form.is_valid():
-        return problem_detail(request, pk, strike_form=form, problems=["请检查填写的内容"])
-    try:
-        services.problem_strike_off(item_id=pk, struck_off_on=form.cleaned_data["struck_off_on"],
-                                    note=form.cleaned_data["note"], actor=request.user)
-    except PermissionDenied as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        return problem_detail(request, pk, strike_form=form, problems=errors_onto(form, error))
-    else:
-        messages.success(request, "已销号")
-    return redirect("prevention:problem-detail", pk)
+    return _act(request, pk, key="strike", form_class=StrikeOffForm, done="已销号", problem=True,
+                run=lambda c: services.problem_strike_off(item_id=pk, struck_off_on=c["struck_off_on"],
+                                                          note=c["note"], actor=request.user))
