@@ -105,3 +105,10 @@ def test_a_political_legal_org_of_another_county_sees_nothing(client, people, in
     client.force_login(user_create(username="n-police", password="pw-123456", org=police, roles=[Role.HANDLER]))
     assert client.get(reverse("order:incident-detail", args=[incident.pk])).status_code == 404
     assert SECRET not in client.get(reverse("order:incidents")).content.decode()
+
+
+def test_the_audit_log_keeps_no_searched_words(client, people, incident):
+    client.force_login(people.reviewer)
+    client.get(reverse("order:incidents") + "?q=赵大勇")
+    event = AuditEvent.objects.filter(action="order.list_read", actor=people.reviewer).get()
+    assert event.data["searched"] is True and "赵大勇" not in str(event.data)

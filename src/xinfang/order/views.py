@@ -37,7 +37,8 @@ def _filtered(request: HttpRequest):
                                    | Q(description__icontains=text))
     if values.get("kind"):
         queryset = queryset.filter(kind=values["kind"])
-    return form, queryset, {"q": text, "kind": values.get("kind", "")}
+    # The audit log keeps that a search was made, not its words (a name searched is personal data: SECURITY.md §4).
+    return form, queryset, {"searched": bool(text), "kind": values.get("kind", "")}
 
 
 def incident_list(request: HttpRequest) -> HttpResponse:
