@@ -58,6 +58,9 @@ def test_annual_report_has_the_expected_sentences(year, district, staff):
     assert "及时受理率85.71%，按期办结率75%，群众满意率66.67%（参评率75%）。" in text
     assert "受理复查申请1件，不予受理0件，出具复查意见1件（维持0件、撤销1件、变更0件），在办0件" in text
     assert "其中网上信访2件，占比25%；来访1批次6人次，集体访1批次。" in text
+    # no dispute in the year: the rate has no denominator and is left out, never printed as "—"
+    assert "开展矛盾纠纷排查0次，排查发现矛盾纠纷0件0人次，涉及金额0.00万元，化解0件。" in text
+    assert "—" not in text
     headings = [item.draft.section.heading for item in report_sections(report)]
     assert headings[1:3] == ["一、主要做法和成效", "（一）坚持预防为先，从源头上减少信访问题"]
     assert headings[-3:] == ["二、存在的问题", "三、下一步工作打算", "四、党政主要负责人履行推进法治建设第一责任人职责情况"]

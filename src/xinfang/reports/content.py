@@ -33,6 +33,10 @@ class Facts:
     def pct(self, key: str) -> str:
         return wording.percent(self.figures[key]["value"])
 
+    def rate(self, label: str, key: str, *, lead: str = "，") -> str:
+        """"，化解率50%"; nothing when the rate has no denominator (a sentence never prints "—")."""
+        return "" if self.figures[key]["value"] is None else f"{lead}{label}{self.pct(key)}"
+
     def amount(self, key: str) -> str:
         return wording.amount(self.figures[key]["value"])
 
@@ -100,26 +104,27 @@ DISPUTES = Sentence(("prevention_campaigns", "prevention_disputes", "prevention_
                      "prevention_dispute_amount", "prevention_disputes_settled", "prevention_dispute_resolution_rate"),
                     lambda f: (f"开展矛盾纠纷排查{f.n('prevention_campaigns')}，排查发现矛盾纠纷{f.n('prevention_disputes')}"
                                f"{f.n('prevention_dispute_person_times')}，涉及金额{f.amount('prevention_dispute_amount')}，"
-                               f"化解{f.n('prevention_disputes_settled')}，化解率{f.pct('prevention_dispute_resolution_rate')}。"),
+                               f"化解{f.n('prevention_disputes_settled')}{f.rate('化解率', 'prevention_dispute_resolution_rate')}。"),
                     "矛盾纠纷排查化解")
 ASSESSMENTS = Sentence(("prevention_assessments", "prevention_filings", "prevention_filings_passed"), lambda f: (
     f"完成社会稳定风险评估{f.n('prevention_assessments')}，向信访部门备案{f.n('prevention_filings')}，"
     f"备案通过{f.n('prevention_filings_passed')}。"), "社会稳定风险评估")
 BACKLOG = Sentence(("backlog_cases", "backlog_reported", "backlog_struck_off", "backlog_resolution_rate",
                     "backlog_refluxes", "backlog_leaders", "backlog_leader_cases"), lambda f: (
-    f"交办信访积案{f.n('backlog_cases')}，化解（报结）{f.n('backlog_reported')}，核实销号{f.n('backlog_struck_off')}，"
-    f"化解率{f.pct('backlog_resolution_rate')}，反流{f.n('backlog_refluxes')}；{f.bare('backlog_leaders')}名领导"
+    f"交办信访积案{f.n('backlog_cases')}，化解（报结）{f.n('backlog_reported')}，核实销号{f.n('backlog_struck_off')}"
+    f"{f.rate('化解率', 'backlog_resolution_rate')}，反流{f.n('backlog_refluxes')}；{f.bare('backlog_leaders')}名领导"
     f"包案{f.n('backlog_leader_cases')}。"), "积案化解")
 RECEPTIONS = Sentence(("receptions_held", "receptions_batches", "receptions_person_times", "receptions_petitions",
                        "receptions_petitions_finished", "receptions_finish_rate", "receptions_amount"), lambda f: (
     f"领导干部接访下访{f.n('receptions_held')}，接待群众{f.n('receptions_batches')}{f.n('receptions_person_times')}，"
-    f"受理信访事项{f.n('receptions_petitions')}，办结{f.n('receptions_petitions_finished')}，"
-    f"办结率{f.pct('receptions_finish_rate')}，涉及资金{f.amount('receptions_amount')}。"), "领导接访下访")
+    f"受理信访事项{f.n('receptions_petitions')}，办结{f.n('receptions_petitions_finished')}"
+    f"{f.rate('办结率', 'receptions_finish_rate')}，涉及资金{f.amount('receptions_amount')}。"), "领导接访下访")
 SUPERVISION = Sentence(("supervisions", "supervisions_overdue", "instructions"), lambda f: (
     f"开展督查督办{f.n('supervisions')}，督办超期未回复{f.n('supervisions_overdue')}；"
     f"领导批示信访事项{f.n('instructions')}。"), "督查督办")
 RECOMMENDATIONS = Sentence(("recommendations", "recommendation_adoption_rate"), lambda f: (
-    f"提出改进工作、完善政策、追究责任三项建议{f.n('recommendations')}，建议采纳率{f.pct('recommendation_adoption_rate')}。"),
+    f"提出改进工作、完善政策、追究责任三项建议{f.n('recommendations')}"
+    f"{f.rate('建议采纳率', 'recommendation_adoption_rate')}。"),
                            "三项建议")
 ORDER = Sentence(("order_incidents", "order_persons"), lambda f: (
     f"依法处置违法信访行为{f.n('order_incidents')}，涉及{f.bare('order_persons')}人。"), "维护信访秩序")
