@@ -111,4 +111,4 @@ def test_the_audit_log_keeps_no_searched_words(client, people, incident):
     client.force_login(people.reviewer)
     client.get(reverse("order:incidents") + "?q=赵大勇")
     event = AuditEvent.objects.filter(action="order.list_read", actor=people.reviewer).get()
-    assert event.data["searched"] is True and "赵大勇" not in str(event.data)
+    assert event.data["query"]["searched"] is True and "赵大勇" not in str(event.data)
