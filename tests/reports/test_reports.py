@@ -206,3 +206,17 @@ def test_periodic_xlsx_and_command(year, district, staff, tmp_path):
     body = "\n".join(paragraph.text for paragraph in Document(docx).paragraphs)
     assert "清溪区人民政府关于2025年法治政府建设情况的报告" in body and INTAKE_2025 in body
     assert render_docx(Report.objects.get(kind="annual"))[:2] == b"PK"
+
+
+def test_art41_organs_and_problems_drill_down(year, district, staff, client, category):
+    report = report_generate(actor=staff.reviewer, kind="art41", office=district.office, **YEAR)
+    assert report.title == "清溪区信访办关于2025年信访工作情况的报告"
+    text = _text(report)
+    assert "转送、交办信访事项较多的责任单位依次为：青石镇6件。" in text  # p1 p2 p3 p5 p7 p8; p4 unsent, p6 rejected
+    assert f"信访反映的问题主要集中在{category.parent.name}8件。" in text
+    client.force_login(staff.reviewer)
+    for key in (f"registered_unit_{district.township_a.pk}", f"registered_category_{category.parent_id}"):
+        response = client.get(report.figures[key]["url"])
+        assert response.context["total"] == int(report.figures[key]["value"]), key
+    page = client.get(reverse("reports:check", args=[report.pk])).content.decode()
+    assert f'data-key="registered_unit_{district.township_a.pk}"' in page

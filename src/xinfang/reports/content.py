@@ -52,6 +52,8 @@ class Sentence:
     keys: tuple[str, ...]
     text: Callable[[Facts], str]
     label: str  # what it is about, for the 核对 page's 数据未接入 list
+    # For a sentence over groups (the organs most complained of): the keys it reads, from the snapshot.
+    keys_of: Callable[[dict[str, dict[str, Any]]], tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,20 @@ PUBLICITY = Sentence(("publicity_activities", "publicity_audience", "publicity_m
     f"开展《信访工作条例》学习宣传活动{f.n('publicity_activities')}，受众{f.n('publicity_audience')}，"
     f"发放宣传资料{f.n('publicity_materials')}。"), "学习宣传培训")
 
+def _group_keys(prefix: str) -> Callable[[dict[str, dict[str, Any]]], tuple[str, ...]]:
+    return lambda figures: tuple(sorted((key for key in figures if key.startswith(prefix)),
+                                        key=lambda key: figures[key]["rank"]))
+
+
+def _groups(f: Facts, prefix: str) -> str:
+    return "、".join(f"{f.figures[key]['group']}{f.n(key)}" for key in _group_keys(prefix)(f.figures))
+
+
+UNITS = Sentence((), lambda f: f"转送、交办信访事项较多的责任单位依次为：{_groups(f, 'registered_unit_')}。", "被反映较多的机关",
+                 keys_of=_group_keys("registered_unit_"))
+CATEGORIES = Sentence((), lambda f: f"信访反映的问题主要集中在{_groups(f, 'registered_category_')}。", "反映的主要问题",
+                      keys_of=_group_keys("registered_category_"))
+
 ANNUAL = (
     Section("opening", "", 0, narrative_hint="开头段：年度法治政府建设总体情况"),
     Section("achievements", "一、主要做法和成效", 1),
@@ -151,14 +167,14 @@ ANNUAL = (
 ART41 = (
     Section("opening", "", 0, narrative_hint="开头段：依据《信访工作条例》第四十一条报告年度信访工作情况"),
     Section("overview", "一、信访总体情况", 1, (INTAKE, CHANNELS, THREE_RATES)),
-    Section("transfer", "二、转送、交办、督办情况", 1, (SUPERVISION, REVIEWS)),
+    Section("transfer", "二、转送、交办、督办情况", 1, (UNITS, SUPERVISION, REVIEWS)),
     Section("recommendations", "三、提出改进工作、完善政策、追究责任建议情况", 1, (RECOMMENDATIONS,)),
-    Section("analysis", "四、信访反映的主要问题及原因分析", 1, narrative_hint="反映较多的问题、被反映较多的机关及原因"),
+    Section("analysis", "四、信访反映的主要问题及原因分析", 1, (CATEGORIES,), narrative_hint="反映较多的问题、被反映较多的机关及原因"),
     Section("plans", "五、下一步工作打算", 1),
 )
 
 PERIODIC = (
-    Section("overview", "一、信访总体情况", 1, (INTAKE_PERIODIC,)),
+    Section("overview", "一、信访总体情况", 1, (INTAKE_PERIODIC, CATEGORIES)),
     Section("handling", "二、办理情况", 1, (THREE_RATES, REVIEWS)),
     Section("ledgers", "三、矛盾预防和积案化解", 1, (DISPUTES, BACKLOG, RECEPTIONS)),
     Section("analysis", "四、信访形势分析", 1, narrative_hint="形势研判：热点问题、苗头隐患"),
@@ -184,7 +200,12 @@ def draft(kind: str, figures: dict[str, dict[str, Any]]) -> list[DraftSection]:
     for section in STRUCTURES[kind]:
         sentences, missing, keys = [], [], []
         for sentence in section.sentences:
-            if all(key in figures for key in sentence.keys):
+            if sentence.keys_of is not None:
+                wanted = sentence.keys_of(figures)
+                if wanted:  # nothing to list (no petition sent anywhere): the sentence is not written
+                    sentences.append(sentence.text(facts))
+                    keys += [key for key in wanted if key not in keys]
+            elif all(key in figures for key in sentence.keys):
                 sentences.append(sentence.text(facts))
                 keys += [key for key in sentence.keys if key not in keys]
             else:

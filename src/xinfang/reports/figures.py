@@ -9,6 +9,7 @@ The area counted: an office's reports cover the area it serves — a 信访办 c
 county government's townships and departments); any other org counts its own subtree.
 """
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -17,8 +18,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from xinfang.orgs.models import Org, User
+from xinfang.petitions.models import Category
 from xinfang.stats.indicators import (
-    INDICATORS, PERIOD_RULES, Figure, change, compute_with_comparisons, previous_period, same_period_last_year)
+    INDICATORS, INDICATORS_BY_KEY, PERIOD_RULES, Figure, change, compute, compute_with_comparisons, previous_period,
+    same_period_last_year)
 from xinfang.stats.ledgers import LedgerQuery, compute_totals, sections_readable
 from xinfang.stats.selectors import stats_filters_parse, stats_query
 
@@ -46,6 +49,40 @@ def petition_figures(*, user: User | None, office: Org, start: date, end: date,
     filters = stats_filters_parse(start=start, end=end, org_id=str(area.pk))
     q = stats_query(user=user, filters=filters, today=today)
     comparisons = compute_with_comparisons(q, INDICATORS)
+    result = _entries(comparisons, filters)
+    result.update(top_groups(q, filters, by="unit"))
+    result.update(top_groups(q, filters, by="category"))
+    return result
+
+
+TOP = 5
+GROUP_KEYS = {"unit": "registered_unit_", "category": "registered_category_"}
+
+
+def top_groups(q, filters, *, by: str) -> dict[str, dict[str, Any]]:
+    """The 5 责任单位 (organs the matters were sent to) or top-level 问题分类 with the most petitions, as figures
+    keyed registered_unit_<id> / registered_category_<id>, each drillable (the drill-down filtered to that group)."""
+    indicator = INDICATORS_BY_KEY["registered"]
+    groups = [(group, figures["registered"].value) for group, figures in compute(q, by=by, indicators=[indicator]).items()
+              if group is not None and figures["registered"].value]
+    groups.sort(key=lambda item: (-item[1], item[0]))
+    model = Org if by == "unit" else Category
+    names = dict(model.objects.filter(pk__in=[group for group, _ in groups[:TOP]]).values_list("pk", "name"))
+    result = {}
+    for rank, (group, value) in enumerate(groups[:TOP]):
+        narrowed = replace(filters, unit=Org(pk=group)) if by == "unit" else replace(filters, category=Category(pk=group))
+        result[f"{GROUP_KEYS[by]}{group}"] = {
+            "key": f"{GROUP_KEYS[by]}{group}", "source": "petitions", "group": names.get(group, ""), "rank": rank,
+            "name": f"{names.get(group, '')}：{indicator.name_zh}", "kind": "count", "unit": "件", "value": str(value),
+            "numerator": value, "denominator": None, "last_year": None, "yoy": None, "mom": None,
+            "definition": f"{indicator.definition_zh}中，{'转送交办该责任单位' if by == 'unit' else '属该类问题'}的",
+            "period_rule": PERIOD_RULES[indicator.period_rule],
+            "url": f"{reverse('stats:drilldown', kwargs={'key': 'registered'})}?{urlencode(narrowed.as_params())}",
+        }
+    return result
+
+
+def _entries(comparisons, filters) -> dict[str, dict[str, Any]]:
     params = urlencode(filters.as_params())
     result = {}
     for indicator in INDICATORS:
