@@ -1,5 +1,6 @@
 """The 积案 and 问题清单 pages per role, the reception prefill, the petition page's include, Excel import/export."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -56,6 +57,8 @@ def test_a_leader_at_a_reception_links_here_with_the_petition_and_himself(client
     client.force_login(people.office_clerk)
     page = client.get(f"/prevention/backlog/new/?petition={made.pk}&leader={leader.pk}&source=reception")
     form = page.context["form"]
+    # the date input shows today's date (an <input type=date> takes only 2026-12-03, not 2026/12/03)
+    assert re.search(r'name="assigned_on" value="\d{4}-\d{2}-\d{2}"', page.content.decode())
     assert (form.initial["petition"], form.initial["leader"], form.initial["source"]) == (made.pk, leader.pk,
                                                                                           "reception")
     response = client.post(f"/prevention/backlog/new/?petition={made.pk}", {

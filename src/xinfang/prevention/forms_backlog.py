@@ -4,8 +4,11 @@ from django import forms
 
 from xinfang.orgs.models import User
 from xinfang.prevention.backlog import BacklogCase, ProblemListItem
-from xinfang.prevention.forms import DATE, TEXT, scoped_orgs
+from xinfang.prevention.forms import TEXT, scoped_orgs
 from xinfang.prevention.selectors_backlog import leaders_visible_to
+
+# An <input type=date> takes only ISO dates: the zh-hans format (2026/12/03) would show it empty.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CaseForm(forms.Form):

@@ -66,7 +66,7 @@ def backlog_list(request: HttpRequest, *, heading: str = "积案化解台账") -
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "prevention/backlog_list.html", {
-        "form": form, "page": page, "count": queryset.count(), "query": query.urlencode(), "heading": heading,
+        "form": form, "tab": "mine" if request.GET.get("mine") else "backlog", "page": page, "count": queryset.count(), "query": query.urlencode(), "heading": heading,
         "today": timezone.localdate(), "can_record": can_record(request.user),
         "can_import": is_office_reviewer(request.user)})
 
