@@ -133,3 +133,12 @@ def test_every_figure_equals_its_drill_down(district, people, fixture):
                 assert indicator.records(q, "denominator").count() == figures[indicator.key].denominator
     struck = next(i for i in INDICATORS if i.key == "backlog_refluxes")
     assert [r.case_id for r in struck.records(LedgerQuery(user=people.office_clerk, **YEAR))] == [fixture["k1"].pk]
+
+
+def test_the_drill_down_pages_list_a_leaders_cases_and_the_leaders(client, people, fixture):
+    client.force_login(people.office_clerk)
+    period = "start=2026-01-01&end=2026-12-31"
+    page = client.get(f"/prevention/indicators/backlog_leader_cases/?{period}&by=leader&group={fixture['l1'].pk}")
+    assert page.context["page"].paginator.count == 3  # K1 K3 K5
+    page = client.get(f"/prevention/indicators/backlog_leaders/?{period}")
+    assert page.context["page"].paginator.count == 2 and "王副区长" in page.content.decode()
