@@ -61,6 +61,9 @@ def test_annual_report_has_the_expected_sentences(year, district, staff):
     # no dispute in the year: the rate has no denominator and is left out, never printed as "—"
     assert "开展矛盾纠纷排查0次，排查发现矛盾纠纷0件0人次，涉及金额0.00万元，化解0件。" in text
     assert "—" not in text
+    assert ("开展督查督办0次（电话督办0次、发函督办0次、现场督办0次、挂牌督办0次），督办超期未回复0件；"
+            "领导批示信访事项0件。") in text
+    assert "通报批评0次、通报表扬0次，约谈0次，责令限期整改0次。" in text
     headings = [item.draft.section.heading for item in report_sections(report)]
     assert headings[1:3] == ["一、主要做法和成效", "（一）坚持预防为先，从源头上减少信访问题"]
     assert headings[-3:] == ["二、存在的问题", "三、下一步工作打算", "四、党政主要负责人履行推进法治建设第一责任人职责情况"]

@@ -121,9 +121,16 @@ RECEPTIONS = Sentence(("receptions_held", "receptions_batches", "receptions_pers
     f"领导干部接访下访{f.n('receptions_held')}，接待群众{f.n('receptions_batches')}{f.n('receptions_person_times')}，"
     f"受理信访事项{f.n('receptions_petitions')}，办结{f.n('receptions_petitions_finished')}"
     f"{f.rate('办结率', 'receptions_finish_rate')}，涉及资金{f.amount('receptions_amount')}。"), "领导接访下访")
-SUPERVISION = Sentence(("supervisions", "supervisions_overdue", "instructions"), lambda f: (
-    f"开展督查督办{f.n('supervisions')}，督办超期未回复{f.n('supervisions_overdue')}；"
-    f"领导批示信访事项{f.n('instructions')}。"), "督查督办")
+SUPERVISION_KINDS = (("phone", "电话督办"), ("letter", "发函督办"), ("on_site", "现场督办"), ("listed", "挂牌督办"))
+SUPERVISION = Sentence(
+    ("supervisions", "supervisions_overdue", "instructions", *(f"supervisions_{kind}" for kind, _ in SUPERVISION_KINDS)),
+    lambda f: (f"开展督查督办{f.n('supervisions')}（"
+               + "、".join(f"{label}{f.n(f'supervisions_{kind}')}" for kind, label in SUPERVISION_KINDS)
+               + f"），督办超期未回复{f.n('supervisions_overdue')}；领导批示信访事项{f.n('instructions')}。"), "督查督办")
+ACCOUNTABILITY = Sentence(
+    ("circulars_criticism", "circulars_commendation", "rectifications_interview", "rectifications_order"),
+    lambda f: (f"通报批评{f.n('circulars_criticism')}、通报表扬{f.n('circulars_commendation')}，约谈"
+               f"{f.n('rectifications_interview')}，责令限期整改{f.n('rectifications_order')}。"), "通报和约谈整改")
 RECOMMENDATIONS = Sentence(("recommendations", "recommendation_adoption_rate"), lambda f: (
     f"提出改进工作、完善政策、追究责任三项建议{f.n('recommendations')}"
     f"{f.rate('建议采纳率', 'recommendation_adoption_rate')}。"),
@@ -155,7 +162,7 @@ ANNUAL = (
     Section("prevention", "（一）坚持预防为先，从源头上减少信访问题", 2, (DISPUTES, ASSESSMENTS, BACKLOG)),
     Section("intake", "（二）畅通受理渠道，依法分类处理信访诉求", 2, (INTAKE, CHANNELS)),
     Section("handling", "（三）依法规范办理，提升办理质量和效率", 2, (THREE_RATES, REVIEWS, RECEPTIONS)),
-    Section("supervision", "（四）强化监督追责，压实信访工作责任", 2, (SUPERVISION, RECOMMENDATIONS)),
+    Section("supervision", "（四）强化监督追责，压实信访工作责任", 2, (SUPERVISION, RECOMMENDATIONS, ACCOUNTABILITY)),
     Section("order", "（五）维护信访秩序，推进信访工作法治化", 2, (ORDER,)),
     Section("learning", "（六）加强学习宣传培训，营造尊法学法守法用法氛围", 2, (PUBLICITY,)),
     Section("problems", "二、存在的问题", 1, narrative_hint="存在的问题（由办公室撰写）"),
