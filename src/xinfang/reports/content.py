@@ -138,9 +138,13 @@ RECOMMENDATIONS = Sentence(("recommendations", "recommendation_adoption_rate"), 
 ORDER = Sentence(("order_incidents", "order_persons"), lambda f: (
     f"依法处置违法信访行为{f.n('order_incidents')}，涉及{f.bare('order_persons')}人。"), "维护信访秩序")
 # 普法 (publicity): the keys its section registers; until it lands the sentence is listed as 数据未接入.
-PUBLICITY = Sentence(("publicity_activities", "publicity_audience", "publicity_materials"), lambda f: (
-    f"开展《信访工作条例》学习宣传活动{f.n('publicity_activities')}，受众{f.n('publicity_audience')}，"
-    f"发放宣传资料{f.n('publicity_materials')}。"), "学习宣传培训")
+PUBLICITY = Sentence(("publicity_activities", "publicity_person_times", "publicity_materials", "publicity_trainings",
+                      "publicity_trainees", "publicity_exams", "publicity_exam_participants", "publicity_exam_pass_rate"),
+                     lambda f: (f"开展《信访工作条例》等普法宣传活动{f.n('publicity_activities')}，覆盖{f.n('publicity_person_times')}，"
+                                f"发放宣传资料{f.n('publicity_materials')}；举办业务培训{f.n('publicity_trainings')}，"
+                                f"培训{f.n('publicity_trainees')}；组织学法考试{f.n('publicity_exams')}，"
+                                f"参考{f.n('publicity_exam_participants')}{f.rate('通过率', 'publicity_exam_pass_rate')}。"),
+                     "学习宣传培训")
 
 def _group_keys(prefix: str) -> Callable[[dict[str, dict[str, Any]]], tuple[str, ...]]:
     return lambda figures: tuple(sorted((key for key in figures if key.startswith(prefix)),
