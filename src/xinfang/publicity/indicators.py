@@ -99,7 +99,7 @@ def _group_labels(dimension: str, keys: list) -> dict:
 
 SECTION = LedgerSection(
     key="publicity", title="普法宣传", ledgers=(ACTIVITIES, MATERIALS, TRAININGS, EXAMS), indicators=INDICATORS,
-    period_rules=PERIOD_RULES, can_read=can_read, group_labels=_group_labels,
+    period_rules=PERIOD_RULES, can_read=can_read, group_labels=_group_labels, tabs_template="publicity/_tabs.html",
     dimension_labels={"organiser": "组织单位", "form": "宣传形式", "material": "资料种类"},
     breakdowns=(
         Breakdown("organiser", "按组织单位", tuple(indicator.key for indicator in INDICATORS)),
