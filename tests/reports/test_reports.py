@@ -171,12 +171,20 @@ def test_check_view_drills_down_exactly(year, ledger, district, staff, client):
             assert context["total"] == int(figure["value"]), key
 
 
-def test_ledger_sentences_2026(ledger, district, staff):
+def test_ledger_sentences_2026(ledger, district, staff, client):
     report = report_generate(actor=staff.statistician, kind="annual", office=district.office,
                              start=date(2026, 1, 1), end=date(2026, 12, 31), today=date(2026, 12, 2))
     text = _text(report)
     assert "开展矛盾纠纷排查2次，排查发现矛盾纠纷4件55人次，涉及金额206.85万元，化解3件，化解率50%。" in text
-    assert "完成社会稳定风险评估3件，向信访部门备案2件，备案通过1件。" in text
+    assert "完成社会稳定风险评估3件（准予实施1件、暂缓实施1件、不予实施1件），向信访部门备案2件，备案通过1件。" in text
+    kinds = [key for key in report.figures if key.startswith("prevention_assessments_kind_")]
+    names = sorted(report.figures[key]["group"] for key in kinds)
+    assert names == ["其他类", "工程项目类", "政策制定类"]
+    assert "按评估类别，" in text and all(f"{name}1件" in text for name in names)
+    client.force_login(staff.statistician)
+    for key in kinds:
+        response = client.get(report.figures[key]["url"])
+        assert response.context["total"] == 1 == int(report.figures[key]["value"]), key
 
 
 def test_periods_and_bad_input():

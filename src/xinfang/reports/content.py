@@ -108,9 +108,16 @@ DISPUTES = Sentence(("prevention_campaigns", "prevention_disputes", "prevention_
                                f"{f.n('prevention_dispute_person_times')}，涉及金额{f.amount('prevention_dispute_amount')}，"
                                f"化解{f.n('prevention_disputes_settled')}{f.rate('化解率', 'prevention_dispute_resolution_rate')}。"),
                     "矛盾纠纷排查化解")
-ASSESSMENTS = Sentence(("prevention_assessments", "prevention_filings", "prevention_filings_passed"), lambda f: (
-    f"完成社会稳定风险评估{f.n('prevention_assessments')}，向信访部门备案{f.n('prevention_filings')}，"
-    f"备案通过{f.n('prevention_filings_passed')}。"), "社会稳定风险评估")
+CONCLUSIONS = (("approve", "准予实施"), ("defer", "暂缓实施"), ("reject", "不予实施"))
+ASSESSMENTS = Sentence(("prevention_assessments", "prevention_filings", "prevention_filings_passed",
+                        *(f"prevention_assessments_{value}" for value, _ in CONCLUSIONS)), lambda f: (
+    f"完成社会稳定风险评估{f.n('prevention_assessments')}"
+    + ("" if not f.value("prevention_assessments") or f.value("prevention_assessments") == "0" else
+       "（" + "、".join(f"{label}{f.n(f'prevention_assessments_{value}')}" for value, label in CONCLUSIONS) + "）")
+    + f"，向信访部门备案{f.n('prevention_filings')}，备案通过{f.n('prevention_filings_passed')}。"),
+                       "社会稳定风险评估")
+ASSESSMENT_KINDS = Sentence((), lambda f: f"按评估类别，{_groups(f, 'prevention_assessments_kind_')}。", "风险评估类别",
+                            keys_of=lambda figures: _group_keys("prevention_assessments_kind_")(figures))
 BACKLOG = Sentence(("backlog_cases", "backlog_reported", "backlog_struck_off", "backlog_resolution_rate",
                     "backlog_refluxes", "backlog_leaders", "backlog_leader_cases"), lambda f: (
     f"交办信访积案{f.n('backlog_cases')}，化解（报结）{f.n('backlog_reported')}，核实销号{f.n('backlog_struck_off')}"
@@ -163,7 +170,7 @@ CATEGORIES = Sentence((), lambda f: f"信访反映的问题主要集中在{_grou
 ANNUAL = (
     Section("opening", "", 0, narrative_hint="开头段：年度法治政府建设总体情况"),
     Section("achievements", "一、主要做法和成效", 1),
-    Section("prevention", "（一）坚持预防为先，从源头上减少信访问题", 2, (DISPUTES, ASSESSMENTS, BACKLOG)),
+    Section("prevention", "（一）坚持预防为先，从源头上减少信访问题", 2, (DISPUTES, ASSESSMENTS, ASSESSMENT_KINDS, BACKLOG)),
     Section("intake", "（二）畅通受理渠道，依法分类处理信访诉求", 2, (INTAKE, CHANNELS)),
     Section("handling", "（三）依法规范办理，提升办理质量和效率", 2, (THREE_RATES, REVIEWS, RECEPTIONS)),
     Section("supervision", "（四）强化监督追责，压实信访工作责任", 2, (SUPERVISION, RECOMMENDATIONS, ACCOUNTABILITY)),

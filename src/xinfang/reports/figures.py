@@ -23,6 +23,7 @@ from xinfang.stats.indicators import (
     INDICATORS, INDICATORS_BY_KEY, PERIOD_RULES, Figure, change, compute, compute_with_comparisons, previous_period,
     same_period_last_year)
 from xinfang.stats.ledgers import LedgerQuery, compute_totals, sections_readable
+from xinfang.stats.ledgers import compute as compute_ledger
 from xinfang.stats.selectors import stats_filters_parse, stats_query
 
 
@@ -122,6 +123,36 @@ def ledger_figures(*, user: User | None, office: Org, start: date, end: date,
                 "period_rule": section.period_rules.get(indicator.period_rule, indicator.period_rule),
                 "url": f"{url}?{params}",
             }
+        for key, dimension, prefix in LEDGER_GROUPS:
+            if section.indicator(key) is not None:
+                result.update(ledger_groups(q, section, key, dimension, prefix, params))
+    return result
+
+
+# Ledger figures broken down for a sentence: (indicator key, the section's dimension, the snapshot key prefix).
+LEDGER_GROUPS = (("prevention_assessments", "kind", "prevention_assessments_kind_"),)
+
+
+def ledger_groups(q: LedgerQuery, section, key: str, dimension: str, prefix: str,
+                  params: str) -> dict[str, dict[str, Any]]:
+    """One figure per group of a breakdown (e.g. 风险评估 by 类别), drillable through ?by=&group=."""
+    indicator = section.indicator(key)
+    groups = {group: figures[key] for group, figures in compute_ledger(q, [indicator], by=dimension).items()
+              if group is not None and figures[key].value}
+    labels = section.group_labels(dimension, list(groups))
+    url = reverse("stats:ledger-indicator", kwargs={"section": section.key, "key": key})
+    result = {}
+    for rank, (group, figure) in enumerate(sorted(groups.items(), key=lambda item: (-item[1].value, str(item[0])))):
+        name = str(labels.get(group, group))
+        result[f"{prefix}{group}"] = {
+            "key": f"{prefix}{group}", "source": section.key, "section": section.title, "group": name, "rank": rank,
+            "name": f"{name}：{indicator.name_zh}", "kind": indicator.kind, "unit": indicator.unit_zh,
+            "value": _text(figure.value), "numerator": str(figure.numerator), "denominator": figure.denominator,
+            "last_year": None, "yoy": None, "mom": None,
+            "definition": f"{indicator.definition_zh}中，{section.dimension_labels.get(dimension, '类别')}为“{name}”的",
+            "period_rule": section.period_rules.get(indicator.period_rule, indicator.period_rule),
+            "url": f"{url}?{params}&{urlencode({'by': dimension, 'group': str(group)})}",
+        }
     return result
 
 
