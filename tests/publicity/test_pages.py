@@ -103,3 +103,25 @@ def test_export_imports_back(client, district, stocked, office_reviewer):
     rows = list(sheet.values)
     assert rows[0] == tuple(column.header for column in COLUMNS)
     assert (rows[1][2], rows[1][5], rows[1][7], rows[1][8]) == ("宣讲", "青石镇", 120, f"{REGULATION}：200")
+
+
+def test_training_and_exam_pages(client, district):
+    client.force_login(district.clerk)
+    response = client.post(reverse("publicity:exam-new"), {
+        "held_on": "2026-05-01", "title": "学法考试", "organiser": district.office.pk, "invited": "10",
+        "participants": "8", "passes": "9"})
+    assert response.status_code == 200 and "通过人数不能多于参考人数" in response.content.decode()
+    response = client.post(reverse("publicity:exam-new"), {
+        "held_on": "2026-05-01", "title": "学法考试", "organiser": district.office.pk, "invited": "10",
+        "participants": "8", "passes": "6"})
+    exam_url = response["Location"]
+    response = client.post(exam_url + "edit/", {
+        "version": "1", "held_on": "2026-05-01", "title": "全区学法考试", "organiser": district.office.pk,
+        "invited": "10", "participants": "9", "passes": "6"})
+    page = client.get(exam_url).content.decode()
+    assert "全区学法考试" in page and "参考人数：8 → 9" in page and "第2版" in page
+    response = client.post(reverse("publicity:training-new"), {
+        "held_on": "2026-04-01", "topic": "条例解读", "trainer": "张老师", "organiser": district.office.pk,
+        "attendees": "30", "hours": "2.5"})
+    assert response.status_code == 302
+    assert "条例解读" in client.get(reverse("publicity:trainings")).content.decode()
