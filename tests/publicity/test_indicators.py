@@ -92,3 +92,19 @@ def test_breakdowns_by_form_organiser_and_material(district, records):
     by_org = compute(q, INDICATORS, by="organiser")
     assert by_org[district.office.pk]["publicity_exam_pass_rate"].value == Decimal("83.33")
     assert by_org[district.township_b.pk]["publicity_activities"].value == 1
+
+
+def test_xinfang_stats_shows_the_section(district, records):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("stats", "--from", "2026-01-01", "--to", "2026-12-31", "--user", "baisha", "--format", "json",
+                 stdout=out)
+    section = json.loads(out.getvalue())["ledgers"]["publicity"]
+    assert section["title"] == "普法宣传"
+    figures = section["figures"]
+    assert (figures["publicity_activities"]["value"], figures["publicity_materials"]["value"],
+            figures["publicity_exam_pass_rate"]["value"]) == ("1", "100", "100.00")
