@@ -153,6 +153,10 @@ def test_a_petition_read_path(world, path, reader, target):
     if expectation == NOT_FOUND:
         assert body.status == 404, f"{where}: expected 404 (invisible), got {body.status}"
     elif expectation == SHOWN:
+        if path == "notice_docx" and info.petition_type == PetitionType.ACCUSATION:
+            # The letter names the accuser: refused until a second official approves (reveal_approvals).
+            assert body.status == 403, f"{where}: an accusation's notice served without approval"
+            return
         if path in ("reveal", "notice_docx") and user.is_superuser:
             # The reveal policy names roles; a superuser without them is not part of it. A notice names the
             # petitioner in full, so it follows the same policy (test_a_notice_follows_the_reveal_policy).

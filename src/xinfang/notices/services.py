@@ -14,6 +14,7 @@ from xinfang.notices.documents import (
     render_notice_pdf,
 )
 from xinfang.orgs.models import User
+from xinfang.petitions.reveal_approvals import require_approval
 from xinfang.petitions.services import can_reveal
 from xinfang.workflow.models import Notice
 
@@ -51,6 +52,7 @@ def notice_export(*, notice: Notice, actor: User, fmt: str) -> NoticeFile | None
     if not can_reveal(actor=actor):
         # A notice names the petitioner in full (name, address): the roles of a full view only.
         raise PermissionDenied("您的角色无权下载载有信访人完整信息的文书")
+    require_approval(petition=notice.petition, user=actor)  # an accusation's letter names the accuser
     if notice.voided:
         replacement = notice_replacement(notice=notice)
         then = (f"请使用重新出具的{replacement.get_kind_display()}（{replacement.number}）" if replacement

@@ -386,3 +386,6 @@ class PetitionEvent(models.Model):
         if self.title:
             return self.title
         return self.Kind(self.kind).label if self.kind in self.Kind.values else self.kind
+
+
+from xinfang.petitions.reveal_approvals import RevealApproval  # noqa: E402, F401  (its own module)

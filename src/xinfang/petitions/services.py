@@ -14,6 +14,7 @@ from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.permissions import require_role
 from xinfang.petitions import crypto
 from xinfang.petitions.attachments import attachment_content, check_upload
+from xinfang.petitions.reveal_approvals import require_approval
 from xinfang.petitions.models import (
     Attachment,
     Category,
@@ -466,6 +467,7 @@ def petitioner_reveal(*, petition: Petition, petitioner: Petitioner, actor: User
         raise ValidationError({"reason": ["查看完整个人信息须填写事由"]})
     if not PetitionParty.objects.filter(petition=petition, petitioner=petitioner).exists():
         raise ValidationError({"petitioner": ["该信访人不属于此信访事项"]})
+    require_approval(petition=petition, user=actor)  # an accuser: only with a second official's approval
     PetitionEvent.objects.create(
         petition=petition, kind=PetitionEvent.Kind.PERSONAL_DATA_VIEWED, actor=actor, actor_org=actor.org,
         occurred_at=timezone.now(), note=reason.strip()[:200], data={"petitioner": petitioner.pk},

@@ -10,10 +10,12 @@ from django.urls import reverse
 
 from xinfang.audit.views import can_read_audit_log  # the audit log page's own test
 from xinfang.orgs.views import can_grant_roles  # the role page's own test
+from xinfang.petitions.reveal_approvals import approvals_pending_for
 from xinfang.petitions.services import REGISTER_ROLES
 from xinfang.prevention.permissions import can_read as can_read_prevention  # the prevention views' own test
 from xinfang.quality.permissions import can_read as can_read_quality  # the quality views' own test
-from xinfang.receptions.permissions import can_read as can_read_receptions  # the receptions views' own test
+from xinfang.receptions.permissions import can_read as can_read_receptions
+from xinfang.web.views_reveal import can_approve_reveals  # the receptions views' own test
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("统计分析", reverse("stats:dashboard")))
     # 督办, 三项建议 and the quarter's 晾晒: like the lists, their pages filter to the user's scope.
     items.append(NavItem("督查督办", reverse("supervision:index")))
+    pending_reveals = approvals_pending_for(user=user).count() if can_approve_reveals(user) else 0
+    if pending_reveals:  # 检举人身份查看审批: only while a request waits on this custodian
+        items.append(NavItem(f"身份查看审批 ({pending_reveals})", reverse("reveal-approvals")))
     if can_read_quality(user):  # 质量评查: the office's reviewers and supervisors, and leaders
         items.append(NavItem("质量评查", reverse("quality:index")))
     if can_read_prevention(user):  # 矛盾预防: everyone in an org, within the scope; leaders read

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from xinfang.web import two_factor, views, views_evidence
+from xinfang.web import two_factor, views, views_evidence, views_reveal
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,7 +16,9 @@ urlpatterns = [
     path("petitions/<int:petition_id>/actions/<slug:action>/", views.petition_action, name="petition-action"),
     path("petitions/<int:petition_id>/correct/", views.petition_correct_view, name="petition-correct"),
     path("petitions/<int:petition_id>/petitioners/<int:petitioner_id>/reveal/",
-         views.petitioner_reveal_view, name="petitioner-reveal"),
+         views_reveal.petitioner_reveal_view, name="petitioner-reveal"),
+    path("petitions/reveal-approvals/", views_reveal.approval_list, name="reveal-approvals"),
+    path("petitions/reveal-approvals/<int:approval_id>/", views_reveal.approval_decide, name="reveal-approval-decide"),
     path("petitions/<int:petition_id>/attachments/<int:attachment_id>/",
          views.attachment_download, name="attachment-download"),
     path("petitions/<int:petition_id>/evidence/", views_evidence.evidence_upload, name="evidence-upload"),

@@ -29,7 +29,8 @@ from xinfang.exchange.models import ImportJob
 from xinfang.matching.models import RepeatIntent
 from xinfang.notifications.consent import sms_consents_record_at_registration
 from xinfang.notifications.forms import registration_consents
-from xinfang.petitions.models import Attachment, Channel, Petition, Petitioner
+from xinfang.petitions.models import Attachment, Channel, Petition
+from xinfang.petitions.reveal_approvals import needs_approval
 from xinfang.petitions.selectors import (
     PetitionFilters,
     petition_get_for_user,
@@ -47,7 +48,6 @@ from xinfang.petitions.services import (
     UploadInput,
     can_reveal,
     petition_register,
-    petitioner_reveal,
     petitioners_clean,
 )
 from xinfang.petitions.validators import validate_id_number, validate_phone
@@ -288,6 +288,7 @@ def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
     return render(request, "web/petition_detail.html", {
         "petition": petition, "events": events, "reveal_form": RevealForm(), "clocks": clocks,
         "can_reveal": can_reveal(actor=user),
+        "needs_approval": needs_approval(petition),  # an accuser: shown only with a second official's approval
         "actions": actions_allowed(petition=petition, actor=request.user),
         "notices": petition.notices.order_by("issued_at", "id"), "correctable": correctable,
         "outcomes": case_outcomes(petition=petition, events=events),
@@ -375,23 +376,6 @@ def identity_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "web/partials/identity_lookup.html", {
         "petitions": petitions, "problem": problem, "searched": bool(id_number or phone),
     })
-
-
-@require_POST
-def petitioner_reveal_view(request: HttpRequest, petition_id: int, petitioner_id: int) -> HttpResponse:
-    try:
-        petition = petition_get_for_user(user=request.user, petition_id=petition_id)
-    except Petition.DoesNotExist:
-        raise Http404 from None
-    petitioner = get_object_or_404(Petitioner, pk=petitioner_id, parties__petition=petition)
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        return render(request, "web/partials/reveal.html", {"petition": petition, "petitioner": petitioner,
-                                                            "form": form, "revealed": False,
-                                                            "can_reveal": can_reveal(actor=request.user)})
-    petitioner_reveal(petition=petition, petitioner=petitioner, actor=request.user, reason=form.cleaned_data["reason"])
-    return render(request, "web/partials/reveal.html", {"petition": petition, "petitioner": petitioner,
-                                                        "revealed": True})
 
 
 def attachment_download(request: HttpRequest, petition_id: int, attachment_id: int) -> HttpResponse:
