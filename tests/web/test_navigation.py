@@ -21,6 +21,9 @@ PAGES = {
     "质量评查": "/quality/",
     "矛盾预防": "/prevention/",
     "领导接访": "/receptions/",
+    "违法信访行为": "/order/",
+    "普法宣传": "/publicity/",
+    "报告": "/reports/",
     "导入": "/exchange/import/",
     "审计日志": "/audit/",
     "角色授权": "/accounts/roles/",
@@ -32,20 +35,22 @@ PAGES = {
 EVERYONE = ["我的待办", "信访事项", "涉众事项", "统计分析", "督查督办"]
 LEDGERS = ["矛盾预防", "领导接访"]
 EVALUATORS = [*EVERYONE, "质量评查", *LEDGERS]
-IN_AN_ORG = [*EVERYONE, *LEDGERS]
+IN_AN_ORG = [*EVERYONE, *LEDGERS, "普法宣传"]
 EXPECTED = {
     Role.INTAKE_CLERK: ["登记信访事项", *IN_AN_ORG],
-    Role.REVIEWER: ["登记信访事项", *EVALUATORS],
+    # the office's reviewer also reads the restricted 违法信访行为 ledger and writes the reports
+    Role.REVIEWER: ["登记信访事项", *EVALUATORS, "违法信访行为", "普法宣传", "报告"],
     Role.HANDLER: IN_AN_ORG,
     Role.HANDLING_ORG_HEAD: IN_AN_ORG,
-    Role.SUPERVISOR: EVALUATORS,
-    Role.LEADER: EVALUATORS,
-    Role.STATISTICIAN: IN_AN_ORG,
+    Role.SUPERVISOR: [*EVALUATORS, "普法宣传", "报告"],  # of the county government: not the office's order ledger
+    Role.LEADER: [*EVALUATORS, "普法宣传", "报告"],
+    Role.STATISTICIAN: [*IN_AN_ORG, "报告"],
     # 三权分立: the system roles see their own page and nothing of the petitions.
     Role.ADMINISTRATOR: ["系统管理"],
     Role.SECURITY_ADMIN: ["角色授权"],
     Role.AUDITOR: ["审计日志"],
-    "superuser": ["登记信访事项", *EVERYONE[1:], "质量评查", *LEDGERS, "导入", "审计日志", "角色授权", "系统管理"],
+    "superuser": ["登记信访事项", *EVERYONE[1:], "质量评查", *LEDGERS, "违法信访行为", "普法宣传", "报告", "导入",
+                  "审计日志", "角色授权", "系统管理"],
     "no org": ["信访事项", "涉众事项", "督查督办"],
 }
 

@@ -12,7 +12,10 @@ from xinfang.audit.views import can_read_audit_log  # the audit log page's own t
 from xinfang.orgs.views import can_grant_roles  # the role page's own test
 from xinfang.petitions.reveal_approvals import approvals_pending_for
 from xinfang.petitions.services import REGISTER_ROLES
+from xinfang.order.permissions import can_read as can_read_order  # the order views' own test
 from xinfang.prevention.permissions import can_read as can_read_prevention  # the prevention views' own test
+from xinfang.publicity.permissions import can_read as can_read_publicity  # the publicity views' own test
+from xinfang.reports.permissions import can_read as can_read_reports  # the reports views' own test
 from xinfang.quality.permissions import can_read as can_read_quality  # the quality views' own test
 from xinfang.receptions.permissions import can_read as can_read_receptions
 from xinfang.web.views_reveal import can_approve_reveals  # the receptions views' own test
@@ -75,6 +78,12 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("矛盾预防", reverse("prevention:figures")))
     if can_read_receptions(user):  # 领导接访: everyone in an org, within the scope
         items.append(NavItem("领导接访", reverse("receptions:receptions")))
+    if can_read_order(user):  # 违法信访行为: restricted (the office's reviewers, supervisors, leaders; 政法机关)
+        items.append(NavItem("违法信访行为", reverse("order:incidents")))
+    if can_read_publicity(user):  # 普法宣传: everyone in an org, within the scope
+        items.append(NavItem("普法宣传", reverse("publicity:activities")))
+    if can_read_reports(user):  # 报告: the statisticians, reviewers, supervisors and leaders
+        items.append(NavItem("报告", reverse("reports:list")))
     if can_import(user):
         items.append(NavItem("导入", reverse("import")))
     return items + _system_items(user)
