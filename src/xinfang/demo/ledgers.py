@@ -9,6 +9,9 @@ from django.utils.module_loading import import_string
 
 SEEDS = (
     "xinfang.demo.seed_receptions.seed_receptions",
+    "xinfang.demo.seed_backlog.seed_backlog",
+    "xinfang.demo.seed_order.seed_order",
+    "xinfang.demo.seed_publicity.seed_publicity",
 )
 
 
