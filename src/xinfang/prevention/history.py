@@ -15,6 +15,16 @@ class LedgerVersion(models.Model):
         DISPUTE = "dispute", "矛盾纠纷"
         DECISION = "decision", "重大决策事项"
         ASSESSMENT = "assessment", "社会稳定风险评估"
+        # The other ledgers keep their history here too (one table, one way of showing it):
+        BACKLOG = "backlog", "积案"
+        PROBLEM = "problem", "群众信访问题清单"
+        RECEPTION_SCHEDULE = "reception_schedule", "领导接访安排"
+        RECEPTION = "reception", "领导接访"
+        ORDER_INCIDENT = "order_incident", "违法信访行为"
+        PUB_ACTIVITY = "pub_activity", "普法宣传活动"
+        PUB_TRAINING = "pub_training", "培训"
+        PUB_EXAM = "pub_exam", "法律知识考试"
+        PUB_RECEIPT = "pub_receipt", "宣传资料入库"
 
     ledger = models.CharField("台账", max_length=20, choices=Ledger.choices)
     record_id = models.PositiveBigIntegerField("记录")
