@@ -38,6 +38,7 @@ def test_no_system_role_reads_a_petition_anywhere(client, trio, petition):
             assert petition.number not in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # as in production: the page writes its own audit event, committed
 def test_only_the_auditor_reads_the_audit_log_and_the_admin_keeps_it_from_the_system_administrator(
         client, trio, petition):
     sysadmin, secadmin, auditor = trio

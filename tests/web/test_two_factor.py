@@ -27,6 +27,7 @@ def code_of(device) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
+@pytest.mark.django_db(transaction=True)  # its audit events are committed as in production
 def test_a_reviewer_enrols_with_the_first_code_and_is_then_let_in(client, enforced, reviewer):
     client.force_login(reviewer)
     response = client.get("/petitions/")

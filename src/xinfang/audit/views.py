@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
@@ -57,8 +58,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if end:
         events = events.filter(occurred_at__lt=datetime.combine(end + timedelta(days=1), time.min, tz))
     page = Paginator(events.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(actor=request.user, action="audit.viewed", target=None,
-                 data={"action": action, "actor": actor, "start": str(start or ""), "end": str(end or ""),
-                       "page": page.number})
+    with transaction.atomic():  # the chain is appended only inside a transaction
+        audit_record(actor=request.user, action="audit.viewed", target=None,
+                     data={"action": action, "actor": actor, "start": str(start or ""), "end": str(end or ""),
+                           "page": page.number})
     return render(request, "audit/log.html", {"page": page, "action": action, "actor": actor, "start": start,
                                               "end": end})

@@ -91,7 +91,8 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
         else:
             error = "验证码不正确或已过期，请输入验证器上当前的6位数字"
         if error:
-            audit_record(actor=user, action="auth.2fa_failed", target=user, data={"enrolling": enrolling})
+            with transaction.atomic():  # the chain is appended only inside a transaction
+                audit_record(actor=user, action="auth.2fa_failed", target=user, data={"enrolling": enrolling})
     context = {"enrolling": enrolling, "error": error, "next": _next(request)}
     if enrolling:  # the otpauth:// URL names the issuer (settings OTP_TOTP_ISSUER) and the user
         context |= {"qr": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 (SVG drawn here, no user input)
