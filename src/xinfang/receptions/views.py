@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -201,8 +202,9 @@ def reception_export(request: HttpRequest) -> HttpResponse:
 
     rows = receptions_export(queryset=queryset, out=stream,
                              links_of=lambda reception: reception_links(reception=reception, user=request.user))
-    audit_record(actor=request.user, action="receptions.reception_export",
-                 data={"rows": rows, "query": request.GET.urlencode()})
+    with transaction.atomic():  # the audit chain is appended only inside a transaction
+        audit_record(actor=request.user, action="receptions.reception_export",
+                     data={"rows": rows, "query": request.GET.urlencode()})
     return xlsx_response(stream.getvalue(), filename="receptions.xlsx")
 
 
