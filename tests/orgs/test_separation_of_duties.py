@@ -32,7 +32,10 @@ def test_no_system_role_reads_a_petition_anywhere(client, trio, petition):
     for user in trio:
         assert not petitions_visible_to(user=user).exists()
         client.force_login(user)
-        for path in ("/petitions/", f"/petitions/{petition.pk}/", "/stats/", "/supervision/inbox/", "/prevention/"):
+        landing = client.get("/petitions/")  # the landing after login: sent to their own page
+        assert landing.status_code == 302 and not landing["Location"].startswith("/petitions/")
+        for path in (f"/petitions/{petition.pk}/", "/stats/", "/supervision/inbox/", "/prevention/", "/receptions/",
+                     "/reports/", "/order/"):
             response = client.get(path)
             assert response.status_code == 403, (user.username, path)
             assert petition.number not in response.content.decode()

@@ -1,5 +1,6 @@
 """Publicity fixtures: the district's people, inputs, stock."""
 
+import importlib
 from datetime import date
 
 import pytest
@@ -8,6 +9,14 @@ from xinfang.orgs.models import Role
 from xinfang.orgs.services import user_create
 from xinfang.publicity.models import ActivityForm, MaterialKind
 from xinfang.publicity.services import ActivityInput, receipt_create
+
+
+@pytest.fixture(autouse=True)
+def lists():
+    """The lists migration 0002 seeds; a transactional test (the browser's live server) flushes them."""
+    from django.apps import apps
+
+    importlib.import_module("xinfang.publicity.migrations.0002_lists").seed(apps, None)
 
 
 def form_named(name: str) -> ActivityForm:

@@ -5,9 +5,10 @@ even showing them an empty frame."""
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 
 from xinfang.orgs.models import Role
 
@@ -23,7 +24,7 @@ class SystemRoleMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_system_only:
             allowed = COMMON + tuple(prefix for role in user.role_set for prefix in OWN_PAGES.get(role, ()))
-            if request.path == "/":
+            if request.path in ("/", resolve_url(settings.LOGIN_REDIRECT_URL)):  # the landing: their own page
                 return redirect(next(prefix for role in sorted(user.role_set) for prefix in OWN_PAGES[role]))
             if not request.path.startswith(allowed):
                 raise PermissionDenied("系统管理员、安全管理员、安全审计员不能查看信访业务数据（三权分立）")
