@@ -8,7 +8,7 @@ from xinfang.prevention.forms import TEXT, scoped_orgs
 from xinfang.prevention.selectors_backlog import leaders_visible_to
 
 # An <input type=date> takes only ISO dates: the zh-hans format (2026/12/03) would show it empty.
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = forms.DateInput(attrs={"type": "date"})  # ISO by the locale formats (config/formats)
 
 
 class CaseForm(forms.Form):

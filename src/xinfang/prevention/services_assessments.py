@@ -19,7 +19,7 @@ from xinfang.prevention.disputes import RiskLevel
 from xinfang.prevention.history import LedgerVersion
 from xinfang.prevention.lists import AssessmentKind
 from xinfang.prevention.permissions import in_scope, require_office_reviewer, require_recorder
-from xinfang.prevention.services_common import next_number, snapshot, version_append
+from xinfang.prevention.services_common import check_version, next_number, snapshot, version_append
 
 DECISION_FIELDS = ("number", "title", "kind", "deciding_org", "decided_on", "requires_assessment",
                    "exemption_reason", "note")
@@ -33,9 +33,6 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _check_version(record, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != record.version:
-        raise ValidationError(f"{record.number}已被他人修改（现为第{record.version}版），请刷新后重新填写")
 
 
 def _kind(kind_id: int, errors: dict) -> AssessmentKind | None:
@@ -111,7 +108,7 @@ def decision_update(*, decision_id: int, data: DecisionInput, actor: User,
     decision = decisions_visible_to(user=actor).select_for_update().filter(pk=decision_id).first()
     if decision is None:
         raise PermissionDenied("重大决策事项不存在或不在本单位范围内")
-    _check_version(decision, expected_version)
+    check_version(decision, expected_version)
     before = snapshot(decision, fields=DECISION_FIELDS)
     values = _decision_clean(data, actor)
     _apply_decision(decision, data, values)
@@ -223,7 +220,7 @@ def assessment_update(*, assessment_id: int, data: AssessmentInput, actor: User,
     """Change an assessment; not while its 备案 is being reviewed, nor once passed."""
     require_recorder(actor, action="修改社会稳定风险评估")
     assessment = _locked(assessment_id=assessment_id, actor=actor)
-    _check_version(assessment, expected_version)
+    check_version(assessment, expected_version)
     if assessment.filing in (Filing.RECEIVED, Filing.PASSED):
         raise ValidationError(f"{assessment.number}{assessment.get_filing_display()}，不能修改")
     before = snapshot(assessment, fields=ASSESSMENT_FIELDS)

@@ -29,7 +29,7 @@ from xinfang.prevention.backlog import (
 )
 from xinfang.prevention.permissions import in_scope, require_office_reviewer, require_recorder
 from xinfang.prevention.selectors_backlog import backlog_visible_to, problems_visible_to
-from xinfang.prevention.services_common import next_number, snapshot, version_append
+from xinfang.prevention.services_common import check_version, next_number, snapshot, version_append
 
 CASE_FIELDS = ("number", "summary", "source", "batch", "batch_number", "assigned_on", "responsible_org", "leader",
                "task_force", "due_on", "status", "reported_on", "resolution", "verified_by", "struck_off_on",
@@ -42,9 +42,6 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _check_version(record, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != record.version:
-        raise ValidationError(f"{record.number}已被他人修改（现为第{record.version}版），请刷新后重新填写")
 
 
 def _org_clean(errors: dict, *, org_id: int, actor: User, field: str = "responsible_org") -> Org | None:
@@ -148,7 +145,7 @@ def case_update(*, case_id: int, data: CaseInput, actor: User, expected_version:
     """Change a case's facts while it is 化解中; its petition link stays as it was made."""
     require_recorder(actor, action="修改积案")
     case = _locked(case_id=case_id, actor=actor)
-    _check_version(case, expected_version)
+    check_version(case, expected_version)
     if case.status != BacklogCase.Status.OPEN:
         raise ValidationError(f"{case.number}当前为“{case.get_status_display()}”，不能修改")
     before = _case_snapshot(case)
@@ -336,7 +333,7 @@ def problem_update(*, item_id: int, data: ProblemInput, actor: User,
                    expected_version: int | None = None) -> ProblemListItem:
     require_recorder(actor, action="修改群众信访问题清单")
     item = _problem_locked(item_id=item_id, actor=actor)
-    _check_version(item, expected_version)
+    check_version(item, expected_version)
     if item.status == ProblemListItem.Status.STRUCK_OFF:
         raise ValidationError(f"{item.number}已销号，不能修改")
     before = snapshot(item, fields=PROBLEM_FIELDS)

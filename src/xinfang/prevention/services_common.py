@@ -30,6 +30,12 @@ def next_number(*, series: str, mark: str, year: int) -> str:
     return f"{mark}〔{year}〕{sequence.last_value}号"
 
 
+def check_version(record, expected_version: int | None) -> None:
+    """A form read at `expected_version` may not overwrite a record someone changed since (optimistic lock)."""
+    if expected_version is not None and expected_version != record.version:
+        raise ValidationError(f"{record.number}已被他人修改（现为第{record.version}版），请刷新后重新填写")
+
+
 def _display(record: models.Model, field: models.Field) -> Any:
     value = getattr(record, field.name)
     if value is None or value == "":

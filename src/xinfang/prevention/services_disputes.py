@@ -20,7 +20,7 @@ from xinfang.prevention.disputes import Dispute, DisputePetition, RiskLevel, Scr
 from xinfang.prevention.history import LedgerVersion
 from xinfang.prevention.lists import CampaignKind, DisputeField
 from xinfang.prevention.permissions import in_scope, is_office_reviewer, require_office_reviewer, require_recorder
-from xinfang.prevention.services_common import next_number, petitions_by_number, snapshot, version_append
+from xinfang.prevention.services_common import check_version, next_number, petitions_by_number, snapshot, version_append
 
 LOCALITY_KINDS = (Org.Kind.TOWNSHIP, Org.Kind.VILLAGE)
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -128,7 +128,7 @@ def campaign_update(*, campaign_id: int, data: CampaignInput, actor: User,
     campaign = campaigns_visible_to(user=actor).select_for_update().filter(pk=campaign_id).first()
     if campaign is None:
         raise PermissionDenied("排查不存在或不在本单位范围内")
-    _check_version(campaign, expected_version)
+    check_version(campaign, expected_version)
     before = _campaign_snapshot(campaign)
     kind, organiser, orgs = _campaign_clean(data=data, actor=actor)
     campaign.title, campaign.kind, campaign.organiser = data.title.strip(), kind, organiser
@@ -146,9 +146,6 @@ def campaign_update(*, campaign_id: int, data: CampaignInput, actor: User,
     return campaign
 
 
-def _check_version(record, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != record.version:
-        raise ValidationError(f"{record.number}已被他人修改（现为第{record.version}版），请刷新后重新填写")
 
 
 # --- 纠纷 ---------------------------------------------------------------------------------------------
@@ -296,7 +293,7 @@ def dispute_update(*, dispute_id: int, data: DisputeInput, actor: User, expected
     """Change a dispute's facts; the previous version stays in its history. A verified one only by the reviewer."""
     require_recorder(actor, action="修改矛盾纠纷")
     dispute = _locked(dispute_id=dispute_id, actor=actor)
-    _check_version(dispute, expected_version)
+    check_version(dispute, expected_version)
     if dispute.status in (Dispute.Status.SETTLED, Dispute.Status.UNSETTLED) and not is_office_reviewer(actor):
         raise PermissionDenied(f"{dispute.number}已核实{dispute.get_status_display()}，只有信访部门审核员可以更正")
     if dispute.status == Dispute.Status.REPORTED:

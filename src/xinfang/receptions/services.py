@@ -20,7 +20,8 @@ from xinfang.orgs.models import Role, User
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.prevention.services_common import next_number, petitions_by_number, snapshot, version_append
-from xinfang.prevention.services_disputes import MAX_AMOUNT, _check_version
+from xinfang.prevention.services_common import check_version
+from xinfang.prevention.services_disputes import MAX_AMOUNT
 from xinfang.receptions.models import Reception, ReceptionKind, ReceptionPetition, ReceptionSchedule, TimeSlot
 from xinfang.receptions.permissions import can_record_for, require_recorder
 
@@ -134,7 +135,7 @@ def schedule_update(*, schedule_id: int, data: ScheduleInput, actor: User,
     """Change a planned reception (not one held or cancelled); the previous state stays in its history."""
     require_recorder(actor, action="修改领导接访安排")
     schedule = _schedule_locked(schedule_id=schedule_id, actor=actor)
-    _check_version(schedule, expected_version)
+    check_version(schedule, expected_version)
     if schedule.status != ReceptionSchedule.Status.PLANNED:
         raise ValidationError(f"{schedule.number}{schedule.get_status_display()}，不能修改")
     before = _schedule_snapshot(schedule)
@@ -299,7 +300,7 @@ def reception_update(*, reception_id: int, data: ReceptionInput, actor: User, ex
     """Change a reception's facts (petitions are linked and unlinked one by one); the history keeps each version."""
     require_recorder(actor, action="修改领导接访记录")
     reception = _reception_locked(reception_id=reception_id, actor=actor)
-    _check_version(reception, expected_version)
+    check_version(reception, expected_version)
     before = _reception_snapshot(reception)
     values = _reception_clean(data=data, actor=actor, current=reception)
     if reception.schedule_id and values["schedule"] is None:
