@@ -8,8 +8,10 @@ from datetime import date
 from django.utils.module_loading import import_string
 
 SEEDS = (
+    "xinfang.demo.seed_prevention.seed_prevention",
     "xinfang.demo.seed_receptions.seed_receptions",
     "xinfang.demo.seed_backlog.seed_backlog",
+    "xinfang.demo.seed_referrals.seed_referrals",
     "xinfang.demo.seed_order.seed_order",
     "xinfang.demo.seed_publicity.seed_publicity",
 )

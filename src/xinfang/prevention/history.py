@@ -18,6 +18,9 @@ class LedgerVersion(models.Model):
         # The other ledgers keep their history here too (one table, one way of showing it):
         BACKLOG = "backlog", "积案"
         PROBLEM = "problem", "群众信访问题清单"
+        REFERRAL = "referral", "访调对接"
+        LITIGATION = "litigation", "导入诉讼"
+        DISPUTE_BATCH = "dispute_batch", "纠纷批次"
         RECEPTION_SCHEDULE = "reception_schedule", "领导接访安排"
         RECEPTION = "reception", "领导接访"
         ORDER_INCIDENT = "order_incident", "违法信访行为"
