@@ -3,17 +3,18 @@
 Declared with the ledger engine (stats.ledgers) and registered as the section "receptions" (apps.ready): the
 dashboard, `xinfang stats` and /stats/ledgers/receptions/ read it from there. Two ledgers: the receptions
 (批次, 人次, 涉及资金 are sums of their fields) and the live links of their petitions (件数; 办结件数 the links
-whose petition's procedure is finished — receptions.models.FINISHED_STATUSES — as it stands now). Both follow
+whose petition's procedure was finished as of the period's end — `finished_as_of`). Both follow
 the reader's scope; the links also the petitions the reader may see (Art 30), so a hidden petition is not even
 counted. A reception counts in the period of its 接访日期, its petitions with it.
 """
 
 from collections.abc import Callable
+from datetime import date
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from xinfang.orgs.models import Org, User
-from xinfang.receptions.models import FINISHED_STATUSES, ReceptionKind
+from xinfang.receptions.models import ReceptionKind
 from xinfang.receptions.permissions import can_read
 from xinfang.receptions.selectors import reception_links_visible_to, receptions_visible_to
 from xinfang.stats.ledgers import (
@@ -25,6 +26,7 @@ from xinfang.stats.ledgers import (
     LedgerQuery,
     LedgerSection,
 )
+from xinfang.workflow.models import Clock
 
 RECEPTIONS = Ledger("receptions", "领导接访", receptions_visible_to, ("org_id",),
                     {"leader": "leader_id", "kind": "kind", "level": "level"}, "receptions:reception-detail",
@@ -41,16 +43,34 @@ LINKS = Ledger("reception_petitions", "领导接访信访件", reception_links_v
 DIMENSION_LABELS = {"leader": "接访领导", "kind": "接访方式", "level": "层级"}
 PERIOD_RULES = {
     "received": "按接访日期计入",
-    "received_finished": "按接访日期计入；办结指关联信访件当前已办结（已出具意见、已送达、已办结、已复查、已终结）",
+    "received_finished": "按接访日期计入；办结指关联信访件截至期末（期末晚于今天的，截至今天）已出具处理意见书或调解协议，"
+                         "且当时没有正在办理的复查、复核",
 }
+# The clocks that mean "still pending" on a day: being handled, or a review / re-review under way.
+PENDING_CLOCKS = (Clock.Kind.HANDLING, Clock.Kind.REVIEW_DECISION, Clock.Kind.RE_REVIEW_DECISION)
 
 
 def _received(name: str) -> Callable[[LedgerQuery], Q]:
     return lambda q: Q(**{f"{name}__range": (q.start, q.end)})
 
 
+def finished_as_of(day: date, petition: str = "petition_id") -> Q:
+    """办结 on `day`, read from the petition's clocks as the statistics read 办结 (stats.indicators._completed):
+
+    its handling clock stopped (处理意见书 or 调解协议) by that day, and no handling, review or re-review clock
+    was running then. On today this is receptions.models.FINISHED_STATUSES; for a past period it is the state at
+    the period's end, so that a period's 办结率 does not change as later cases finish. Voided clocks (started by
+    a corrected action) count nowhere, as in the statistics.
+    """
+    clocks = Clock.objects.filter(petition=OuterRef(petition), voided=False)
+    decided = clocks.filter(kind=Clock.Kind.HANDLING, stopped_on__lte=day)
+    pending = clocks.filter(kind__in=PENDING_CLOCKS, started_on__lte=day).filter(
+        Q(stopped_on__isnull=True) | Q(stopped_on__gt=day))
+    return Q(Exists(decided)) & ~Q(Exists(pending))
+
+
 def _finished(q: LedgerQuery) -> Q:
-    return _received("reception__received_on")(q) & Q(petition__status__in=FINISHED_STATUSES)
+    return _received("reception__received_on")(q) & finished_as_of(q.as_of)
 
 
 def _build() -> tuple[LedgerIndicator, ...]:
@@ -65,9 +85,9 @@ def _build() -> tuple[LedgerIndicator, ...]:
                         LedgerMeasure(RECEPTIONS, held, sum_field="person_times"), unit_zh="人次"),
         LedgerIndicator("receptions_petitions", "接访件数", "期间内领导接访登记或关联的信访事项件数", "received", "count",
                         linked),
-        LedgerIndicator("receptions_petitions_finished", "办结件数", "期间内领导接访的信访事项中当前已办结的件数",
+        LedgerIndicator("receptions_petitions_finished", "办结件数", "期间内领导接访的信访事项中截至期末已办结的件数",
                         "received_finished", "count", LedgerMeasure(LINKS, _finished)),
-        LedgerIndicator("receptions_finish_rate", "办结率", "期间内领导接访的信访事项中已办结的 ÷ 期间内领导接访的信访事项",
+        LedgerIndicator("receptions_finish_rate", "办结率", "期间内领导接访的信访事项中截至期末已办结的 ÷ 期间内领导接访的信访事项",
                         "received_finished", "rate", LedgerMeasure(LINKS, _finished), linked, unit_zh="%"),
         LedgerIndicator("receptions_amount", "涉及资金（万元）", "期间内领导接访涉及资金之和（万元，精确到分）", "received",
                         "amount", LedgerMeasure(RECEPTIONS, held, sum_field="amount"), unit_zh="万元"),
