@@ -125,7 +125,8 @@ def _values(figures):
 
 
 EXPECTED_OFFICE = {
-    "prevention_campaigns": 2, "prevention_disputes": 4, "prevention_dispute_person_times": 55,
+    "prevention_campaigns": 2, "prevention_disputes": 4, "prevention_dispute_batches": 4,
+    "prevention_dispute_person_times": 55, "prevention_dispute_overdue": 0,
     "prevention_dispute_amount": Decimal("206.85"), "prevention_disputes_settled": 3,
     "prevention_dispute_resolution_rate": Decimal("50.00"), "prevention_assessments": 3,
     "prevention_assessments_approve": 1, "prevention_assessments_defer": 1, "prevention_assessments_reject": 1,

@@ -44,6 +44,22 @@ class ScreeningCampaign(LedgerRecord):
         ]
 
 
+class DisputeBatch(LedgerRecord):
+    """纠纷批次: the disputes of one collective matter (e.g. 同一楼盘业主集体反映), counted once as 批次.
+
+    Named by its title (unique); a dispute recorded with a new title opens the batch. A dispute without a batch is
+    a 批次 of its own (indicators: prevention_dispute_batches).
+    """
+
+    title = models.CharField("批次名称", max_length=100, unique=True)
+    org = models.ForeignKey(Org, verbose_name="登记单位", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "纠纷批次"
+        verbose_name_plural = "纠纷批次"
+        ordering = ["-id"]
+
+
 class Dispute(LedgerRecord):
     """One 矛盾纠纷 on the ledger, from finding to 化解 (settled, verified by the petition office)."""
 
@@ -74,6 +90,8 @@ class Dispute(LedgerRecord):
 
     campaign = models.ForeignKey(ScreeningCampaign, verbose_name="排查活动", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="disputes")
+    batch = models.ForeignKey(DisputeBatch, verbose_name="批次", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="disputes")
     source = models.CharField("来源", max_length=20, choices=Source.choices)
     field = models.ForeignKey(DisputeField, verbose_name="纠纷领域", on_delete=models.PROTECT, related_name="+")
     summary = models.CharField("纠纷概况", max_length=300)

@@ -6,7 +6,7 @@ from django import forms
 
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.selectors import user_scope_org_ids
-from xinfang.prevention.disputes import Dispute, RiskLevel, ScreeningCampaign
+from xinfang.prevention.disputes import Dispute, DisputeBatch, RiskLevel, ScreeningCampaign
 from xinfang.prevention.lists import CampaignKind, DisputeField
 from xinfang.prevention.services_disputes import LOCALITY_KINDS
 
@@ -34,6 +34,10 @@ class DisputeForm(forms.Form):
     source = forms.ChoiceField(label="来源", choices=Dispute.Source.choices)
     campaign = forms.ModelChoiceField(label="排查活动", queryset=ScreeningCampaign.objects.none(), required=False,
                                       empty_label="（不是排查发现的）")
+    batch = forms.CharField(label="批次", max_length=100, required=False,
+                            help_text="同一集体事项（如同一楼盘业主集体反映）的各件纠纷填同一批次名称，计为一个批次；"
+                                      "填新名称即新建批次；不填的，本件单独计为一个批次",
+                            widget=forms.TextInput(attrs={"list": "dispute-batches"}))
     field = forms.ModelChoiceField(label="纠纷领域", queryset=DisputeField.objects.filter(is_active=True))
     summary = forms.CharField(label="纠纷概况", max_length=300)
     parties = forms.CharField(label="当事人", max_length=2000, widget=TEXT)
@@ -54,7 +58,11 @@ class DisputeForm(forms.Form):
         super().__init__(*args, **kwargs)
         from xinfang.prevention.selectors import campaigns_visible_to
 
+        from xinfang.prevention.selectors import batches_visible_to
+
         self.fields["campaign"].queryset = campaigns_visible_to(user=user)
+        # The existing batch names offered as suggestions (a datalist under the field).
+        self.batch_titles = list(batches_visible_to(user=user).order_by("-id").values_list("title", flat=True)[:200])
         self.fields["locality"].queryset = scoped_orgs(user, kinds=LOCALITY_KINDS)
         self.fields["responsible_org"].queryset = Org.objects.filter(is_active=True).order_by("path")
         if not editing:
@@ -104,12 +112,15 @@ class DisputeFilterForm(forms.Form):
                                required=False)
     responsible_org = forms.ModelChoiceField(label="责任单位", queryset=Org.objects.none(), required=False,
                                              empty_label="全部")
+    batch = forms.ModelChoiceField(label="批次", queryset=DisputeBatch.objects.none(), required=False, empty_label="全部")
     q = forms.CharField(label="关键词", max_length=50, required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = scoped_orgs(user, kinds=LOCALITY_KINDS)
-        from xinfang.prevention.selectors import disputes_visible_to
+        from xinfang.prevention.selectors import batches_visible_to, disputes_visible_to
+
+        self.fields["batch"].queryset = batches_visible_to(user=user).order_by("-id")
 
         self.fields["responsible_org"].queryset = Org.objects.filter(
             pk__in=disputes_visible_to(user=user).values("responsible_org_id")).order_by("path")

@@ -11,7 +11,7 @@ villages), for an inclusive period. A rate with a zero denominator has no value 
 
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.template.loader import render_to_string
 
 from xinfang.orgs.models import Org
@@ -25,6 +25,7 @@ from xinfang.prevention.selectors import (
     campaigns_visible_to,
     decisions_visible_to,
     disputes_visible_to,
+    overdue_q,
 )
 from xinfang.stats.ledgers import (
     Breakdown,
@@ -66,6 +67,8 @@ DIMENSION_LABELS = {"field": "纠纷领域", "unit": "责任单位", "level": "�
 PERIOD_RULES = {
     "campaign_started": "按排查开始日期计入",
     "found": "按发现日期计入",
+    "found_batches": "按发现日期计入；同一批次的纠纷计一个批次（计在其中最先登记的一件上），没有批次的一件计一个批次",
+    "dispute_overdue": "截至期末（期末晚于今天的截至今天）已过化解期限仍未化解（化解中或待核实）的，不论发现日期",
     "settled": "按化解日期计入，仅计信访部门审核员已核实为已化解的",
     "found_settled": "分母为期间内发现的纠纷；分子为其中截至期末已化解（审核员已核实）的",
     "assessed": "按评估日期计入",
@@ -87,6 +90,20 @@ def _found_and_settled(q: LedgerQuery) -> Q:
     return _between("found_on")(q) & Q(status=Dispute.Status.SETTLED, settled_on__lte=q.end)
 
 
+def _batches(q: LedgerQuery) -> Q:
+    """One row per 批次: every dispute without a batch, and of each batch its first recorded dispute among the
+    reader's rows of the period (so the drill-down lists exactly the batches counted)."""
+    found = _between("found_on")(q)
+    firsts = (DISPUTES.rows(q).filter(found, batch__isnull=False).values("batch_id")
+              .annotate(first=Min("pk")).values("first"))
+    return found & (Q(batch__isnull=True) | Q(pk__in=firsts))
+
+
+def _overdue(q: LedgerQuery) -> Q:
+    # Not settled by the period's end: still open or awaiting verification, or settled (verified) only later.
+    return Q(deadline__lt=q.as_of) & (overdue_q(q.as_of) | Q(status=Dispute.Status.SETTLED, settled_on__gt=q.as_of))
+
+
 def _unassessed(q: LedgerQuery) -> Q:
     assessed = StabilityAssessment.objects.filter(decision=OuterRef("pk"), assessed_on__lte=q.as_of)
     return _between("decided_on")(q) & Q(requires_assessment=True) & ~Q(Exists(assessed))
@@ -100,6 +117,9 @@ def _build() -> tuple[LedgerIndicator, ...]:
                         "campaign_started", "count", LedgerMeasure(CAMPAIGNS, _between("started_on")), unit_zh="次"),
         LedgerIndicator("prevention_disputes", "纠纷件数", "期间内发现（排查发现、网格员上报、热线反映等）并登记的矛盾纠纷件数",
                         "found", "count", found),
+        LedgerIndicator("prevention_dispute_batches", "纠纷批次", "期间内发现的矛盾纠纷的批次数：同一集体事项（同一批次）"
+                        "的纠纷计一批，没有批次的一件计一批", "found_batches", "count",
+                        LedgerMeasure(DISPUTES, _batches), unit_zh="批"),
         LedgerIndicator("prevention_dispute_person_times", "纠纷人次", "期间内发现的矛盾纠纷涉及人次之和", "found", "sum",
                         LedgerMeasure(DISPUTES, _between("found_on"), sum_field="person_times"), unit_zh="人次"),
         LedgerIndicator("prevention_dispute_amount", "涉及金额（万元）", "期间内发现的矛盾纠纷涉及金额之和（万元，精确到分）",
@@ -110,6 +130,8 @@ def _build() -> tuple[LedgerIndicator, ...]:
         LedgerIndicator("prevention_dispute_resolution_rate", "化解率",
                         "期间内发现的矛盾纠纷中截至期末已化解（经核实）的 ÷ 期间内发现的矛盾纠纷", "found_settled", "rate",
                         LedgerMeasure(DISPUTES, _found_and_settled), found, unit_zh="%"),
+        LedgerIndicator("prevention_dispute_overdue", "超期未化解件数", "截至期末已过化解期限仍未化解的矛盾纠纷件数",
+                        "dispute_overdue", "count", LedgerMeasure(DISPUTES, _overdue)),
         LedgerIndicator("prevention_assessments", "风险评估件数", "期间内完成的社会稳定风险评估件数", "assessed", "count",
                         LedgerMeasure(ASSESSMENTS, assessed)),
     ]
@@ -153,8 +175,9 @@ def _group_labels(dimension: str, keys: list) -> dict:
     return dict(StabilityAssessment.Conclusion.choices)
 
 
-_DISPUTE_FIGURES = ("prevention_disputes", "prevention_dispute_person_times", "prevention_dispute_amount",
-                    "prevention_disputes_settled", "prevention_dispute_resolution_rate")
+_DISPUTE_FIGURES = ("prevention_disputes", "prevention_dispute_batches", "prevention_dispute_person_times",
+                    "prevention_dispute_amount", "prevention_disputes_settled", "prevention_dispute_resolution_rate",
+                    "prevention_dispute_overdue")
 # 积案/包案 and 访调对接 declare their ledgers in modules of their own (indicators_backlog, indicators_referrals).
 SECTION = LedgerSection(
     key="prevention", title="矛盾预防",

@@ -17,7 +17,7 @@ from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.prevention.assessments import MajorDecision, StabilityAssessment
-from xinfang.prevention.disputes import Dispute, ScreeningCampaign
+from xinfang.prevention.disputes import Dispute, DisputeBatch, ScreeningCampaign
 from xinfang.prevention.permissions import require_reader
 from xinfang.stats.ledgers import in_org  # the subtree roll-up, shared with the figures
 
@@ -37,6 +37,16 @@ def _scoped(queryset: QuerySet, *, user: User | None, fields: tuple[str, ...]) -
 
 def disputes_visible_to(*, user: User | None) -> QuerySet[Dispute]:
     return _scoped(Dispute.objects.all(), user=user, fields=("locality_id", "responsible_org_id"))
+
+
+def batches_visible_to(*, user: User | None) -> QuerySet[DisputeBatch]:
+    """A batch is seen by the units in whose scope it was opened, and by whoever sees one of its disputes."""
+    queryset = DisputeBatch.objects.all()
+    if user is None:
+        return queryset
+    scoped = _scoped(queryset, user=user, fields=("org_id",))
+    return queryset.filter(Q(pk__in=scoped.values("pk"))
+                           | Q(pk__in=disputes_visible_to(user=user).filter(batch__isnull=False).values("batch_id")))
 
 
 def campaigns_visible_to(*, user: User | None) -> QuerySet[ScreeningCampaign]:
@@ -71,6 +81,7 @@ class DisputeFilters:
     status: str = ""
     responsible_org_id: int | None = None
     campaign_id: int | None = None
+    batch_id: int | None = None
     text: str = ""
     today: date | None = None
 
@@ -98,10 +109,13 @@ def disputes_filter(queryset: QuerySet[Dispute], *, filters: DisputeFilters) -> 
         queryset = queryset.filter(responsible_org_id=filters.responsible_org_id)
     if filters.campaign_id:
         queryset = queryset.filter(campaign_id=filters.campaign_id)
+    if filters.batch_id:
+        queryset = queryset.filter(batch_id=filters.batch_id)
     if filters.text:
         queryset = queryset.filter(Q(summary__contains=filters.text) | Q(parties__contains=filters.text)
                                    | Q(number__contains=filters.text))
-    return queryset.select_related("field", "locality", "responsible_org", "campaign").order_by("-found_on", "-id")
+    return queryset.select_related("field", "locality", "responsible_org", "campaign", "batch").order_by(
+        "-found_on", "-id")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from xinfang.audit.services import audit_record
 from xinfang.orgs.models import Org, User
 from xinfang.petitions.selectors import petitions_visible_to
-from xinfang.prevention.disputes import Dispute, DisputePetition, RiskLevel, ScreeningCampaign
+from xinfang.prevention.disputes import Dispute, DisputeBatch, DisputePetition, RiskLevel, ScreeningCampaign
 from xinfang.prevention.history import LedgerVersion
 from xinfang.prevention.lists import CampaignKind, DisputeField
 from xinfang.prevention.permissions import in_scope, is_office_reviewer, require_office_reviewer, require_recorder
@@ -24,7 +24,7 @@ from xinfang.prevention.services_common import check_version, next_number, petit
 
 LOCALITY_KINDS = (Org.Kind.TOWNSHIP, Org.Kind.VILLAGE)
 MAX_AMOUNT = Decimal("9999999999.99")
-DISPUTE_FIELDS = ("number", "campaign", "source", "field", "summary", "parties", "person_times", "amount",
+DISPUTE_FIELDS = ("number", "campaign", "batch", "source", "field", "summary", "parties", "person_times", "amount",
                   "locality", "risk_level", "responsible_org", "responsible_person", "found_on", "deadline",
                   "measures", "status", "outcome", "settled_on", "method", "settlement_note", "unsettled_reason",
                   "verified_by", "verified_on", "return_reason")
@@ -168,6 +168,40 @@ class DisputeInput:
     measures: str = ""
     campaign_id: int | None = None
     petition_numbers: tuple[str, ...] = field(default_factory=tuple)
+    batch: str = ""  # 批次名称: the same for every dispute of one collective matter; empty: a batch of its own
+
+
+BATCH_TITLE_MAX = DisputeBatch._meta.get_field("title").max_length
+
+
+def _batch_clean(title: str, *, actor: User, errors: dict[str, str]) -> DisputeBatch | None:
+    """The batch named, if it exists (it must be one the actor sees); None for no batch or a new one."""
+    from xinfang.prevention.selectors import batches_visible_to
+
+    title = title.strip()
+    if not title:
+        return None
+    if len(title) > BATCH_TITLE_MAX:
+        errors["batch"] = f"批次名称不能超过{BATCH_TITLE_MAX}字"
+        return None
+    batch = DisputeBatch.objects.filter(title=title).first()
+    if batch is not None and not batches_visible_to(user=actor).filter(pk=batch.pk).exists():
+        # Joining another unit's batch would add to a collective matter the actor cannot see.
+        errors["batch"] = f"批次“{title}”已由其他单位登记，不在本单位范围内，请换一个批次名称"
+    return batch
+
+
+def _batch_open(*, title: str, actor: User, year: int, org: Org) -> DisputeBatch:
+    """A new 纠纷批次, opened by the first dispute recorded under its title."""
+    batch = DisputeBatch(number=next_number(series="dispute_batch", mark="批次", year=year), title=title.strip(),
+                         org=org, recorded_by=actor)
+    batch.full_clean()
+    batch.save()
+    version_append(ledger=LedgerVersion.Ledger.DISPUTE_BATCH, record=batch, actor=actor, action="登记",
+                   data=snapshot(batch, fields=("number", "title", "org")))
+    audit_record(actor=actor, action="prevention.dispute_batch_create", target=batch,
+                 data={"number": batch.number, "title": batch.title, "org": org.pk})
+    return batch
 
 
 def _dispute_clean(*, data: DisputeInput, actor: User) -> dict:
@@ -213,6 +247,7 @@ def _dispute_clean(*, data: DisputeInput, actor: User) -> dict:
             errors["found_on"] = "排查发现的纠纷，发现日期不能早于排查开始日期"
     if data.source == Dispute.Source.CAMPAIGN and not data.campaign_id and "campaign" not in errors:
         errors["campaign"] = "来源为排查发现的，请选择排查活动"
+    values["batch"] = _batch_clean(data.batch, actor=actor, errors=errors)
     try:
         values["petitions"] = petitions_by_number(user=actor, numbers=data.petition_numbers)
     except ValidationError as error:
@@ -228,7 +263,12 @@ def _dispute_snapshot(dispute: Dispute) -> dict:
     return snapshot(dispute, fields=DISPUTE_FIELDS)
 
 
-def _apply(dispute: Dispute, data: DisputeInput, values: dict) -> None:
+def _apply(dispute: Dispute, data: DisputeInput, values: dict, *, actor: User) -> None:
+    batch = values["batch"]
+    if batch is None and data.batch.strip():
+        batch = _batch_open(title=data.batch, actor=actor, year=data.found_on.year,
+                            org=actor.org or values["locality"])
+    dispute.batch = batch
     dispute.campaign, dispute.source, dispute.field = values["campaign"], data.source, values["field"]
     dispute.summary, dispute.parties = data.summary.strip(), data.parties.strip()
     dispute.person_times, dispute.amount = data.person_times, data.amount
@@ -262,7 +302,7 @@ def dispute_create(*, data: DisputeInput, actor: User) -> Dispute:
     values = _dispute_clean(data=data, actor=actor)
     dispute = Dispute(number=next_number(series="dispute", mark="纠纷", year=data.found_on.year),
                       recorded_by=actor, recording_org=actor.org or values["locality"])
-    _apply(dispute, data, values)
+    _apply(dispute, data, values, actor=actor)
     dispute.full_clean()
     dispute.save()
     links = _link_petitions(dispute, values["petitions"], actor=actor)
@@ -300,7 +340,7 @@ def dispute_update(*, dispute_id: int, data: DisputeInput, actor: User, expected
         raise ValidationError(f"{dispute.number}的化解情况待核实，核实或退回后才能修改")
     before = _dispute_snapshot(dispute)
     values = _dispute_clean(data=data, actor=actor)
-    _apply(dispute, data, values)
+    _apply(dispute, data, values, actor=actor)
     dispute.version += 1
     dispute.full_clean()
     dispute.save()

@@ -31,6 +31,7 @@ COLUMNS = (
     C("发现日期", "found_on", required=True),
     C("来源", "source", required=True),
     C("排查活动编号", "campaign"),
+    C("批次", "batch"),
     C("纠纷领域", "field", required=True),
     C("纠纷概况", "summary", required=True),
     C("当事人", "parties", required=True),
@@ -93,7 +94,7 @@ class _Rows:
             amount=amount, locality_id=locality.pk, risk_level=risk_level, responsible_org_id=responsible_org.pk,
             responsible_person=responsible_person, found_on=found_on, deadline=deadline,
             measures=row.text("measures"), campaign_id=campaign_id,
-            petition_numbers=split_numbers(row.text("petition_numbers")))
+            petition_numbers=split_numbers(row.text("petition_numbers")), batch=row.text("batch"))
         settlement = None
         if outcome:
             settlement = services.SettlementInput(outcome=outcome, settled_on=settled_on, method=method or "",
@@ -122,7 +123,8 @@ def disputes_import(*, path: Path, actor: User) -> ImportReport:
 def dispute_row(dispute: Dispute) -> list[Any]:
     return [
         dispute.number, dispute.found_on, dispute.get_source_display(),
-        dispute.campaign.number if dispute.campaign_id else "", dispute.field.name, dispute.summary, dispute.parties,
+        dispute.campaign.number if dispute.campaign_id else "", dispute.batch.title if dispute.batch_id else "",
+        dispute.field.name, dispute.summary, dispute.parties,
         dispute.person_times, dispute.amount, dispute.locality.name, dispute.get_risk_level_display(),
         dispute.responsible_org.name, dispute.responsible_person, dispute.deadline, dispute.measures,
         dispute.get_outcome_display(), dispute.settled_on, dispute.get_method_display(), dispute.settlement_note,
@@ -133,7 +135,7 @@ def dispute_row(dispute: Dispute) -> list[Any]:
 def disputes_export(*, queryset: QuerySet[Dispute], out: BinaryIO, petitions_of) -> int:
     """The disputes with their linked petitions the reader may see (`petitions_of(dispute)` → numbers)."""
     def rows():
-        for dispute in queryset.select_related("field", "locality", "responsible_org", "campaign").iterator(
+        for dispute in queryset.select_related("field", "locality", "responsible_org", "campaign", "batch").iterator(
                 chunk_size=500):
             row = dispute_row(dispute)
             row[-2] = "、".join(petitions_of(dispute))

@@ -47,6 +47,7 @@ def _filters(request: HttpRequest) -> tuple[DisputeFilterForm, DisputeFilters]:
     return form, DisputeFilters(start=values.get("start"), end=values.get("end"), org=values.get("org"),
                                 field_id=field.pk if field else None, risk_level=values.get("risk_level") or "",
                                 status=values.get("status") or "", text=(values.get("q") or "").strip(),
+                                batch_id=values["batch"].pk if values.get("batch") else None,
                                 responsible_org_id=values["responsible_org"].pk if values.get("responsible_org") else None)
 
 
@@ -85,7 +86,7 @@ def _dispute_input(cleaned) -> services.DisputeInput:
         responsible_person=cleaned["responsible_person"], found_on=cleaned["found_on"],
         deadline=cleaned.get("deadline"), measures=cleaned.get("measures") or "",
         campaign_id=campaign.pk if campaign else None,
-        petition_numbers=split_numbers(cleaned.get("petition_numbers") or ""))
+        petition_numbers=split_numbers(cleaned.get("petition_numbers") or ""), batch=cleaned.get("batch") or "")
 
 
 def dispute_new(request: HttpRequest) -> HttpResponse:
@@ -104,7 +105,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
 
 def _dispute(request: HttpRequest, pk: int) -> Dispute:
     dispute = (disputes_visible_to(user=request.user)
-               .select_related("field", "locality", "responsible_org", "campaign", "recorded_by", "reported_by",
+               .select_related("field", "locality", "responsible_org", "campaign", "batch", "recorded_by", "reported_by",
                                "verified_by").filter(pk=pk).first())
     if dispute is None:
         raise Http404("纠纷不存在或不在本单位范围内")
@@ -118,7 +119,8 @@ def dispute_edit(request: HttpRequest, pk: int) -> HttpResponse:
     petitions = dispute_petitions(dispute=dispute, user=request.user)
     initial = {
         "version": dispute.version, "found_on": dispute.found_on, "source": dispute.source,
-        "campaign": dispute.campaign_id, "field": dispute.field_id, "summary": dispute.summary,
+        "campaign": dispute.campaign_id, "batch": dispute.batch.title if dispute.batch_id else "",
+        "field": dispute.field_id, "summary": dispute.summary,
         "parties": dispute.parties, "person_times": dispute.person_times, "amount": dispute.amount,
         "locality": dispute.locality_id, "risk_level": dispute.risk_level,
         "responsible_org": dispute.responsible_org_id, "responsible_person": dispute.responsible_person,
