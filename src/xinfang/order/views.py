@@ -188,4 +188,5 @@ def incident_export(request: HttpRequest) -> HttpResponse:
 
 def incident_import(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
-    return import_page(request, run=incidents_import, title="导入违法信访行为台账", list_url="order:incidents")
+    return import_page(request, run=incidents_import, title="导入违法信访行为台账", list_url="order:incidents",
+                       layout="docs/ORDER.md“Excel”")

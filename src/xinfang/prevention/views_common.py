@@ -52,8 +52,10 @@ def year_period(request) -> tuple[date, date, list[str]]:
         return date(today.year, 1, 1), date(today.year, 12, 31), problems
 
 
-def import_page(request, *, run, title: str, list_url: str):
-    """The import page of a ledger: the office's reviewer uploads a sheet, `run(path=, actor=)` imports it."""
+def import_page(request, *, run, title: str, list_url: str, layout: str = "docs/PREVENTION.md“导入格式”"):
+    """The import page of a ledger: the office's reviewer uploads a sheet, `run(path=, actor=)` imports it.
+
+    `layout` names where the sheet's columns are documented (each ledger's own docs/*.md section)."""
     if not is_office_reviewer(request.user):
         raise PermissionDenied("导入台账须由信访部门的审核员办理")
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -68,7 +70,8 @@ def import_page(request, *, run, title: str, list_url: str):
             except ImportFileError as error:
                 problems = list(error.messages)
     return render(request, "prevention/import.html", {
-        "form": form, "report": report, "problems": problems, "title": title, "list_url": list_url})
+        "form": form, "report": report, "problems": problems, "title": title, "list_url": list_url,
+        "layout": layout})
 
 
 def save_form(request, form: forms.Form, save, *, detail: str):

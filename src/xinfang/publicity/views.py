@@ -26,7 +26,14 @@ from xinfang.publicity.selectors import (
     text_filter,
     trainings_visible_to,
 )
-from xinfang.publicity.sheets import activities_export, activities_import
+from xinfang.publicity.sheets import (
+    activities_export,
+    activities_import,
+    exams_export,
+    exams_import,
+    trainings_export,
+    trainings_import,
+)
 
 
 def _page(request, queryset):
@@ -123,7 +130,8 @@ def activity_export(request: HttpRequest) -> HttpResponse:
 
 
 def activity_import(request: HttpRequest) -> HttpResponse:
-    return import_page(request, run=activities_import, title="导入普法宣传活动", list_url="publicity:activities")
+    return import_page(request, run=activities_import, title="导入普法宣传活动", list_url="publicity:activities",
+                       layout="docs/PUBLICITY.md“Excel（活动）”")
 
 
 # --- 资料库存 ----------------------------------------------------------------------------------------
@@ -156,8 +164,9 @@ def stock(request: HttpRequest) -> HttpResponse:
 def training_list(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
     queryset = trainings_visible_to(user=request.user).select_related("organiser")
-    return render(request, "publicity/training_list.html", {"page": _page(request, queryset), "tab": "trainings",
-                                                            "can_record": can_record(request.user)})
+    return render(request, "publicity/training_list.html", {
+        "page": _page(request, queryset), "tab": "trainings", "can_record": can_record(request.user),
+        "can_import": is_office_reviewer(request.user)})
 
 
 def training_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -174,6 +183,19 @@ def training_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         create=lambda cleaned: services.training_create(data=_training_input(cleaned), actor=request.user),
         update=lambda cleaned, version: services.training_update(
             session_id=session.pk, data=_training_input(cleaned), actor=request.user, expected_version=version))
+
+
+def training_export(request: HttpRequest) -> HttpResponse:
+    require_reader(request.user)
+    stream = io.BytesIO()
+    rows = trainings_export(queryset=trainings_visible_to(user=request.user), out=stream)
+    export_record(actor=request.user, what="publicity_training", rows=rows, query=request.GET.urlencode())
+    return xlsx_response(stream.getvalue(), filename="publicity-trainings.xlsx")
+
+
+def training_import(request: HttpRequest) -> HttpResponse:
+    return import_page(request, run=trainings_import, title="导入培训", list_url="publicity:trainings",
+                       layout="docs/PUBLICITY.md“Excel（培训、考试）”")
 
 
 def _training_input(cleaned) -> services.TrainingInput:
@@ -196,8 +218,9 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def exam_list(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
     queryset = exams_visible_to(user=request.user).select_related("organiser")
-    return render(request, "publicity/exam_list.html", {"page": _page(request, queryset), "tab": "exams",
-                                                        "can_record": can_record(request.user)})
+    return render(request, "publicity/exam_list.html", {
+        "page": _page(request, queryset), "tab": "exams", "can_record": can_record(request.user),
+        "can_import": is_office_reviewer(request.user)})
 
 
 def exam_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -214,6 +237,19 @@ def exam_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         create=lambda cleaned: services.exam_create(data=_exam_input(cleaned), actor=request.user),
         update=lambda cleaned, version: services.exam_update(
             exam_id=exam.pk, data=_exam_input(cleaned), actor=request.user, expected_version=version))
+
+
+def exam_export(request: HttpRequest) -> HttpResponse:
+    require_reader(request.user)
+    stream = io.BytesIO()
+    rows = exams_export(queryset=exams_visible_to(user=request.user), out=stream)
+    export_record(actor=request.user, what="publicity_exam", rows=rows, query=request.GET.urlencode())
+    return xlsx_response(stream.getvalue(), filename="publicity-exams.xlsx")
+
+
+def exam_import(request: HttpRequest) -> HttpResponse:
+    return import_page(request, run=exams_import, title="导入学法考试", list_url="publicity:exams",
+                       layout="docs/PUBLICITY.md“Excel（培训、考试）”")
 
 
 def _exam_input(cleaned) -> services.ExamInput:
