@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from xinfang.reports import wording
+from xinfang.reports.charts import ChartData, chart_data
 
 
 class Facts:
@@ -63,6 +64,7 @@ class Section:
     level: int  # 1: 一、 2: （一）
     sentences: tuple[Sentence, ...] = ()
     narrative_hint: str = ""
+    charts: tuple[str, ...] = ()  # charts.CHARTS slugs, shown after the section's text
 
 
 def _intake(f: Facts) -> str:
@@ -158,21 +160,26 @@ def _group_keys(prefix: str) -> Callable[[dict[str, dict[str, Any]]], tuple[str,
                                         key=lambda key: figures[key]["rank"]))
 
 
-def _groups(f: Facts, prefix: str) -> str:
-    return "、".join(f"{f.figures[key]['group']}{f.n(key)}" for key in _group_keys(prefix)(f.figures))
+def _groups(f: Facts, prefix: str, *, yoy: bool = False) -> str:
+    """"青石镇6件、白沙镇2件"; with `yoy` each with its 同比: "青石镇6件（同比增长50%）"."""
+    return "、".join(f"{f.figures[key]['group']}{f.n(key)}" + (f"（{f.yoy(key)}）" if yoy else "")
+                    for key in _group_keys(prefix)(f.figures))
 
 
-UNITS = Sentence((), lambda f: f"转送、交办信访事项较多的责任单位依次为：{_groups(f, 'registered_unit_')}。", "被反映较多的机关",
-                 keys_of=_group_keys("registered_unit_"))
-CATEGORIES = Sentence((), lambda f: f"信访反映的问题主要集中在{_groups(f, 'registered_category_')}。", "反映的主要问题",
-                      keys_of=_group_keys("registered_category_"))
+UNITS = Sentence((), lambda f: (f"转送、交办信访事项较多的责任单位依次为：{_groups(f, 'registered_unit_', yoy=True)}。"),
+                 "被反映较多的机关", keys_of=_group_keys("registered_unit_"))
+CATEGORIES = Sentence((), lambda f: f"信访反映的问题主要集中在{_groups(f, 'registered_category_', yoy=True)}。",
+                      "反映的主要问题", keys_of=_group_keys("registered_category_"))
+AREAS = Sentence((), lambda f: f"按属地统计，{_groups(f, 'registered_area_', yoy=True)}。", "按属地统计",
+                 keys_of=_group_keys("registered_area_"))
 
 ANNUAL = (
     Section("opening", "", 0, narrative_hint="开头段：年度法治政府建设总体情况"),
     Section("achievements", "一、主要做法和成效", 1),
     Section("prevention", "（一）坚持预防为先，从源头上减少信访问题", 2, (DISPUTES, ASSESSMENTS, ASSESSMENT_KINDS, BACKLOG)),
-    Section("intake", "（二）畅通受理渠道，依法分类处理信访诉求", 2, (INTAKE, CHANNELS)),
-    Section("handling", "（三）依法规范办理，提升办理质量和效率", 2, (THREE_RATES, REVIEWS, RECEPTIONS)),
+    Section("intake", "（二）畅通受理渠道，依法分类处理信访诉求", 2, (INTAKE, CHANNELS),
+            charts=("trend", "channels", "categories")),
+    Section("handling", "（三）依法规范办理，提升办理质量和效率", 2, (THREE_RATES, REVIEWS, RECEPTIONS), charts=("units",)),
     Section("supervision", "（四）强化监督追责，压实信访工作责任", 2, (SUPERVISION, RECOMMENDATIONS, ACCOUNTABILITY)),
     Section("order", "（五）维护信访秩序，推进信访工作法治化", 2, (ORDER,)),
     Section("learning", "（六）加强学习宣传培训，营造尊法学法守法用法氛围", 2, (PUBLICITY,)),
@@ -184,16 +191,18 @@ ANNUAL = (
 
 ART41 = (
     Section("opening", "", 0, narrative_hint="开头段：依据《信访工作条例》第四十一条报告年度信访工作情况"),
-    Section("overview", "一、信访总体情况", 1, (INTAKE, CHANNELS, THREE_RATES)),
-    Section("transfer", "二、转送、交办、督办情况", 1, (UNITS, SUPERVISION, REVIEWS)),
+    Section("overview", "一、信访总体情况", 1, (INTAKE, CHANNELS, AREAS, THREE_RATES),
+            charts=("trend", "channels", "areas")),
+    Section("transfer", "二、转送、交办、督办情况", 1, (UNITS, SUPERVISION, REVIEWS), charts=("units",)),
     Section("recommendations", "三、提出改进工作、完善政策、追究责任建议情况", 1, (RECOMMENDATIONS,)),
-    Section("analysis", "四、信访反映的主要问题及原因分析", 1, (CATEGORIES,), narrative_hint="反映较多的问题、被反映较多的机关及原因"),
+    Section("analysis", "四、信访反映的主要问题及原因分析", 1, (CATEGORIES,), narrative_hint="反映较多的问题、被反映较多的机关及原因",
+            charts=("categories",)),
     Section("plans", "五、下一步工作打算", 1),
 )
 
 PERIODIC = (
-    Section("overview", "一、信访总体情况", 1, (INTAKE_PERIODIC, CATEGORIES)),
-    Section("handling", "二、办理情况", 1, (THREE_RATES, REVIEWS)),
+    Section("overview", "一、信访总体情况", 1, (INTAKE_PERIODIC, CATEGORIES), charts=("trend", "channels", "categories")),
+    Section("handling", "二、办理情况", 1, (THREE_RATES, REVIEWS), charts=("units",)),
     Section("ledgers", "三、矛盾预防和积案化解", 1, (DISPUTES, BACKLOG, RECEPTIONS)),
     Section("analysis", "四、信访形势分析", 1, narrative_hint="形势研判：热点问题、苗头隐患"),
     Section("plans", "五、下一步工作建议", 1),
@@ -208,15 +217,17 @@ class DraftSection:
     section: Section
     sentences: tuple[str, ...]
     missing: tuple[Sentence, ...]
-    keys: tuple[str, ...]  # the figures its sentences cite
+    keys: tuple[str, ...]  # the figures its sentences and charts cite
+    charts: tuple[ChartData, ...] = ()
 
 
 def draft(kind: str, figures: dict[str, dict[str, Any]]) -> list[DraftSection]:
-    """The generated text of every section: each sentence whose figures are all present."""
+    """The generated text of every section: each sentence whose figures are all present, and its charts."""
     facts = Facts(figures, when=WHEN[kind])
     result = []
     for section in STRUCTURES[kind]:
         sentences, missing, keys = [], [], []
+        charts = tuple(chart for chart in (chart_data(slug, figures) for slug in section.charts) if chart is not None)
         for sentence in section.sentences:
             if sentence.keys_of is not None:
                 wanted = sentence.keys_of(figures)
@@ -228,5 +239,7 @@ def draft(kind: str, figures: dict[str, dict[str, Any]]) -> list[DraftSection]:
                 keys += [key for key in sentence.keys if key not in keys]
             else:
                 missing.append(sentence)
-        result.append(DraftSection(section, tuple(sentences), tuple(missing), tuple(keys)))
+        for chart in charts:  # a chart's numbers are checked like a sentence's (核对, the Excel table)
+            keys += [key for key in chart.keys if key not in keys]
+        result.append(DraftSection(section, tuple(sentences), tuple(missing), tuple(keys), charts))
     return result

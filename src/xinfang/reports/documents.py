@@ -7,7 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from openpyxl import Workbook
@@ -15,12 +16,14 @@ from openpyxl.styles import Alignment, Font
 
 from xinfang.notices.documents import DOCX_CONTENT_TYPE, docx_to_pdf, pdf_available
 from xinfang.reports import wording
+from xinfang.reports.charts import render_png
 from xinfang.reports.models import Report
 from xinfang.reports.selectors import report_sections
 
 SHIPPED = Path(__file__).resolve().parent / "templates_docx" / "report.docx"
 __all__ = ["DOCX_CONTENT_TYPE", "XLSX_CONTENT_TYPE"]
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHART_WIDTH_MM = 150  # within the 156 mm text block of GB/T 9704 (210 − 28 − 26)
 
 
 class ReportTemplateError(Exception):
@@ -37,9 +40,14 @@ def template_path() -> Path:
     return SHIPPED
 
 
-def report_context(report: Report) -> dict:
+def report_context(report: Report, document: DocxTemplate | None = None) -> dict:
+    """The template's variables; with the document, each section's charts as images (`s.charts`: image, title)."""
     sections = [{"heading": item.draft.section.heading, "level": item.draft.section.level,
-                 "paragraphs": item.paragraphs} for item in report_sections(report)]
+                 "paragraphs": item.paragraphs,
+                 "charts": [{"title": chart.title, "image": InlineImage(document, BytesIO(render_png(chart)),
+                                                                       width=Mm(CHART_WIDTH_MM))}
+                            for chart in item.draft.charts] if document is not None else []}
+                for item in report_sections(report)]
     # A heading whose section has nothing to say yet still stands: the genre's structure is fixed.
     return {"title": report.title, "office": report.office.name, "sections": sections,
             "date": wording.chinese_date(timezone.localtime(report.generated_at).date()),
@@ -50,7 +58,7 @@ def render_docx(report: Report) -> bytes:
     path = template_path()
     document = DocxTemplate(path)
     try:
-        document.render(report_context(report), jinja_env=SandboxedEnvironment(), autoescape=True)
+        document.render(report_context(report, document), jinja_env=SandboxedEnvironment(), autoescape=True)
     except TemplateError as error:
         raise ReportTemplateError(f"报告模板 {path.name} 的标签有误：{error}") from error
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as error:

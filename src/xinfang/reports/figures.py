@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -20,8 +21,8 @@ from django.utils.http import urlencode
 from xinfang.orgs.models import Org, User
 from xinfang.petitions.models import Category
 from xinfang.stats.indicators import (
-    INDICATORS, INDICATORS_BY_KEY, PERIOD_RULES, Figure, change, compute, compute_with_comparisons, previous_period,
-    same_period_last_year)
+    INDICATORS, INDICATORS_BY_KEY, PERIOD_RULES, Figure, change, compute, compute_totals as compute_petition_totals,
+    compute_with_comparisons, previous_period, same_period_last_year, split_period)
 from xinfang.stats.ledgers import LedgerQuery, compute_totals, sections_readable
 from xinfang.stats.ledgers import compute as compute_ledger
 from xinfang.stats.selectors import stats_filters_parse, stats_query
@@ -53,6 +54,8 @@ def petition_figures(*, user: User | None, office: Org, start: date, end: date,
     result = _entries(comparisons, filters)
     result.update(top_groups(q, filters, by="unit"))
     result.update(top_groups(q, filters, by="category"))
+    result.update(area_groups(user=user, area=area, filters=filters, today=today))
+    result.update(monthly(q, filters))
     return result
 
 
@@ -67,6 +70,9 @@ def top_groups(q, filters, *, by: str) -> dict[str, dict[str, Any]]:
     groups = [(group, figures["registered"].value) for group, figures in compute(q, by=by, indicators=[indicator]).items()
               if group is not None and figures["registered"].value]
     groups.sort(key=lambda item: (-item[1], item[0]))
+    # 同比 per group: the same breakdown over the same period of last year (a group absent then has no base).
+    before = {group: figures["registered"] for group, figures in
+              compute(q.shifted(*same_period_last_year(q.start, q.end)), by=by, indicators=[indicator]).items()}
     model = Org if by == "unit" else Category
     names = dict(model.objects.filter(pk__in=[group for group, _ in groups[:TOP]]).values_list("pk", "name"))
     result = {}
@@ -75,9 +81,78 @@ def top_groups(q, filters, *, by: str) -> dict[str, dict[str, Any]]:
         result[f"{GROUP_KEYS[by]}{group}"] = {
             "key": f"{GROUP_KEYS[by]}{group}", "source": "petitions", "group": names.get(group, ""), "rank": rank,
             "name": f"{names.get(group, '')}：{indicator.name_zh}", "kind": "count", "unit": "件", "value": str(value),
-            "numerator": value, "denominator": None, "last_year": None, "yoy": None, "mom": None,
+            "numerator": value, "denominator": None, "last_year": _text(_value(before.get(group))),
+            "yoy": _text(change(Figure("registered", value, value), before.get(group), kind="count")), "mom": None,
             "definition": f"{indicator.definition_zh}中，{'转送交办该责任单位' if by == 'unit' else '属该类问题'}的",
             "period_rule": PERIOD_RULES[indicator.period_rule],
+            "url": f"{reverse('stats:drilldown', kwargs={'key': 'registered'})}?{urlencode(narrowed.as_params())}",
+        }
+    return result
+
+
+def _value(figure: Figure | None) -> Any:
+    return None if figure is None else figure.value
+
+
+AREA_KINDS = (Org.Kind.TOWNSHIP, Org.Kind.VILLAGE)
+
+
+def area_groups(*, user: User | None, area: Org, filters, today: date | None) -> dict[str, dict[str, Any]]:
+    """By 属地: one figure per 镇街 (or 村 under a township) directly below the area, with 同比.
+
+    Each is the statistics' own org filter (matters registered by, located in or sent to that 镇街's subtree,
+    stats.selectors.stats_petitions), so its drill-down (`?org_id=`) lists exactly the matters counted; a matter
+    located in one 镇街 and sent to another counts for both, so the areas may add up to more than the total.
+    """
+    indicators = [INDICATORS_BY_KEY["registered"], INDICATORS_BY_KEY["person_times"]]
+    result = {}
+    rows = []
+    for org in area.children.filter(kind__in=AREA_KINDS).order_by("path"):
+        narrowed = replace(filters, org=org)
+        try:
+            q = stats_query(user=user, filters=narrowed, today=today)
+        except PermissionDenied:  # outside the reader's scope: not reported, never shown as zero
+            continue
+        comparisons = compute_with_comparisons(q, indicators)
+        if comparisons["registered"].figure.value:
+            rows.append((org, narrowed, comparisons))
+    rows.sort(key=lambda row: (-row[2]["registered"].figure.value, row[0].path))
+    indicator = indicators[0]
+    for rank, (org, narrowed, comparisons) in enumerate(rows):
+        item = comparisons["registered"]
+        key = f"registered_area_{org.pk}"
+        result[key] = {
+            "key": key, "source": "petitions", "group": org.name, "rank": rank, "name": f"{org.name}：{indicator.name_zh}",
+            "kind": "count", "unit": "件", "value": _text(item.figure.value), "numerator": item.figure.numerator,
+            "denominator": None, "last_year": _text(item.last_year.value), "yoy": _text(item.yoy), "mom": _text(item.mom),
+            "person_times": _text(comparisons["person_times"].figure.value),
+            "definition": f"{indicator.definition_zh}中，问题属地、登记机构或责任单位在{org.name}（含下级）的",
+            "period_rule": PERIOD_RULES[indicator.period_rule],
+            "url": f"{reverse('stats:drilldown', kwargs={'key': 'registered'})}?{urlencode(narrowed.as_params())}",
+        }
+    return result
+
+
+def monthly(q, filters) -> dict[str, dict[str, Any]]:
+    """信访量 by month (the chart's points) with the same month of last year: registered_month_<n>, 1-based.
+
+    Only for a period of two months or more (a monthly analysis has no trend of its own)."""
+    months = split_period(q.start, q.end, step="month")
+    if len(months) < 2:
+        return {}
+    indicator = INDICATORS_BY_KEY["registered"]
+    result = {}
+    for rank, month in enumerate(months):
+        now = compute_petition_totals(q.shifted(month.start, month.end), [indicator])["registered"]
+        before = compute_petition_totals(q.shifted(*same_period_last_year(month.start, month.end)), [indicator])["registered"]
+        narrowed = replace(filters, start=month.start, end=month.end)
+        key = f"registered_month_{rank + 1}"
+        result[key] = {
+            "key": key, "source": "petitions", "group": f"{month.start.month}月", "rank": rank,
+            "name": f"{month.label}：{indicator.name_zh}", "kind": "count", "unit": "件", "value": _text(now.value),
+            "numerator": now.numerator, "denominator": None, "last_year": _text(before.value),
+            "yoy": _text(change(now, before, kind="count")), "mom": None,
+            "definition": f"{indicator.definition_zh}（{month.label}）", "period_rule": PERIOD_RULES[indicator.period_rule],
             "url": f"{reverse('stats:drilldown', kwargs={'key': 'registered'})}?{urlencode(narrowed.as_params())}",
         }
     return result

@@ -25,6 +25,7 @@ HEADING1_FONT = "黑体"
 HEADING2_FONT = "楷体_GB2312"
 LATIN_FONT = "Times New Roman"
 TITLE_PT, BODY_PT, FOOTER_PT, LINE_PT = 22, 16, 14, 28.95
+CAPTION_PT = 14  # 四号
 
 
 def _fonts(run, font: str, size: float, *, bold: bool = False) -> None:
@@ -83,6 +84,13 @@ def build(out: Path = OUT) -> Path:
     _paragraph(document, "{%p endif %}")
     _paragraph(document, "{%p for text in s.paragraphs %}")
     _paragraph(document, "{{ text }}", indent=True)
+    _paragraph(document, "{%p endfor %}")
+    # The section's charts, each centred with its title below (an office's older template without this loop
+    # simply has no charts).
+    _paragraph(document, "{%p for c in s.charts %}")
+    _paragraph(document, "{{ c.image }}", align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.line_spacing_rule = (
+        WD_LINE_SPACING.SINGLE)
+    _paragraph(document, "图：{{ c.title }}", size=CAPTION_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(document, "{%p endfor %}")
     _paragraph(document, "{%p endfor %}")
     _paragraph(document, "")

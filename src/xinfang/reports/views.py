@@ -17,6 +17,7 @@ from xinfang.orgs.models import Org
 from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.prevention.views_common import errors_onto
 from xinfang.reports import permissions
+from xinfang.reports.charts import render_png
 from xinfang.reports.content import STRUCTURES
 from xinfang.reports.documents import (
     DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, ReportTemplateError, render_docx, render_pdf, render_xlsx,
@@ -115,6 +116,18 @@ def report_check(request: HttpRequest, pk: int) -> HttpResponse:
             absent = [key for key in sentence.keys if key not in report.figures]
             missing.append({"section": item.draft.section.heading, "label": sentence.label, "keys": absent})
     return render(request, "reports/check.html", {"report": report, "rows": rows, "missing": missing})
+
+
+def report_chart(request: HttpRequest, pk: int, chart: str) -> HttpResponse:
+    """One chart of the draft as a PNG, served from a URL (the CSP's img-src allows 'self', not data:)."""
+    report = _report(request, pk)
+    found = next((item for section in report_sections(report) for item in section.draft.charts if item.slug == chart),
+                 None)
+    if found is None:
+        raise Http404("报告没有这张图表")
+    response = HttpResponse(render_png(found), content_type="image/png")
+    response["Cache-Control"] = "private, no-cache"  # the figures change on regeneration
+    return response
 
 
 def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
