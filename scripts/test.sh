@@ -111,6 +111,9 @@ start_postgres() {
   run_as_pg "$PG_BINDIR/psql" -h "$pg_tmp" -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q <<SQL || return 1
 CREATE ROLE xinfang LOGIN CREATEDB PASSWORD '$password';
 CREATE DATABASE xinfang_test OWNER xinfang;
+-- An application role as docs/OPERATIONS.md grants it (audit log read and append only); tests/audit SET ROLE to it.
+CREATE ROLE xinfang_app NOLOGIN;
+GRANT xinfang_app TO xinfang;
 SQL
   PG_DATABASE_URL="postgres://xinfang:$password@127.0.0.1:$pg_port/xinfang_test"
 }

@@ -1,9 +1,17 @@
-"""Each audit test gets its own anchor folder: checkpoints outlive a test's database, so they must not be shared."""
+"""Each audit test gets its own anchor folder: checkpoints outlive a test's database, so they must not be shared.
+
+`tampering()` lifts the database's append-only triggers for a test that plays an attacker who can (the tables'
+owner on PostgreSQL, anyone with the file on SQLite); they are back when it ends, and verification then reports
+only what the tampering did.
+"""
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from django.db import connection
 
 from xinfang.audit.models import AuditChainHead, AuditEvent
 
@@ -13,6 +21,28 @@ def anchor_dir(settings, tmp_path):
     settings.XINFANG_AUDIT_ANCHOR_DIR = tmp_path / "anchors"
     settings.XINFANG_AUDIT_CHECKPOINT_EVERY = 0
     return settings.XINFANG_AUDIT_ANCHOR_DIR
+
+
+@contextmanager
+def tampering() -> Iterator[None]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            try:
+                yield
+            finally:
+                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+            return
+        # SQLite cannot disable a trigger: drop them and recreate them from their own stored SQL.
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditevent'")
+        triggers = cursor.fetchall()
+        for name, _sql in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        try:
+            yield
+        finally:
+            for _name, sql in triggers:
+                cursor.execute(sql)
 
 
 def plain_sha256(*, prev_hash: str, event: AuditEvent) -> str:
@@ -28,6 +58,11 @@ def plain_sha256(*, prev_hash: str, event: AuditEvent) -> str:
 
 def reseal_with_sha256(*, from_id: int, fields: dict | None = None) -> None:
     """Rewrite the chain from event `from_id` on as a database-only attacker would: edit, rehash, reset the head."""
+    with tampering():
+        _reseal(from_id=from_id, fields=fields)
+
+
+def _reseal(*, from_id: int, fields: dict | None) -> None:
     before = AuditEvent.objects.filter(id__lt=from_id).order_by("-id").first()
     prev_hash = before.hash if before else "0" * 64
     for event in AuditEvent.objects.filter(id__gte=from_id).order_by("id"):

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from tests.audit.conftest import tampering
 from xinfang.audit.models import AuditEvent
 from xinfang.audit.services import audit_record, audit_verify
 
@@ -28,7 +29,8 @@ def test_an_untouched_chain_verifies(django_user_model, capsys):
 def test_editing_an_event_is_detected_at_that_event(django_user_model):
     user = django_user_model.objects.create_user(username="u")
     events = record_three(user)
-    AuditEvent.objects.filter(pk=events[1].pk).update(data={"i": 99})
+    with tampering():  # as the attacker, past the database's append-only guard
+        AuditEvent.objects.filter(pk=events[1].pk).update(data={"i": 99})
     checked, broken = audit_verify()
     assert (checked, broken.event_id, broken.kind) == (3, events[1].pk, "mac")
     with pytest.raises(CommandError, match=f"event #{events[1].pk}"):
@@ -38,7 +40,8 @@ def test_editing_an_event_is_detected_at_that_event(django_user_model):
 def test_deleting_an_event_in_the_middle_is_detected(django_user_model):
     user = django_user_model.objects.create_user(username="u")
     events = record_three(user)
-    AuditEvent.objects.filter(pk=events[1].pk).delete()
+    with tampering():  # as the attacker, past the database's append-only guard
+        AuditEvent.objects.filter(pk=events[1].pk).delete()
     _, broken = audit_verify()
     assert (broken.event_id, broken.kind) == (events[2].pk, "link")
 
@@ -46,7 +49,8 @@ def test_deleting_an_event_in_the_middle_is_detected(django_user_model):
 def test_deleting_the_newest_event_is_detected(django_user_model):
     user = django_user_model.objects.create_user(username="u")
     events = record_three(user)
-    AuditEvent.objects.filter(pk=events[2].pk).delete()
+    with tampering():  # as the attacker, past the database's append-only guard
+        AuditEvent.objects.filter(pk=events[2].pk).delete()
     _, broken = audit_verify()
     assert broken is not None and broken.event_id == events[2].pk
 

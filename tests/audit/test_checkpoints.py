@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from tests.audit.conftest import reseal_with_sha256
+from tests.audit.conftest import reseal_with_sha256, tampering
 from xinfang.audit import anchors
 from xinfang.audit.models import AuditChainHead, AuditEvent
 from xinfang.audit.selectors import audit_verify_report
@@ -53,7 +53,8 @@ def test_a_cut_tail_with_the_head_reset_fails_by_the_checkpoint(django_user_mode
     user = django_user_model.objects.create_user(username="u")
     events = record(user, 5)
     audit_checkpoint()
-    AuditEvent.objects.filter(pk__gte=events[3].pk).delete()
+    with tampering():  # as the attacker, past the database's append-only guard
+        AuditEvent.objects.filter(pk__gte=events[3].pk).delete()
     AuditChainHead.objects.filter(pk=1).update(last_hash=events[2].hash, last_event_id=events[2].pk, event_count=3)
     # when
     report = audit_verify_report()
@@ -68,7 +69,8 @@ def test_a_whole_chain_resealed_as_old_unkeyed_rows_fails_by_the_checkpoint(djan
     user = django_user_model.objects.create_user(username="u")
     events = record(user, 4)
     audit_checkpoint()
-    AuditEvent.objects.filter(pk=events[1].pk).update(data={"i": 99})
+    with tampering():  # as the attacker, past the database's append-only guard
+        AuditEvent.objects.filter(pk=events[1].pk).update(data={"i": 99})
     reseal_with_sha256(from_id=events[0].pk, fields={"version": AuditEvent.Version.LEGACY})
     # then: the chain alone would pass as old rows; the checkpoint remembers the real hash of the head
     assert kinds(audit_verify_report()) == [(events[3].pk, "checkpoint_mismatch")]
@@ -78,7 +80,8 @@ def test_an_event_removed_before_a_checkpoint_is_reported_at_the_checkpointed_ev
     user = django_user_model.objects.create_user(username="u")
     events = record(user, 4)
     audit_checkpoint()
-    AuditEvent.objects.filter(pk=events[1].pk).delete()
+    with tampering():  # as the attacker, past the database's append-only guard
+        AuditEvent.objects.filter(pk=events[1].pk).delete()
     assert kinds(audit_verify_report()) == [
         (events[2].pk, "link"), (events[3].pk, "checkpoint_mismatch"), (events[3].pk, "head_mismatch")]
 
@@ -174,7 +177,8 @@ def test_a_checkpoint_that_cannot_be_written_keeps_the_record_and_logs_an_error(
 def test_a_head_that_does_not_match_its_event_is_not_checkpointed(django_user_model, anchor_dir):
     user = django_user_model.objects.create_user(username="u")
     events = record(user, 2)
-    AuditEvent.objects.filter(pk=events[1].pk).update(data={"i": 99})
+    with tampering():  # as the attacker, past the database's append-only guard
+        AuditEvent.objects.filter(pk=events[1].pk).update(data={"i": 99})
     reseal_with_sha256(from_id=events[1].pk)
     with pytest.raises(CommandError, match=f"#{events[1].pk}"):
         call_command("audit", "checkpoint")

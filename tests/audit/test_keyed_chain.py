@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from tests.audit.conftest import reseal_with_sha256
+from tests.audit.conftest import reseal_with_sha256, tampering
 from xinfang.audit.models import AuditChainHead, AuditEvent
 from xinfang.audit.selectors import audit_verify_report
 from xinfang.audit.services import AuditEntry, audit_record, audit_record_many, audit_verify
@@ -22,7 +22,8 @@ def test_an_edited_event_resealed_with_sha256_fails_at_that_event(django_user_mo
     # given: five events, the third edited and it and all after it rehashed, head included, without the key
     user = django_user_model.objects.create_user(username="u")
     events = record(user, 5)
-    AuditEvent.objects.filter(pk=events[2].pk).update(data={"i": 99})
+    with tampering():  # as the attacker, past the database's append-only guard
+        AuditEvent.objects.filter(pk=events[2].pk).update(data={"i": 99})
     reseal_with_sha256(from_id=events[2].pk)
     # when
     report = audit_verify_report()
@@ -36,7 +37,8 @@ def test_an_edited_event_resealed_with_another_key_fails(django_user_model, sett
     user = django_user_model.objects.create_user(username="u")
     events = record(user, 3)
     settings.XINFANG_AUDIT_KEY = "a-key-the-attacker-guessed"
-    AuditEvent.objects.filter(pk__gte=events[1].pk).delete()
+    with tampering():  # as the attacker, past the database's append-only guard
+        AuditEvent.objects.filter(pk__gte=events[1].pk).delete()
     AuditChainHead.objects.filter(pk=1).update(last_hash=events[0].hash, last_event_id=events[0].pk, event_count=1)
     forged = record(user, 2)  # the real code, the wrong key
     settings.XINFANG_AUDIT_KEY = "test-audit-key-not-secret"
@@ -47,7 +49,8 @@ def test_rewritten_events_relabelled_as_unkeyed_old_rows_are_refused(django_user
     # given: the attacker marks the rewritten rows version 1, whose SHA-256 needs no key
     user = django_user_model.objects.create_user(username="u")
     events = record(user, 4)
-    AuditEvent.objects.filter(pk=events[2].pk).update(data={"i": 99})
+    with tampering():  # as the attacker, past the database's append-only guard
+        AuditEvent.objects.filter(pk=events[2].pk).update(data={"i": 99})
     reseal_with_sha256(from_id=events[2].pk, fields={"version": AuditEvent.Version.LEGACY})
     # then: old unkeyed rows can only come before the first keyed one
     report = audit_verify_report()
@@ -82,7 +85,8 @@ def test_an_edited_bulk_event_resealed_with_sha256_fails(django_user_model):
     with transaction.atomic():
         audit_record_many([AuditEntry(actor=user, action="test.bulk", data={"row": i}) for i in range(20)])
     victim = AuditEvent.objects.order_by("id")[10]
-    AuditEvent.objects.filter(pk=victim.pk).update(action="test.innocent")
+    with tampering():  # as the attacker, past the database's append-only guard
+        AuditEvent.objects.filter(pk=victim.pk).update(action="test.innocent")
     reseal_with_sha256(from_id=victim.pk)
     _, broken = audit_verify()
     assert (broken.event_id, broken.kind) == (victim.pk, "mac")

@@ -77,6 +77,13 @@ INSTALLED_APPS = [
     # django-ninja renders /api/v1/docs from its own template and static Swagger UI files when it is an
     # installed app (otherwise it links swagger-ui from a public CDN, which an intranet cannot reach).
     "ninja",
+# Audit events older than this may be deleted by `xinfang audit purge`; never under 183 days (6 months, issue 19).
+XINFANG_AUDIT_RETENTION_DAYS = env.int("XINFANG_AUDIT_RETENTION_DAYS", 1095)
+if XINFANG_AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured(f"XINFANG_AUDIT_RETENTION_DAYS={XINFANG_AUDIT_RETENTION_DAYS}：审计日志至少保存 183 天（6 个月）"
+                               " (audit retention must be at least 183 days)")
+# The worker verifies the whole audit chain this often and notifies the 安全审计员 of a failure.
+XINFANG_AUDIT_VERIFY_HOURS = env.int("XINFANG_AUDIT_VERIFY_HOURS", 24)
     # Django's tasks API (django-tasks) with its database backend: the worker is `xinfang worker`.
     "django_tasks",
     "django_tasks_db",
