@@ -62,6 +62,11 @@ def _headers(columns: tuple[SheetColumn, ...]) -> dict[str, str]:
 REFERRAL_HEADERS, LITIGATION_HEADERS = _headers(REFERRAL_COLUMNS), _headers(LITIGATION_COLUMNS)
 
 
+def _error_columns(headers: dict[str, str]) -> dict[str, str]:
+    """An error's key → its column: a service's field name, or a cell's own header (RowReader's errors)."""
+    return {**headers, **{header: header for header in headers.values()}}
+
+
 def _amount(value: Any, *, column: str):
     try:
         return parse_amount(value)
@@ -125,12 +130,12 @@ class _LitigationRows:
 
 def referral_import(*, path: Path, actor: User) -> ImportReport:
     return sheet_import(path=path, columns=REFERRAL_COLUMNS, actor=actor, mode="referrals",
-                        write_row=_ReferralRows(actor).write, headers=REFERRAL_HEADERS)
+                        write_row=_ReferralRows(actor).write, headers=_error_columns(REFERRAL_HEADERS))
 
 
 def litigation_import(*, path: Path, actor: User) -> ImportReport:
     return sheet_import(path=path, columns=LITIGATION_COLUMNS, actor=actor, mode="litigations",
-                        write_row=_LitigationRows(actor).write, headers=LITIGATION_HEADERS)
+                        write_row=_LitigationRows(actor).write, headers=_error_columns(LITIGATION_HEADERS))
 
 
 def referral_export(*, queryset: QuerySet[Referral], out: BinaryIO, petition_of, dispute_of) -> int:
