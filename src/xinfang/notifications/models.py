@@ -36,7 +36,8 @@ class DeadlineWarning(models.Model):
 
 
 class RecordWarning(models.Model):
-    """超期 of a supervision record (督办, 三项建议, 约谈/限期整改, 领导批示): its due date passed unanswered. Unique
+    """超期 of a record with a due date (督办, 三项建议, 约谈/限期整改, 领导批示; 矛盾纠纷, 问题清单, 积案): its due date
+    passed unanswered (notifications.record_warnings). Unique
     per record and due date, as DeadlineWarning per clock and level: a rerun never raises it twice; a
     rectification sent back with a new due date may be warned again when that one passes."""
 
@@ -45,6 +46,9 @@ class RecordWarning(models.Model):
         RECOMMENDATION = "recommendation", "三项建议"
         RECTIFICATION = "rectification", "约谈、限期整改"
         INSTRUCTION = "instruction", "领导批示"
+        DISPUTE = "dispute", "矛盾纠纷"
+        PROBLEM = "problem", "群众信访问题清单"
+        BACKLOG = "backlog", "积案"
 
     kind = models.CharField("记录类别", max_length=20, choices=Kind.choices)
     record_id = models.PositiveBigIntegerField("记录")
@@ -54,8 +58,8 @@ class RecordWarning(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "督查记录超期预警"
-        verbose_name_plural = "督查记录超期预警"
+        verbose_name = "记录超期预警"
+        verbose_name_plural = "记录超期预警"
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["kind", "record_id", "due_on"],
                                                name="record_warning_once_per_due_date")]
