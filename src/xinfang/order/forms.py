@@ -46,6 +46,29 @@ class IncidentForm(MeasureFields):
                                                                  Org.Kind.VILLAGE))
 
 
+class IncidentEditForm(forms.Form):
+    """An incident's facts, persons to add (names), persons to remove (checked; names masked as on the page)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    occurred_on = forms.DateField(label="发生日期", widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label="发生地点", max_length=200)
+    kind = forms.ChoiceField(label="行为类型（条例第二十六条）", choices=ConductKind.choices)
+    description = forms.CharField(label="行为经过", widget=forms.Textarea(attrs={"rows": 4}))
+    locality = forms.ModelChoiceField(label="属地", queryset=Org.objects.none())
+    add_persons = forms.CharField(label="增加涉及人员", max_length=500, required=False,
+                                  help_text="多人用顿号或逗号分隔")
+    remove_persons = forms.MultipleChoiceField(label="移除涉及人员", required=False,
+                                               widget=forms.CheckboxSelectMultiple,
+                                               help_text="已有处置措施的人员不能移除")
+
+    def __init__(self, *args, user, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locality"].queryset = _orgs(user, kind__in=(Org.Kind.GOVERNMENT, Org.Kind.TOWNSHIP,
+                                                                 Org.Kind.VILLAGE))
+        self.fields["remove_persons"].choices = [(person.pk, person.masked_name)
+                                                 for person in incident.persons.order_by("pk")]
+
+
 class MeasureForm(MeasureFields):
     person = forms.ChoiceField(label="对象")
 

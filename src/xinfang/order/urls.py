@@ -10,6 +10,7 @@ urlpatterns = [
     path("export/", views.incident_export, name="incident-export"),
     path("import/", views.incident_import, name="incident-import"),
     path("<int:pk>/", views.incident_detail, name="incident-detail"),
+    path("<int:pk>/edit/", views.incident_edit, name="incident-edit"),
     path("<int:pk>/measures/", views.measure_add, name="measure-add"),
     path("<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
     path("<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence-download"),

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from xinfang.order import services
-from xinfang.order.forms import EvidenceForm, IncidentForm, MeasureForm, SearchForm
+from xinfang.order.forms import EvidenceForm, IncidentEditForm, IncidentForm, MeasureForm, SearchForm
 from xinfang.order.models import OrderEvidence, OrderIncident, OrderPerson
 from xinfang.order.permissions import can_record, require_reader
 from xinfang.order.selectors import incident_petitions, incidents_visible_to
@@ -94,12 +94,16 @@ def _measure_input(data) -> services.MeasureInput:
                                  document_number=data.get("document_number") or "")
 
 
+def _names(text: str) -> list[str]:
+    return [name for name in re.split(r"[、,，;；\s]+", text or "") if name]
+
+
 def incident_create(request: HttpRequest) -> HttpResponse:
     services.require_recorder(request.user)
     form = IncidentForm(request.POST or None, user=request.user)
 
     def save(data):
-        names = [name for name in re.split(r"[、,，;；\s]+", data["person_name"]) if name]
+        names = _names(data["person_name"])
         measures = [_measure_input(data)] if data.get("measure_kind") else []
         return services.incident_create(actor=request.user, data=services.IncidentInput(
             occurred_on=data["occurred_on"], place=data["place"], kind=data["kind"],
@@ -111,6 +115,32 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     if response is not None:
         return response
     return render(request, "order/form.html", {"form": form, "problems": problems})
+
+
+def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The facts and persons of a recorded incident, with the version read (a stale form is refused)."""
+    incident = _visible(request, pk)
+    services.require_recorder(request.user)  # a 领导干部 reads the record, but does not edit it
+    initial = {"version": incident.version, "occurred_on": incident.occurred_on, "place": incident.place,
+               "kind": incident.kind, "description": incident.description, "locality": incident.locality_id}
+    form = IncidentEditForm(request.POST or None, user=request.user, incident=incident, initial=initial)
+
+    def save(data):
+        return services.incident_update(
+            incident_id=incident.pk, actor=request.user, expected_version=data["version"],
+            data=services.IncidentChange(
+                occurred_on=data["occurred_on"], place=data["place"], kind=data["kind"],
+                description=data["description"], locality_id=data["locality"].pk,
+                add_persons=[services.PersonInput(name=name) for name in _names(data.get("add_persons"))],
+                remove_person_ids=[int(pk) for pk in data.get("remove_persons") or []]))
+
+    response, problems = save_form(request, form, save, detail="order:incident-detail")
+    if response is not None:
+        return response
+    # The form shows the record's text: a read, logged like the record's page.
+    services.read_logged(actor=request.user, what="detail_read", target=incident, page="edit")
+    return render(request, "order/form.html", {"form": form, "problems": problems, "incident": incident,
+                                               "heading": f"修改违法信访行为 {incident.number}"})
 
 
 @require_POST
