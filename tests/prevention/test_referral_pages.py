@@ -1,9 +1,9 @@
 """The 访调对接 and 导入诉讼 pages per role, a refused form (nothing written), Excel import all-or-nothing, export."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
 
 from xinfang.audit.models import AuditEvent
@@ -156,8 +156,6 @@ def test_the_litigation_sheet_imports_all_or_nothing_and_a_township_may_not_impo
     report = litigation_import(path=sheet(tmp_path, LITIGATION_COLUMNS, [row, {**row, "件数": 2}]),
                                actor=people.office_reviewer)
     assert report.created == 2 and sum(LitigationBatch.objects.values_list("case_count", flat=True)) == 14
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         litigation_import(path=sheet(tmp_path, LITIGATION_COLUMNS, [row]), actor=people.township_a)
     out = tmp_path / "out.xlsx"
