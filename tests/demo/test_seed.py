@@ -161,7 +161,7 @@ def test_the_raw_id_number_column_holds_ciphertext_only(demo_district):
     plaintexts = set(Petitioner.objects.exclude(id_number_index="").values_list("id_number", flat=True))
 
     assert len(raw) == len(plaintexts) > 50
-    assert all(value.startswith("v1:") for row in raw for value in row if value)
+    assert all(value.startswith("v2:") for row in raw for value in row if value)
     assert not any(ID_NUMBER_RE.search(id_number) for id_number, _, _ in raw)
     assert {crypto.decrypt(id_number) for id_number, _, _ in raw} == plaintexts
 

@@ -270,7 +270,7 @@ def test_the_file_migration_seals_plaintext_files_once_and_its_reverse_opens_the
 
 def test_ciphertexts_name_their_key_and_a_retired_key_still_opens_them(accusation, with_photos, settings):
     old_key_id = crypto.current_key_id()
-    assert raw_text(accusation)[0].startswith(f"{crypto.TEXT_MARKER}{old_key_id}:")
+    assert raw_text(accusation)[0].startswith(f"{crypto.TEXT_MARKER}{crypto.AES}:{old_key_id}:")
     photo = with_photos.attachments.order_by("id").first()
 
     settings.XINFANG_RETIRED_DATA_KEYS = [settings.XINFANG_DATA_KEY]

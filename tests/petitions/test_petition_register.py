@@ -112,7 +112,7 @@ def test_personal_data_is_encrypted_at_rest_and_found_through_the_blind_index(di
     raw = " ".join(" ".join(row) for row in raw_rows)
     for secret in (ID_ZHANG, "13812345678", "张小三", "桃源村"):
         assert secret not in raw
-    assert all(value.startswith("v1:") for value in raw_rows[0])
+    assert all(value.startswith("v2:") for value in raw_rows[0])
     petitioner = Petitioner.objects.get()
     assert (petitioner.id_number, petitioner.masked_id_number) == (ID_ZHANG, "1101**********002X")
 

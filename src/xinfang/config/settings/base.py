@@ -51,6 +51,25 @@ SECRET_KEY = env.str("SECRET_KEY", "insecure-development-key-change-me")
 XINFANG_DATA_KEY = env.str("XINFANG_DATA_KEY", "insecure-development-data-key")
 # Keys replaced by a rotation: data sealed under them still opens (each ciphertext names its key).
 XINFANG_RETIRED_DATA_KEYS = env.list("XINFANG_RETIRED_DATA_KEYS", [])
+# Key of the blind indexes (ID number, phone, name) and of the text index; "" = XINFANG_DATA_KEY. The stored indexes
+# are made with it, so set it to the data key's value BEFORE the first rotation and never change it (docs/SECURITY.md).
+XINFANG_INDEX_KEY = env.str("XINFANG_INDEX_KEY", "")
+if XINFANG_RETIRED_DATA_KEYS and not XINFANG_INDEX_KEY:
+    raise ImproperlyConfigured("已设置 XINFANG_RETIRED_DATA_KEYS（轮换过数据密钥），必须同时把 XINFANG_INDEX_KEY 设为原数据密钥，"
+                               "否则按证件号码、电话的查找失效 (set XINFANG_INDEX_KEY to the first data key).")
+# Cipher of new ciphertexts: aes-256-gcm, or sm4-gcm (商用密码 SM4, GB/T 32907). Data sealed with the other keeps
+# opening; `xinfang keys rotate` re-encrypts it.
+XINFANG_CIPHER = env.str("XINFANG_CIPHER", "aes-256-gcm").strip().lower()
+if XINFANG_CIPHER not in ("aes-256-gcm", "sm4-gcm"):
+    raise ImproperlyConfigured(f"XINFANG_CIPHER 只能是 aes-256-gcm 或 sm4-gcm，现为 {XINFANG_CIPHER!r} (unknown cipher).")
+if XINFANG_CIPHER == "sm4-gcm":
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    try:  # some OpenSSL builds leave SM4 out: refuse to start rather than fail at the first save
+        Cipher(algorithms.SM4(bytes(16)), modes.GCM(bytes(12))).encryptor()
+    except UnsupportedAlgorithm:
+        raise ImproperlyConfigured("此服务器的 OpenSSL 不支持 SM4，不能使用 XINFANG_CIPHER=sm4-gcm (OpenSSL lacks SM4).") from None
 # Key of the audit chain's HMAC and of its checkpoints' signatures; kept apart from the database (and its backups),
 # so whoever can edit the database cannot reseal a rewritten event (src/xinfang/audit/chain.py).
 XINFANG_AUDIT_KEY = env.str("XINFANG_AUDIT_KEY", "insecure-development-audit-key")
