@@ -20,6 +20,8 @@ urlpatterns: list = [
     # 群众信访问题清单
     path("problems/", views.problem_list, name="problem-list"),
     path("problems/new/", views.problem_form, name="problem-new"),
+    path("problems/export.xlsx", views.problem_export, name="problem-export"),
+    path("problems/import/", views.problem_import, name="problem-import"),
     path("problems/<int:pk>/", views.problem_detail, name="problem-detail"),
     path("problems/<int:pk>/edit/", views.problem_form, name="problem-edit"),
     path("problems/<int:pk>/strike/", views.problem_strike, name="problem-strike"),

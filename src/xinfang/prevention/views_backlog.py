@@ -45,6 +45,7 @@ from xinfang.prevention.selectors_backlog import (
 from xinfang.prevention.services_common import export_record, history_for
 from xinfang.prevention.sheets_backlog import backlog_export as sheet_export
 from xinfang.prevention.sheets_backlog import backlog_import as sheet_import
+from xinfang.prevention.sheets_problems import problems_export, problems_import
 from xinfang.prevention.views_common import PAGE_SIZE, errors_onto, import_page, save_form, xlsx_response
 
 
@@ -238,19 +239,39 @@ def petition_backlog_context(*, petition: Petition, user: User) -> dict:
 # --- 群众信访问题清单 ------------------------------------------------------------------------------------
 
 
-def problem_list(request: HttpRequest) -> HttpResponse:
-    require_reader(request.user)
-    today = timezone.localdate()
+def _problems(request: HttpRequest, today):
     queryset = problems_visible_to(user=request.user).select_related("responsible_org")
     status = request.GET.get("status", "")
     if status == "overdue":
         queryset = queryset.filter(problem_overdue_q(today))
     elif status in ProblemListItem.Status.values:
         queryset = queryset.filter(status=status)
-    page = Paginator(queryset.order_by("due_on", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return queryset.order_by("due_on", "id"), status
+
+
+def problem_list(request: HttpRequest) -> HttpResponse:
+    require_reader(request.user)
+    today = timezone.localdate()
+    queryset, status = _problems(request, today)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "prevention/problem_list.html", {
         "page": page, "count": queryset.count(), "today": today, "status": status, "statuses": PROBLEM_STATUSES,
-        "query": f"status={status}", "can_record": can_record(request.user)})
+        "query": f"status={status}", "can_record": can_record(request.user),
+        "can_import": is_office_reviewer(request.user)})
+
+
+def problem_export(request: HttpRequest) -> HttpResponse:
+    require_reader(request.user)
+    queryset, _ = _problems(request, timezone.localdate())
+    stream = io.BytesIO()
+    rows = problems_export(queryset=queryset, out=stream)
+    export_record(actor=request.user, what="problem", rows=rows, query=request.GET.urlencode())
+    return xlsx_response(stream.getvalue(), filename="problems.xlsx")
+
+
+def problem_import(request: HttpRequest) -> HttpResponse:
+    return import_page(request, run=problems_import, title="导入群众信访问题清单", list_url="prevention:problem-list",
+                       layout="docs/PREVENTION.md“问题清单导入格式”")
 
 
 def _problem(request: HttpRequest, pk: int) -> ProblemListItem:
