@@ -1,5 +1,5 @@
 """In a real browser: the statistician generates the 2025 annual report from the test year, writes the 存在的问题
-paragraph, regenerates, and the paragraph is still there beside the generated sentence; the 核对 page links each
+paragraph in place (htmx), sees the charts (PNG under the CSP), regenerates, and the paragraph is still there beside the generated sentence; the 核对 page links each
 figure to its drill-down."""
 
 import pytest
@@ -31,10 +31,19 @@ def test_generate_write_regenerate(live_server, year, district):
         expect(page.locator("h1")).to_have_text("清溪区信访办关于2025年法治政府建设情况的报告")
         generated = page.locator("p.generated[data-section='intake']")
         expect(generated).to_contain_text("信箱8件13人次（初件7件，重复信访占比12.50%），同比分别增长300%、550%")
-        page.locator("#section-problems").get_by_role("link", name="撰写文字段落").click()
-        page.get_by_label("文字段落").fill("基层化解能力仍需提升。")
-        page.get_by_role("button", name="保存").click()
+        page.wait_for_load_state()  # htmx (deferred) is set up: the editor opens in place
+        draft_url = page.url
+        section = page.locator("#section-problems")
+        section.get_by_role("link", name="撰写文字段落").click()
+        section.get_by_label("文字段落").fill("基层化解能力仍需提升。")
+        section.get_by_role("button", name="保存").click()
         expect(page.locator("#section-problems p.narrative")).to_have_text("基层化解能力仍需提升。")
+        expect(section.get_by_role("status")).to_have_text("文字段落已保存")
+        assert page.url == draft_url  # never left the draft
+        chart = page.get_by_alt_text("信访量月度走势（件）")
+        expect(chart).to_be_visible()
+        chart.scroll_into_view_if_needed()  # loading="lazy"
+        page.wait_for_function("img => img.complete && img.naturalWidth === 945", arg=chart.element_handle())
         page.get_by_role("button", name="按最新数据重新生成").click()
         expect(page.locator("#section-problems p.narrative")).to_have_text("基层化解能力仍需提升。")
         page.screenshot(path=artifact_path("reports-detail"), full_page=True)

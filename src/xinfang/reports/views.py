@@ -83,15 +83,41 @@ def report_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:detail", report.pk)
 
 
-def narrative_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+def _section_item(report: Report, section: str):
+    item = next((item for item in report_sections(report) if item.draft.section.slug == section), None)
+    if item is None:
+        raise Http404("报告没有这一章节")
+    return item
+
+
+def _section_fragment(request: HttpRequest, report: Report, section: str, *, saved: bool = False) -> HttpResponse:
+    return render(request, "reports/partials/section.html", {
+        "report": report, "item": _section_item(report, section), "can_write": permissions.can_write(request.user),
+        "saved": saved})
+
+
+def report_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """One section of the draft (htmx: the editor's 取消); without htmx, the draft at that section."""
     report = _report(request, pk)
+    if not request.htmx:
+        return redirect(f"{reverse('reports:detail', args=[report.pk])}#section-{section}")
+    return _section_fragment(request, report, section)
+
+
+def narrative_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """Edit one section's paragraph: in place on the draft with htmx (the form replaces the section, saving swaps
+    the section back), or as a page of its own without JavaScript. Every save is a version."""
+    report = _report(request, pk)
+    # Checked here, not only by the template's link: an htmx request renders a fragment, no page around it.
     permissions.require_write(request.user, report.office)
     found = next((item for item in STRUCTURES[report.kind] if item.slug == section), None)
     if found is None:
         raise Http404("报告没有这一章节")
     history = report_history(report, section)
     current = history.first()
-    form = NarrativeForm(request.POST or None, initial={"text": current.text if current else ""})
+    # Ids per section: two sections' editors may be open on one page.
+    form = NarrativeForm(request.POST or None, initial={"text": current.text if current else ""},
+                         auto_id=f"id_{section}_%s")
     if request.method == "POST" and form.is_valid():
         try:
             narrative_save(actor=request.user, report=report, section=section, text=form.cleaned_data["text"])
@@ -99,8 +125,13 @@ def narrative_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
             for message in errors_onto(form, error):
                 form.add_error(None, message)
         else:
+            if request.htmx:
+                return _section_fragment(request, report, section, saved=True)
             messages.success(request, "文字段落已保存")
             return redirect(f"{reverse('reports:detail', args=[report.pk])}#section-{section}")
+    if request.htmx:  # the form in place of the section; a refused save comes back with its message (200: swapped)
+        return render(request, "reports/partials/section_form.html", {
+            "report": report, "item": _section_item(report, section), "form": form, "versions": history.count()})
     return render(request, "reports/narrative.html", {"report": report, "section": found, "form": form,
                                                       "history": history})
 
