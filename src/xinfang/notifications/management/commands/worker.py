@@ -5,6 +5,7 @@ from django.db import connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from xinfang.notifications.tasks import periodic_scan_ensure
+from xinfang.operations.tasks import audit_verify_ensure
 
 
 class Command(DbWorkerCommand):
@@ -25,4 +26,6 @@ class Command(DbWorkerCommand):
                 connection.close()  # the next query opens a connection with the longer timeout
         if not options.pop("no_periodic_scan") and periodic_scan_ensure():
             self.stdout.write("已排入定时期限预警扫描 (periodic deadline scan queued)")
+        if audit_verify_ensure():
+            self.stdout.write("已排入定时审计链验证 (periodic audit chain verification queued)")
         super().handle(*args, **options)

@@ -1,0 +1,44 @@
+"""Operations tasks run by the worker (`xinfang worker`): the scheduled verification of the audit chain."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+VERIFY_TASK_PATH = "xinfang.operations.tasks.audit_verify_periodic"
+
+
+@task()
+def audit_verify_periodic() -> dict:
+    """Verify the audit chain (recorded as an `audit.verified` event; the 安全审计员 notified of a failure), then
+    enqueue the next run XINFANG_AUDIT_VERIFY_HOURS from now (on a backend that can defer)."""
+    from xinfang.audit.services import audit_verify_scheduled
+
+    try:
+        report = audit_verify_scheduled()
+    finally:
+        # Even when the verification itself crashed: the schedule must not end with one bad run.
+        if audit_verify_periodic.get_backend().supports_defer:
+            hours = getattr(settings, "XINFANG_AUDIT_VERIFY_HOURS", 24)
+            audit_verify_periodic.using(run_after=timezone.now() + timedelta(hours=hours)).enqueue()
+    return {"intact": report.intact, "checked": report.checked, "problems": len(report.problems)}
+
+
+def audit_verify_ensure() -> bool:
+    """Enqueue the periodic verification unless one is waiting, or running since less than an hour (called when the
+    worker starts, so restarts do not multiply it). True if one was enqueued."""
+    backend = audit_verify_periodic.get_backend()
+    if not backend.supports_defer:
+        return False
+    from django.db.models import Q
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(task_path=VERIFY_TASK_PATH, backend_name=backend.alias).filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gte=timezone.now() - timedelta(hours=1)))
+    if waiting.exists():
+        return False
+    audit_verify_periodic.enqueue()
+    return True
