@@ -49,6 +49,16 @@ def _page(request: HttpRequest, queryset) -> tuple:
     return page, query.urlencode()
 
 
+def _record_form(request: HttpRequest, form_class, *, initial: dict, editing: bool, detail: str, heading: str,
+                 save) -> HttpResponse:
+    """The create or edit page of a record: `save(cleaned_data)` (a service) on a valid POST, or the form again."""
+    form = form_class(request.POST or None, user=request.user, initial=initial, editing=editing)
+    done, problems = save_form(request, form, save, detail=detail)
+    if done:
+        return done
+    return render(request, "prevention/form.html", {"form": form, "problems": problems, "heading": heading})
+
+
 # --- 访调对接 -------------------------------------------------------------------------------------------
 
 
@@ -116,20 +126,13 @@ def referral_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "version", "summary", "path", "receiving_body", "referred_on", "person_times", "amount_involved",
             "outcome", "outcome_on", "amount_recovered", "note")}
         initial["responsible_org"] = referral.responsible_org_id
-    form = ReferralForm(request.POST or None, user=request.user, initial=initial, editing=referral is not None)
-
-    def save(cleaned) -> Referral:
-        if referral is None:
-            return services.referral_create(data=_referral_input(cleaned), actor=request.user)
-        return services.referral_update(referral_id=referral.pk, data=_referral_input(cleaned), actor=request.user,
-                                        expected_version=cleaned.get("version"),
-                                        note=cleaned.get("change_note") or "")
-
-    done, problems = save_form(request, form, save, detail="prevention:referral-detail")
-    if done:
-        return done
-    heading = f"修改访调对接 {referral.number}" if referral else "登记访调对接"
-    return render(request, "prevention/form.html", {"form": form, "problems": problems, "heading": heading})
+    return _record_form(
+        request, ReferralForm, initial=initial, editing=referral is not None, detail="prevention:referral-detail",
+        heading=f"修改访调对接 {referral.number}" if referral else "登记访调对接",
+        save=lambda cleaned: services.referral_create(data=_referral_input(cleaned), actor=request.user)
+        if referral is None else services.referral_update(
+            referral_id=referral.pk, data=_referral_input(cleaned), actor=request.user,
+            expected_version=cleaned.get("version"), note=cleaned.get("change_note") or ""))
 
 
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -208,20 +211,13 @@ def litigation_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
         # Only the petitions this editor may see; the others stay linked (services_referrals.litigation_update).
         initial["petition_numbers"] = " ".join(
             petition.number for petition in litigation_petitions(batch=batch, user=request.user))
-    form = LitigationForm(request.POST or None, user=request.user, initial=initial, editing=batch is not None)
-
-    def save(cleaned) -> LitigationBatch:
-        if batch is None:
-            return services.litigation_create(data=_litigation_input(cleaned), actor=request.user)
-        return services.litigation_update(batch_id=batch.pk, data=_litigation_input(cleaned), actor=request.user,
-                                          expected_version=cleaned.get("version"),
-                                          note=cleaned.get("change_note") or "")
-
-    done, problems = save_form(request, form, save, detail="prevention:litigation-detail")
-    if done:
-        return done
-    heading = f"修改导入诉讼批次 {batch.number}" if batch else "登记导入诉讼批次"
-    return render(request, "prevention/form.html", {"form": form, "problems": problems, "heading": heading})
+    return _record_form(
+        request, LitigationForm, initial=initial, editing=batch is not None, detail="prevention:litigation-detail",
+        heading=f"修改导入诉讼批次 {batch.number}" if batch else "登记导入诉讼批次",
+        save=lambda cleaned: services.litigation_create(data=_litigation_input(cleaned), actor=request.user)
+        if batch is None else services.litigation_update(
+            batch_id=batch.pk, data=_litigation_input(cleaned), actor=request.user,
+            expected_version=cleaned.get("version"), note=cleaned.get("change_note") or ""))
 
 
 def litigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
