@@ -85,7 +85,28 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
     page, query = _page(request, queryset.select_related("reception"))
     return render(request, "receptions/schedule_list.html", {
         "form": form, "page": page, "query": query, "can_record": can_record(request.user),
-        "is_leader": is_leader(request.user)})
+        "can_import": is_office_reviewer(request.user), "is_leader": is_leader(request.user)})
+
+
+def schedule_export(request: HttpRequest) -> HttpResponse:
+    require_reader(request.user)
+    _, filters = _filters(request)
+    queryset = schedules_filter(schedules_visible_to(user=request.user), filters=filters, user=request.user)
+    stream = io.BytesIO()
+    from xinfang.receptions.sheets import schedules_export
+
+    rows = schedules_export(queryset=queryset, out=stream)
+    with transaction.atomic():  # the audit chain is appended only inside a transaction
+        audit_record(actor=request.user, action="receptions.schedule_export",
+                     data={"rows": rows, "query": request.GET.urlencode()})
+    return xlsx_response(stream.getvalue(), filename="reception-schedules.xlsx")
+
+
+def schedule_import(request: HttpRequest) -> HttpResponse:
+    from xinfang.receptions.sheets import schedules_import
+
+    return import_page(request, run=schedules_import, title="导入领导接访安排", list_url="receptions:schedules",
+                       layout="docs/RECEPTIONS.md“导入格式”（接访安排）")
 
 
 def schedule_public(request: HttpRequest) -> HttpResponse:
@@ -211,7 +232,8 @@ def reception_export(request: HttpRequest) -> HttpResponse:
 def reception_import(request: HttpRequest) -> HttpResponse:
     from xinfang.receptions.sheets import receptions_import
 
-    return import_page(request, run=receptions_import, title="导入领导接访台账", list_url="receptions:receptions")
+    return import_page(request, run=receptions_import, title="导入领导接访台账", list_url="receptions:receptions",
+                       layout="docs/RECEPTIONS.md“导入格式”（接访记录）")
 
 
 def _reception_input(cleaned) -> services.ReceptionInput:
