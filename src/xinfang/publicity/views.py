@@ -121,12 +121,18 @@ def activity_line(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("publicity:activity-detail", line.activity_id)
 
 
+def _export(request: HttpRequest, *, write, queryset, what: str, filename: str) -> HttpResponse:
+    """An Excel of the rows the reader sees (`write(queryset=, out=)`, sheets.py), its rows and filters audited."""
+    stream = io.BytesIO()
+    rows = write(queryset=queryset, out=stream)
+    export_record(actor=request.user, what=what, rows=rows, query=request.GET.urlencode())
+    return xlsx_response(stream.getvalue(), filename=filename)
+
+
 def activity_export(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
-    stream = io.BytesIO()
-    rows = activities_export(queryset=_activities(request), out=stream)
-    export_record(actor=request.user, what="publicity_activity", rows=rows, query=request.GET.urlencode())
-    return xlsx_response(stream.getvalue(), filename="publicity-activities.xlsx")
+    return _export(request, write=activities_export, queryset=_activities(request), what="publicity_activity",
+                   filename="publicity-activities.xlsx")
 
 
 def activity_import(request: HttpRequest) -> HttpResponse:
@@ -187,10 +193,8 @@ def training_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def training_export(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
-    stream = io.BytesIO()
-    rows = trainings_export(queryset=trainings_visible_to(user=request.user), out=stream)
-    export_record(actor=request.user, what="publicity_training", rows=rows, query=request.GET.urlencode())
-    return xlsx_response(stream.getvalue(), filename="publicity-trainings.xlsx")
+    return _export(request, write=trainings_export, queryset=trainings_visible_to(user=request.user),
+                   what="publicity_training", filename="publicity-trainings.xlsx")
 
 
 def training_import(request: HttpRequest) -> HttpResponse:
@@ -241,10 +245,8 @@ def exam_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def exam_export(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
-    stream = io.BytesIO()
-    rows = exams_export(queryset=exams_visible_to(user=request.user), out=stream)
-    export_record(actor=request.user, what="publicity_exam", rows=rows, query=request.GET.urlencode())
-    return xlsx_response(stream.getvalue(), filename="publicity-exams.xlsx")
+    return _export(request, write=exams_export, queryset=exams_visible_to(user=request.user),
+                   what="publicity_exam", filename="publicity-exams.xlsx")
 
 
 def exam_import(request: HttpRequest) -> HttpResponse:

@@ -88,6 +88,13 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
         "can_import": is_office_reviewer(request.user), "is_leader": is_leader(request.user)})
 
 
+def _exported(request: HttpRequest, *, stream: io.BytesIO, rows: int, action: str, filename: str) -> HttpResponse:
+    """The workbook written, with an audit event of its rows and the filters it was made with."""
+    with transaction.atomic():  # the audit chain is appended only inside a transaction
+        audit_record(actor=request.user, action=action, data={"rows": rows, "query": request.GET.urlencode()})
+    return xlsx_response(stream.getvalue(), filename=filename)
+
+
 def schedule_export(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
     _, filters = _filters(request)
@@ -96,10 +103,8 @@ def schedule_export(request: HttpRequest) -> HttpResponse:
     from xinfang.receptions.sheets import schedules_export
 
     rows = schedules_export(queryset=queryset, out=stream)
-    with transaction.atomic():  # the audit chain is appended only inside a transaction
-        audit_record(actor=request.user, action="receptions.schedule_export",
-                     data={"rows": rows, "query": request.GET.urlencode()})
-    return xlsx_response(stream.getvalue(), filename="reception-schedules.xlsx")
+    return _exported(request, stream=stream, rows=rows, action="receptions.schedule_export",
+                     filename="reception-schedules.xlsx")
 
 
 def schedule_import(request: HttpRequest) -> HttpResponse:
@@ -223,10 +228,8 @@ def reception_export(request: HttpRequest) -> HttpResponse:
 
     rows = receptions_export(queryset=queryset, out=stream,
                              links_of=lambda reception: reception_links(reception=reception, user=request.user))
-    with transaction.atomic():  # the audit chain is appended only inside a transaction
-        audit_record(actor=request.user, action="receptions.reception_export",
-                     data={"rows": rows, "query": request.GET.urlencode()})
-    return xlsx_response(stream.getvalue(), filename="receptions.xlsx")
+    return _exported(request, stream=stream, rows=rows, action="receptions.reception_export",
+                     filename="receptions.xlsx")
 
 
 def reception_import(request: HttpRequest) -> HttpResponse:
