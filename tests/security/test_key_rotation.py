@@ -280,15 +280,21 @@ def test_rotation_refuses_an_index_key_the_indexes_were_not_made_with(settings, 
 
 
 def test_a_value_under_a_key_no_longer_configured_is_reported_not_lost(settings, own_media):
-    person = Petitioner.objects.order_by("pk").first()
+    person, other = Petitioner.objects.order_by("pk")[:2]
     with connection.cursor() as cursor:
         cursor.execute("UPDATE petitions_petitioner SET phone = %s WHERE id = %s",
                        [crypto.encrypt("13900000000").replace(crypto.current_key_id(), "deadbeef"), person.pk])
+        # and one written around the field, in plaintext
+        cursor.execute("UPDATE petitions_petitioner SET phone = %s WHERE id = %s", ["13900000001", other.pk])
     rotate_settings(settings)
 
     result = keys_rotate()
-    assert result.failures == [f"petitions_petitioner.phone id={person.pk}: UnknownKey"]
+    assert result.failures == [f"petitions_petitioner.phone id={person.pk}: UnknownKey",
+                               f"petitions_petitioner.phone id={other.pk}: ValueError"]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT phone FROM petitions_petitioner WHERE id = %s", [person.pk])
-        assert "deadbeef" in cursor.fetchone()[0]  # left as it was, for a rerun once its key is configured
-    assert keys_status().unreadable == 1
+        cursor.execute("SELECT phone FROM petitions_petitioner WHERE id IN (%s, %s) ORDER BY id", [person.pk, other.pk])
+        kept = [row[0] for row in cursor.fetchall()]
+    assert "deadbeef" in kept[0] and kept[1] == "13900000001"  # left as they were, for a rerun
+    assert keys_status().unreadable == 2
+    with pytest.raises(CommandError, match="2 个值无法解密"):
+        call_command("keys", "rotate")

@@ -152,7 +152,12 @@ def keys_status(*, batch: int = 2000) -> KeyStatus:
             for row in rows:
                 for column, stored in zip(columns, row[1:], strict=True):
                     token = _token(column, stored)
-                    found = _describe(column, token) if token else None
+                    try:
+                        found = _describe(column, token) if token else None
+                    except ValueError:  # not a ciphertext at all (e.g. written around the field): unreadable
+                        status.counts[(column.label, "无法识别", "", "")] += 1
+                        status.unreadable += 1
+                        continue
                     if found is None:
                         continue
                     status.counts[(column.label, *_sealed_label(found))] += 1
