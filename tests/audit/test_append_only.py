@@ -2,12 +2,16 @@
 UPDATE or DELETE on the table at all (issue 19)."""
 
 import os
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
 
 from tests.audit.conftest import tampering
+from xinfang.audit import services
 from xinfang.audit.appendonly import append_only_installed, grants_sql, purge_permitted
 from xinfang.audit.models import AuditEvent
 from xinfang.audit.selectors import audit_verify_report
@@ -127,7 +131,8 @@ def test_the_grants_refuse_a_role_name_that_is_not_an_identifier():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="database roles and GRANTs are PostgreSQL's")
-def test_the_application_role_can_read_and_append_but_not_change_or_delete(django_user_model):
+def test_the_application_role_can_read_and_append_but_not_change_or_delete(django_user_model, monkeypatch,
+                                                                          settings):
     # given: the role scripts/test.sh makes, with exactly the printed grants
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = %s", [APP_ROLE])
@@ -135,7 +140,11 @@ def test_the_application_role_can_read_and_append_but_not_change_or_delete(djang
     if not row or not row[0]:
         pytest.skip(f"no role {APP_ROLE} this test's role may SET ROLE to (scripts/test.sh makes it)")
     user = django_user_model.objects.create_user(username="u")
-    events = record(user, 2)
+    long_ago = timezone.now() - timedelta(days=400)
+    with monkeypatch.context() as patch:
+        patch.setattr(services.timezone, "now", lambda: long_ago)
+        events = record(user, 1)  # past retention: only the owner's purge may delete it
+    events += record(user, 2)
     before = stored(events)
     with connection.cursor() as cursor:
         for statement in grants_sql(role=APP_ROLE):
@@ -154,4 +163,7 @@ def test_the_application_role_can_read_and_append_but_not_change_or_delete(djang
         AuditEvent.objects.filter(pk=events[1].pk).update(action="x")
     with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic(), purge_permitted():
         AuditEvent.objects.filter(pk=events[1].pk).delete()
+    settings.XINFANG_AUDIT_RETENTION_DAYS = 183
+    with pytest.raises(CommandError, match="数据库拒绝删除"):  # the purge is the owner's
+        call_command("audit", "purge")
     assert stored(events) == before

@@ -1,6 +1,9 @@
 """`xinfang audit purge`: the oldest events past retention go, nothing younger, and the chain left verifies from the
 purge's boundary on (issue 19: retention of at least 6 months)."""
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -194,3 +197,15 @@ def test_deleting_the_purge_event_is_detected(django_user_model, monkeypatch):
         AuditEvent.objects.filter(pk=result.event.pk).delete()
     assert kinds(audit_verify_report()) == [
         (events[1].pk, "link"), (later[0].pk, "link"), (later[0].pk, "head_mismatch")]
+
+
+def test_a_retention_under_six_months_stops_the_site_from_starting(tmp_path):
+    # given: the setting as an operator would get it wrong
+    env = {**os.environ, "XINFANG_AUDIT_RETENTION_DAYS": "100", "XINFANG_ENV_FILE": "",
+           "DJANGO_SETTINGS_MODULE": "xinfang.config.settings.test"}
+    # when
+    run = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True,
+                         text=True, timeout=120, check=False)
+    # then
+    assert run.returncode != 0
+    assert "ImproperlyConfigured" in run.stderr and "至少保存 183 天" in run.stderr

@@ -3,6 +3,7 @@ current head; delete what is past retention; print the GRANTs of PostgreSQL's ap
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import timezone
 
 from xinfang.audit import anchors
@@ -43,6 +44,10 @@ class Command(BaseCommand):
             result = audit_purge(dry_run=dry_run)
         except (PurgeRefused, ImproperlyConfigured) as exc:
             raise CommandError(f"未清理：{exc} (purge refused)") from exc
+        except DatabaseError as exc:
+            # The application's role has no DELETE on the audit log (PostgreSQL): the owner runs the purge.
+            raise CommandError(f"未清理，数据库拒绝删除：{exc}。在 PostgreSQL 上请以表的所有者运行 xinfang audit purge "
+                               "(purge refused by the database: run it as the tables' owner)") from exc
         cutoff = f"{timezone.localtime(result.cutoff):%Y-%m-%d %H:%M:%S}"
         scope = f"保存期 {result.retention_days} 天，早于 {cutoff} 的最早一段事件"
         if result.deleted == 0:
