@@ -20,7 +20,7 @@ def audit_verify_periodic() -> dict:
     finally:
         # Even when the verification itself crashed: the schedule must not end with one bad run.
         if audit_verify_periodic.get_backend().supports_defer:
-            hours = getattr(settings, "XINFANG_AUDIT_VERIFY_HOURS", 24)
+            hours = max(1, int(getattr(settings, "XINFANG_AUDIT_VERIFY_HOURS", 24)))  # 0 would loop without pause
             audit_verify_periodic.using(run_after=timezone.now() + timedelta(hours=hours)).enqueue()
     return {"intact": report.intact, "checked": report.checked, "problems": len(report.problems)}
 
