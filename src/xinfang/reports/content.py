@@ -120,6 +120,13 @@ ASSESSMENTS = Sentence(("prevention_assessments", "prevention_filings", "prevent
                        "社会稳定风险评估")
 ASSESSMENT_KINDS = Sentence((), lambda f: f"按评估类别，{_groups(f, 'prevention_assessments_kind_')}。", "风险评估类别",
                             keys_of=lambda figures: _group_keys("prevention_assessments_kind_")(figures))
+# 访调对接 and 导入诉讼 (prevention.indicators_referrals): disputes led into mediation or to the courts (预防法治化).
+REFERRALS = Sentence(("referral_count", "referral_mediated", "referral_mediation_rate", "referral_amount",
+                      "referral_recovered", "litigation_batches", "litigation_count", "litigation_amount"), lambda f: (
+    f"通过访调对接移交人民调解、诉前调解等{f.n('referral_count')}，调解成功{f.n('referral_mediated')}"
+    f"{f.rate('调解成功率', 'referral_mediation_rate')}，涉及金额{f.amount('referral_amount')}，"
+    f"调解到位金额{f.amount('referral_recovered')}；引导{f.n('litigation_batches')}{f.n('litigation_count')}"
+    f"{f.amount('litigation_amount')}纠纷通过诉讼解决。"), "访调对接和导入诉讼")
 BACKLOG = Sentence(("backlog_cases", "backlog_reported", "backlog_struck_off", "backlog_resolution_rate",
                     "backlog_refluxes", "backlog_leaders", "backlog_leader_cases"), lambda f: (
     f"交办信访积案{f.n('backlog_cases')}，化解（报结）{f.n('backlog_reported')}，核实销号{f.n('backlog_struck_off')}"
@@ -176,7 +183,8 @@ AREAS = Sentence((), lambda f: f"按属地统计，{_groups(f, 'registered_area_
 ANNUAL = (
     Section("opening", "", 0, narrative_hint="开头段：年度法治政府建设总体情况"),
     Section("achievements", "一、主要做法和成效", 1),
-    Section("prevention", "（一）坚持预防为先，从源头上减少信访问题", 2, (DISPUTES, ASSESSMENTS, ASSESSMENT_KINDS, BACKLOG)),
+    Section("prevention", "（一）坚持预防为先，从源头上减少信访问题", 2,
+            (DISPUTES, ASSESSMENTS, ASSESSMENT_KINDS, REFERRALS, BACKLOG)),
     Section("intake", "（二）畅通受理渠道，依法分类处理信访诉求", 2, (INTAKE, CHANNELS),
             charts=("trend", "channels", "categories")),
     Section("handling", "（三）依法规范办理，提升办理质量和效率", 2, (THREE_RATES, REVIEWS, RECEPTIONS), charts=("units",)),
@@ -203,7 +211,7 @@ ART41 = (
 PERIODIC = (
     Section("overview", "一、信访总体情况", 1, (INTAKE_PERIODIC, CATEGORIES), charts=("trend", "channels", "categories")),
     Section("handling", "二、办理情况", 1, (THREE_RATES, REVIEWS), charts=("units",)),
-    Section("ledgers", "三、矛盾预防和积案化解", 1, (DISPUTES, BACKLOG, RECEPTIONS)),
+    Section("ledgers", "三、矛盾预防和积案化解", 1, (DISPUTES, REFERRALS, BACKLOG, RECEPTIONS)),
     Section("analysis", "四、信访形势分析", 1, narrative_hint="形势研判：热点问题、苗头隐患"),
     Section("plans", "五、下一步工作建议", 1),
 )
