@@ -72,3 +72,28 @@ XINFANG_2FA_ENFORCED = env.bool("XINFANG_2FA_ENFORCED", True)
 # (a file cache on one machine; set XINFANG_CACHE_LOCATION to another folder, or configure Redis at scale).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                       "LOCATION": env.str("XINFANG_CACHE_LOCATION", str(DATA_DIR / "cache"))}}  # noqa: F405
+
+# --- Redis: cache, sessions and the task queue (docs/DEPLOYMENT.md) ---------------------------------------------
+# XINFANG_REDIS_URL (redis://127.0.0.1:6379/0, or unix:///run/redis/redis.sock?db=0) puts the cache in Redis, shared
+# by every gunicorn worker and machine, and the sessions in it (cached_db: read from Redis, written through to the
+# database, so restarting Redis logs nobody out). Tasks then go to an RQ queue in the same Redis (django-tasks-rq)
+# unless XINFANG_TASK_BACKEND names a backend: the scheduling `xinfang worker` sets it to the database backend.
+REDIS_URL = env.str("XINFANG_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "xinfang",
+        # Short timeouts: a stuck Redis must fail a request quickly, not hang every gunicorn worker.
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 5, "SOCKET_TIMEOUT": 5},
+    }}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]  # noqa: F405
+    # One queue; a job may run this long (a large import or the audit chain's verification) before RQ kills it.
+    RQ_QUEUES = {"default": {"URL": env.str("XINFANG_RQ_URL", REDIS_URL),
+                             "DEFAULT_TIMEOUT": env.int("XINFANG_RQ_JOB_TIMEOUT", 3600)}}
+    RQ_BACKEND = "django_tasks_rq.RQBackend"
+    TASKS = {"default": {"BACKEND": env.str("XINFANG_TASK_BACKEND", RQ_BACKEND)}}
+elif env.str("XINFANG_TASK_BACKEND", "") == "django_tasks_rq.RQBackend":
+    raise ImproperlyConfigured("XINFANG_TASK_BACKEND=django_tasks_rq.RQBackend 需要 XINFANG_REDIS_URL "
+                               "(the RQ task backend needs XINFANG_REDIS_URL).")
