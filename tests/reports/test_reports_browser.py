@@ -42,10 +42,10 @@ def test_generate_write_regenerate(live_server, year, district):
         assert page.url == draft_url  # never left the draft
         chart = page.get_by_alt_text("信访量月度走势（件）")
         expect(chart).to_be_visible()
-        chart.scroll_into_view_if_needed()  # loading="lazy"
         page.wait_for_function("img => img.complete && img.naturalWidth === 945", arg=chart.element_handle())
         page.get_by_role("button", name="按最新数据重新生成").click()
         expect(page.locator("#section-problems p.narrative")).to_have_text("基层化解能力仍需提升。")
+        page.wait_for_function("() => [...document.images].every(img => img.complete && img.naturalWidth > 0)")
         page.screenshot(path=artifact_path("reports-detail"), full_page=True)
         page.get_by_role("link", name="核对数据").click()
         row = page.locator("#check-table tr[data-key='registered']")

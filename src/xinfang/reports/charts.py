@@ -36,7 +36,6 @@ class ChartData:
     labels: tuple[str, ...]
     series: tuple[tuple[str, tuple[Decimal, ...]], ...]  # (legend, one value per label)
     keys: tuple[str, ...]  # the snapshot figures plotted, one per label (the first series)
-    unit: str = "件"
 
 
 def _number(value: Any) -> Decimal:
@@ -138,20 +137,22 @@ def render_png(chart: ChartData) -> bytes:
             axes.plot(positions, [float(value) for value in values], marker="o", color=colour, label=name,
                       linestyle="-" if colour == COLOURS[0] else "--")
         axes.set_xticks(positions, chart.labels, **text)
-        axes.legend(prop=font, frameon=False)
+        # Below the axes: inside, it hides the points of some month whatever corner it takes.
+        axes.legend(prop=font, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
         axes.set_ylim(bottom=0)
     elif chart.kind == "bar":
         bars = axes.bar(positions, [float(value) for value in chart.series[0][1]], color=COLOURS[0])
         axes.bar_label(bars, labels=[_label(value) for value in chart.series[0][1]])
         axes.set_xticks(positions, chart.labels, **text)
     else:  # ranked groups, the first on top
-        bars = axes.barh(positions, [float(value) for value in chart.series[0][1]], color=COLOURS[0])
+        bars = axes.barh(positions, [float(value) for value in chart.series[0][1]], height=0.6, color=COLOURS[0])
         axes.bar_label(bars, labels=[_label(value) for value in chart.series[0][1]], padding=3)
         axes.set_yticks(positions, chart.labels, **text)
-        axes.invert_yaxis()
+        # Five slots whatever the number of groups (one group is not one fat bar); the first on top.
+        axes.set_ylim(max(len(positions), 5) - 0.5, -0.5)
     # Counts: whole-number ticks only (AutoLocator is a MaxNLocator).
     (axes.xaxis if chart.kind == "barh" else axes.yaxis).get_major_locator().set_params(integer=True)
-    axes.set_title(chart.title, **text)
+    # No title in the picture: the draft and the .docx caption it ("图：…").
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     figure.tight_layout()
