@@ -14,6 +14,7 @@ from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.permissions import require_role
 from xinfang.petitions import crypto
 from xinfang.petitions.attachments import attachment_content, check_upload
+from xinfang.petitions.exceptions import StorageFailed
 from xinfang.petitions.reveal_approvals import require_approval
 from xinfang.petitions.models import (
     Attachment,
@@ -389,8 +390,14 @@ def _register(*, data: PetitionInput, actor: User, idempotency_key: str | None,
             petition=petition, petitioner=_petitioner_for(cleaned), position=position,
             is_representative=is_group_visit or raw.is_representative,
         )
-    for upload, checked in checked_files:
-        _store_attachment(petition=petition, upload=upload, checked=checked, actor=actor)
+    stored: list[Attachment] = []
+    try:
+        for upload, checked in checked_files:
+            stored.append(_store_attachment(petition=petition, upload=upload, checked=checked, actor=actor))
+    except StorageFailed:
+        for attachment in stored:  # the rows roll back with the transaction; their files must go too
+            attachment.file.storage.delete(attachment.file.name)
+        raise
     now = timezone.now()
     PetitionEvent.objects.create(
         petition=petition, kind=PetitionEvent.Kind.REGISTERED, actor=actor, actor_org=office,
@@ -410,7 +417,10 @@ def _store_attachment(*, petition: Petition, upload: UploadInput, checked, actor
         size=checked.size, sha256=checked.sha256, uploaded_by=actor, purpose=purpose,
     )
     # Stored encrypted, bound to the plaintext's SHA-256 (attachments.attachment_read opens and checks it).
-    attachment.file.save(upload.name, attachment_content(data=upload.data, sha256=checked.sha256), save=False)
+    try:  # the storage writes whole files or none (petitions.storage); a full disk is the user's to hear about
+        attachment.file.save(upload.name, attachment_content(data=upload.data, sha256=checked.sha256), save=False)
+    except OSError as error:
+        raise StorageFailed(upload.name, error) from error
     attachment.save()
     return attachment
 

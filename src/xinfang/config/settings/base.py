@@ -77,6 +77,13 @@ XINFANG_AUDIT_KEY = env.str("XINFANG_AUDIT_KEY", "insecure-development-audit-key
 XINFANG_AUDIT_ANCHOR_DIR = env.path("XINFANG_AUDIT_ANCHOR_DIR", DATA_DIR / "audit-anchors")
 # A checkpoint is also written after the commit that brings the chain past each multiple of this; 0 = only the timer.
 XINFANG_AUDIT_CHECKPOINT_EVERY = env.int("XINFANG_AUDIT_CHECKPOINT_EVERY", 1000)
+# Audit events older than this may be deleted by `xinfang audit purge`; never under 183 days (6 months, issue 19).
+XINFANG_AUDIT_RETENTION_DAYS = env.int("XINFANG_AUDIT_RETENTION_DAYS", 1095)
+if XINFANG_AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured(f"XINFANG_AUDIT_RETENTION_DAYS={XINFANG_AUDIT_RETENTION_DAYS}：审计日志至少保存 183 天（6 个月）"
+                               " (audit retention must be at least 183 days)")
+# The worker verifies the whole audit chain this often and notifies the 安全审计员 of a failure.
+XINFANG_AUDIT_VERIFY_HOURS = env.int("XINFANG_AUDIT_VERIFY_HOURS", 24)
 DEBUG = env.bool("DEBUG", False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
@@ -96,13 +103,6 @@ INSTALLED_APPS = [
     # django-ninja renders /api/v1/docs from its own template and static Swagger UI files when it is an
     # installed app (otherwise it links swagger-ui from a public CDN, which an intranet cannot reach).
     "ninja",
-# Audit events older than this may be deleted by `xinfang audit purge`; never under 183 days (6 months, issue 19).
-XINFANG_AUDIT_RETENTION_DAYS = env.int("XINFANG_AUDIT_RETENTION_DAYS", 1095)
-if XINFANG_AUDIT_RETENTION_DAYS < 183:
-    raise ImproperlyConfigured(f"XINFANG_AUDIT_RETENTION_DAYS={XINFANG_AUDIT_RETENTION_DAYS}：审计日志至少保存 183 天（6 个月）"
-                               " (audit retention must be at least 183 days)")
-# The worker verifies the whole audit chain this often and notifies the 安全审计员 of a failure.
-XINFANG_AUDIT_VERIFY_HOURS = env.int("XINFANG_AUDIT_VERIFY_HOURS", 24)
     # Django's tasks API (django-tasks) with its database backend: the worker is `xinfang worker`.
     "django_tasks",
     "django_tasks_db",
@@ -248,7 +248,7 @@ STATICFILES_FINDERS = [
     "xinfang.web.staticfinders.VendorFileFinder",
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "xinfang.petitions.storage.DurableFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"

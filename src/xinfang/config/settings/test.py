@@ -15,7 +15,7 @@ XINFANG_AUDIT_CHECKPOINT_EVERY = 0
 SECRET_KEY = "test-secret-key-not-secret"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="xinfang-test-media-"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "xinfang.petitions.storage.DurableFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
