@@ -141,3 +141,20 @@ def test_chart_labels_use_a_chinese_font():
     png = render_png(ChartData("units", "转送交办较多的责任单位（件）", "barh", ("青石镇",), (("本期", (Decimal(6),)),),
                                ("registered_unit_1",)))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_without_a_cjk_font_the_chart_is_still_drawn_with_a_warning(monkeypatch, caplog):
+    from xinfang.reports import charts
+
+    monkeypatch.setattr(charts, "_fc_match", lambda family: None)
+    monkeypatch.setattr(charts, "CJK_FAMILIES", ("No Such Font SC",))
+    charts.cjk_font.cache_clear()
+    try:
+        assert charts.cjk_font() is None
+        with pytest.warns(UserWarning, match="missing from font"):  # the labels' glyphs: the degraded mode
+            png = render_png(ChartData("channels", "信访形式分布（件）", "bar", ("来信",), (("本期", (Decimal(3),)),),
+                                       ("channel_letter",)))
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert "No CJK font found" in caplog.text
+    finally:
+        charts.cjk_font.cache_clear()

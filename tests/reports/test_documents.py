@@ -27,6 +27,8 @@ def test_shipped_template_layout():
     fonts = body.runs[0]._element.rPr.rFonts.attrib
     assert "仿宋_GB2312" in fonts.values()
     assert "PAGE" in section.footer._element.xml
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert texts[texts.index("{%p for c in s.charts %}") + 1] == "{{ c.image }}"  # each section's charts
 
 
 def test_office_template_and_broken_template(year, district, settings, tmp_path):
