@@ -60,6 +60,7 @@ urlpatterns = [
     path("publicity/", include("xinfang.publicity.urls")),
     path("reports/", include("xinfang.reports.urls")),
     path("portal/", include("xinfang.portal.urls")),
+    path("privacy/", include("xinfang.privacy.urls")),
     path("audit/", include("xinfang.audit.urls")),  # 审计日志: the security auditor's
     path("accounts/", include("xinfang.orgs.urls")),  # 角色授权: the security administrator's  # public: no login (each view login_not_required)
     path("", include("xinfang.web.urls")),

@@ -84,6 +84,8 @@ if XINFANG_AUDIT_RETENTION_DAYS < 183:
                                " (audit retention must be at least 183 days)")
 # The worker verifies the whole audit chain this often and notifies the 安全审计员 of a failure.
 XINFANG_AUDIT_VERIFY_HOURS = env.int("XINFANG_AUDIT_VERIFY_HOURS", 24)
+# Petitioners' personal data is anonymised this many years after their matters finished (docs/PRIVACY.md).
+XINFANG_PERSONAL_DATA_RETENTION_YEARS = env.int("XINFANG_PERSONAL_DATA_RETENTION_YEARS", 10)
 DEBUG = env.bool("DEBUG", False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
@@ -126,6 +128,7 @@ INSTALLED_APPS = [
     "xinfang.publicity",
     "xinfang.reports",
     "xinfang.portal",
+    "xinfang.privacy",
     "xinfang.operations",
     "xinfang.notifications",
     "xinfang.api",
