@@ -106,6 +106,14 @@ def test_the_warning_says_what_is_late_and_links_to_the_record(overdue, heads):
     assert notification_url(note) == f"/prevention/disputes/{overdue['late'].pk}/"
     case_note = Notification.objects.get(record_warning__number=overdue["case"].number, recipient=heads["leader"])
     assert notification_url(case_note) == f"/prevention/backlog/{overdue['case'].pk}/"
+    assert case_note.title == f"【超期】{overdue['case'].number}"  # "积案〔2026〕N号": the ledger is named once
+
+
+def test_the_notification_list_links_each_warning_to_its_record(overdue, heads, client):
+    record_warnings_scan(today=TODAY)
+    client.force_login(heads["leader"])
+    page = client.get("/notifications/").content.decode()
+    assert f'<a href="/prevention/backlog/{overdue["case"].pk}/">【超期】{overdue["case"].number}</a>' in page
 
 
 def test_a_deadline_moved_later_is_warned_again_when_it_passes(overdue, heads, people, district):

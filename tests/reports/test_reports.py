@@ -48,7 +48,7 @@ def test_annual_report_has_the_expected_sentences(year, district, staff):
     assert "受理复查申请1件，不予受理0件，出具复查意见1件（维持0件、撤销1件、变更0件），在办0件" in text
     assert "其中网上信访2件，占比25%；来访1批次6人次，集体访1批次。" in text
     # no dispute in the year: the rate has no denominator and is left out, never printed as "—"
-    assert "开展矛盾纠纷排查0次，排查发现矛盾纠纷0件0人次，涉及金额0.00万元，化解0件。" in text
+    assert "开展矛盾纠纷排查0次，排查发现矛盾纠纷0件0批0人次，涉及金额0.00万元，化解0件。" in text
     assert "—" not in text
     assert ("开展督查督办0次（电话督办0次、发函督办0次、现场督办0次、挂牌督办0次），督办超期未回复0件；"
             "领导批示信访事项0件。") in text
@@ -164,7 +164,7 @@ def test_ledger_sentences_2026(ledger, district, staff, client):
     report = report_generate(actor=staff.statistician, kind="annual", office=district.office,
                              start=date(2026, 1, 1), end=date(2026, 12, 31), today=date(2026, 12, 2))
     text = _text(report)
-    assert "开展矛盾纠纷排查2次，排查发现矛盾纠纷4件55人次，涉及金额206.85万元，化解3件，化解率50%。" in text
+    assert "开展矛盾纠纷排查2次，排查发现矛盾纠纷4件4批55人次，涉及金额206.85万元，化解3件，化解率50%。" in text
     assert "完成社会稳定风险评估3件（准予实施1件、暂缓实施1件、不予实施1件），向信访部门备案2件，备案通过1件。" in text
     kinds = [key for key in report.figures if key.startswith("prevention_assessments_kind_")]
     names = sorted(report.figures[key]["group"] for key in kinds)
@@ -221,3 +221,14 @@ def test_art41_organs_and_problems_drill_down(year, district, staff, client, cat
         assert response.context["total"] == int(report.figures[key]["value"]), key
     page = client.get(reverse("reports:check", args=[report.pk])).content.decode()
     assert f'data-key="registered_unit_{district.township_a.pk}"' in page
+
+
+def test_the_dispute_sentence_names_the_overdue_only_when_there_are_some(ledger, district, staff):
+    from xinfang.reports.content import Facts, _disputes
+
+    report = report_generate(actor=staff.statistician, kind="annual", office=district.office,
+                             start=date(2026, 1, 1), end=date(2026, 12, 31), today=date(2026, 12, 2))
+    figures = {key: dict(item) for key, item in report.figures.items()}
+    assert "超期未化解" not in _disputes(Facts(figures, when="全年"))
+    figures["prevention_dispute_overdue"]["value"] = "2"
+    assert _disputes(Facts(figures, when="全年")).endswith("化解3件，化解率50%，截至期末超期未化解2件。")

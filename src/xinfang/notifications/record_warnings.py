@@ -125,7 +125,8 @@ def record_warning_recipients(*, record, spec: RecordSpec | None = None) -> list
 
 def _texts(spec: RecordSpec, record, today: date) -> tuple[str, str]:
     due = spec.due(record)
-    title = f"【超期】{record.number} {spec.label}"
+    # "积案〔2026〕3号" names its ledger already; "督〔2026〕1号" or "纠纷〔2026〕5号" get it added.
+    title = f"【超期】{record.number}" + ("" if record.number.startswith(spec.label) else f" {spec.label}")
     body = (f"{spec.label} {record.number}（{spec.unit(record).name}）的期限已于 {due:%Y-%m-%d} 届满，"
             f"已超期 {(today - due).days} 天，尚未{spec.awaited}，请及时办理。")
     return title, body

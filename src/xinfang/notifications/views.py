@@ -6,14 +6,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xinfang.notifications.models import Notification
-from xinfang.notifications.services import notifications_mark_read
+from xinfang.notifications.services import notification_url, notifications_mark_read
 
 
 @login_required
 def notification_list(request):
-    page = Paginator(Notification.objects.filter(recipient=request.user).select_related("petition"), 50
-                     ).get_page(request.GET.get("page"))
+    page = Paginator(Notification.objects.filter(recipient=request.user).select_related("petition", "record_warning"),
+                     50).get_page(request.GET.get("page"))
     notifications = list(page.object_list)
+    for notification in notifications:  # a case, or the record a 超期 warning is about (督办, 纠纷, 积案 …)
+        notification.url = notification_url(notification)
     unread_ids = [n.pk for n in notifications if n.read_at is None]
     response = render(request, "notifications/notification_list.html",
                       {"page": page, "notifications": notifications, "unread_ids": set(unread_ids)})

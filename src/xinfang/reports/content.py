@@ -104,12 +104,21 @@ def _reviews(f: Facts) -> str:
 REVIEWS = Sentence(tuple(f"{key}_{part}" for key in ("reviews", "re_reviews")
                          for part in ("requested", "not_accepted", "decided", "uphold", "revoke", "modify", "pending")),
                    _reviews, "复查复核")
-DISPUTES = Sentence(("prevention_campaigns", "prevention_disputes", "prevention_dispute_person_times",
-                     "prevention_dispute_amount", "prevention_disputes_settled", "prevention_dispute_resolution_rate"),
-                    lambda f: (f"开展矛盾纠纷排查{f.n('prevention_campaigns')}，排查发现矛盾纠纷{f.n('prevention_disputes')}"
-                               f"{f.n('prevention_dispute_person_times')}，涉及金额{f.amount('prevention_dispute_amount')}，"
-                               f"化解{f.n('prevention_disputes_settled')}{f.rate('化解率', 'prevention_dispute_resolution_rate')}。"),
-                    "矛盾纠纷排查化解")
+
+
+def _disputes(f: Facts) -> str:
+    overdue = int(f.value("prevention_dispute_overdue") or 0)  # the snapshot may keep it as text
+    return (f"开展矛盾纠纷排查{f.n('prevention_campaigns')}，排查发现矛盾纠纷{f.n('prevention_disputes')}"
+            f"{f.n('prevention_dispute_batches', '批')}{f.n('prevention_dispute_person_times')}，"
+            f"涉及金额{f.amount('prevention_dispute_amount')}，化解{f.n('prevention_disputes_settled')}"
+            f"{f.rate('化解率', 'prevention_dispute_resolution_rate')}"
+            # Offices name what is late, and leave out a zero.
+            + (f"，截至期末超期未化解{f.n('prevention_dispute_overdue')}" if overdue else "") + "。")
+
+
+DISPUTES = Sentence(("prevention_campaigns", "prevention_disputes", "prevention_dispute_batches",
+                     "prevention_dispute_person_times", "prevention_dispute_amount", "prevention_disputes_settled",
+                     "prevention_dispute_resolution_rate", "prevention_dispute_overdue"), _disputes, "矛盾纠纷排查化解")
 CONCLUSIONS = (("approve", "准予实施"), ("defer", "暂缓实施"), ("reject", "不予实施"))
 ASSESSMENTS = Sentence(("prevention_assessments", "prevention_filings", "prevention_filings_passed",
                         *(f"prevention_assessments_{value}" for value, _ in CONCLUSIONS)), lambda f: (
