@@ -91,22 +91,31 @@ start_postgres() {
   if [ -n "$pg_user" ]; then chown "$pg_user:" "$pg_tmp" || return 1; fi
   chmod 700 "$pg_tmp"  # holds the Unix socket, where the superuser logs in without a password
 
-  pg_port="$(free_port "${XINFANG_PG_PORT:-54329}")" || { echo "no free port near ${XINFANG_PG_PORT:-54329}" >&2; return 1; }
   # A fresh password per run, never stored: the app's role logs in over TCP with it.
   local password
   password="$("$PY" -c 'import secrets; print(secrets.token_hex(16))')" || return 1
 
-  say "PostgreSQL $version on 127.0.0.1:$pg_port (data in $pg_tmp, server user ${pg_user:-$(id -un)})"
   run_as_pg "$PG_BINDIR/initdb" -D "$pg_tmp/data" -U postgres -E UTF8 --locale=C.UTF-8 \
     --auth-local=trust --auth-host=scram-sha-256 >"$pg_tmp/initdb.log" 2>&1 \
     || { cat "$pg_tmp/initdb.log" >&2; return 1; }
-  # Durability is pointless for a database that is deleted in a minute; these make the suite faster.
-  if ! run_as_pg "$PG_BINDIR/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/server.log" -w -t 60 start -o \
-      "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$pg_tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      >/dev/null; then
+  # A port free a moment ago may be taken by another run starting at the same time: then the next one.
+  local attempt base="${XINFANG_PG_PORT:-54329}"
+  for attempt in 1 2 3 4 5; do
+    pg_port="$(free_port "$base")" || { echo "no free port near $base" >&2; return 1; }
+    say "PostgreSQL $version on 127.0.0.1:$pg_port (data in $pg_tmp, server user ${pg_user:-$(id -un)})"
+    # Durability is pointless for a database that is deleted in a minute; these make the suite faster.
+    if run_as_pg "$PG_BINDIR/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/server.log" -w -t 60 start -o \
+        "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$pg_tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        >/dev/null; then
+      break
+    fi
+    if [ "$attempt" -lt 5 ] && grep -q "Address already in use" "$pg_tmp/server.log"; then
+      base=$((pg_port + 1))
+      continue
+    fi
     cat "$pg_tmp/server.log" >&2
     return 1
-  fi
+  done
   # Not a superuser, like an application role in production; CREATEDB lets pytest-django make test_* databases.
   run_as_pg "$PG_BINDIR/psql" -h "$pg_tmp" -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q <<SQL || return 1
 CREATE ROLE xinfang LOGIN CREATEDB PASSWORD '$password';
