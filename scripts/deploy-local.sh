@@ -140,9 +140,24 @@ if [ "$(cat "$VENV/.xinfang-deploy.sha256" 2>/dev/null)" != "$stamp" ] || [ ! -x
   say "Python packages (requirements/base.lock, hash-checked) into $VENV"
   [ -x "$VENV/bin/python" ] || "$python_bin" -m venv "$VENV"
   "$VENV/bin/python" -m pip install --require-hashes -r requirements/base.lock --disable-pip-version-check --no-input -q 2>&1 | grep -v "^WARNING: Location" >&2 || true
-  # Editable: the loopback stack runs this checkout (a server installs the built wheel: docs/DEPLOYMENT.md).
-  "$VENV/bin/python" -m pip install --no-deps -e . --disable-pip-version-check --no-input -q
   echo "$stamp" > "$VENV/.xinfang-deploy.sha256"
+fi
+# The app itself as a server gets it: built and installed (not editable) from the last commit, so edits in the
+# working tree do not reach the running stack half-made. Without git: from the working tree.
+if git -C "$ROOT" rev-parse --verify -q HEAD >/dev/null 2>&1; then
+  app_rev="$(git -C "$ROOT" rev-parse HEAD)"
+else
+  app_rev="worktree-$(date +%s)"
+fi
+if [ "$(cat "$VENV/.xinfang-app-rev" 2>/dev/null)" != "$app_rev" ]; then
+  say "installing xinfang ${app_rev:0:12} into $VENV"
+  build="$(mktemp -d)"
+  if [[ "$app_rev" == worktree-* ]]; then cp -a "$ROOT/src" "$ROOT/pyproject.toml" "$ROOT/README.md" "$build/"
+  else git -C "$ROOT" archive "$app_rev" src pyproject.toml README.md | tar -x -C "$build"; fi
+  "$VENV/bin/python" -m pip install --no-deps --force-reinstall "$build" --disable-pip-version-check --no-input -q \
+    2>&1 | grep -v "^WARNING: Location" >&2 || true
+  rm -rf "$build"
+  echo "$app_rev" > "$VENV/.xinfang-app-rev"
 fi
 chmod -R a+rX "$VENV"
 
