@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from xinfang.audit.services import audit_record
 from xinfang.calendars.selectors import calendar_for_org
+from xinfang.matching.models import IdentityKey
+from xinfang.matching.services import identity_keys_refresh
 from xinfang.orgs.models import User
 from xinfang.petitions import crypto
 from xinfang.petitions.models import Channel, Petitioner
@@ -174,6 +176,7 @@ def _apply_correction(*, request: DataRequest, actor: User) -> list[PetitionerCo
     petitioner.name_index = crypto.blind_index(normalize_name(petitioner.name))
     petitioner.phone_index = crypto.blind_index(petitioner.phone)
     petitioner.save(update_fields=["name", "phone", "address", "name_index", "phone_index", "updated_at"])
+    identity_keys_refresh(petitioners=[petitioner])  # name+address and name+birth keys follow the new values
     audit_record(actor=actor, action="petitioner.correct", target=petitioner,
                  data={"request": request.number, "fields": [change.field for change in changes]})
     return changes
@@ -263,6 +266,7 @@ def _anonymise(*, petitioner: Petitioner, cause: str, batch: str, request: DataR
     petitioner.name_index = petitioner.id_number_index = petitioner.phone_index = ""
     petitioner.save(update_fields=["name", "id_number", "phone", "address", "name_index", "id_number_index",
                                    "phone_index", "updated_at"])
+    IdentityKey.objects.filter(petitioner=petitioner).delete()
     # A correction's history and a request's new values are the same person's data.
     for correction in petitioner.corrections.all():
         correction.old_value = correction.new_value = ""
