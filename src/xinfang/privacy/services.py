@@ -29,8 +29,8 @@ from xinfang.privacy.selectors import (
     requests_visible_to,
 )
 
-# PIPL Art 50 asks for a prompt answer without fixing a period; the office answers within 15 working days, the
-# period the Regulation gives it to decide on a petition (Art 22), so both are counted with one calendar.
+# PIPL Art 50 asks for a prompt answer without fixing a period; the office answers within 15 working days, after
+# the 15 days the Regulation gives it to decide on a petition (Art 22), on the same calendar as its deadlines.
 ANSWER_WORKING_DAYS = 15
 ANONYMISED = "已匿名化"
 
