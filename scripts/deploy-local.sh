@@ -174,6 +174,9 @@ chown postgres: "$STATE/pg"; chmod 700 "$STATE/pg"
 chmod 1777 "$LOG"
 # The collected static files are read by nginx's workers (www-data): their folder must be reachable.
 mkdir -p "$STATE/data/staticfiles"; chown "$APP_USER:" "$STATE/data/staticfiles"
+# A private temporary folder, like systemd's PrivateTmp: jieba's dictionary cache in a shared /tmp may belong to
+# another user (then every process fails to replace it and rebuilds it, seconds each).
+install -d -o "$APP_USER" -g "$APP_USER" -m 700 "$STATE/data/tmp"
 chmod 711 "$STATE/data"
 
 PY="$VENV/bin/python"
@@ -238,7 +241,7 @@ chgrp "$APP_USER" "$ENV_FILE"
 # One simple command (no subshell), so that `as_app … &` gives the pid of the program itself: setpriv, env and
 # setsid each exec the next.
 APP=(setpriv --reuid="$APP_USER" --regid="$APP_USER" --init-groups --reset-env --
-     env -C "$STATE/data" PATH="$VENV/bin:/usr/bin:/bin" LANG=C.UTF-8 HOME="$STATE/data"
+     env -C "$STATE/data" PATH="$VENV/bin:/usr/bin:/bin" LANG=C.UTF-8 HOME="$STATE/data" TMPDIR="$STATE/data/tmp"
      DJANGO_SETTINGS_MODULE=xinfang.config.settings.production XINFANG_ENV_FILE="$ENV_FILE")
 as_app() { "${APP[@]}" "$@"; }
 
