@@ -96,3 +96,18 @@ def test_the_reviewer_places_and_releases_a_hold(client, district, petition, rev
     hold.refresh_from_db()
     assert hold.released_by == reviewer and not hold.is_active
     assert AuditEvent.objects.filter(action__in=["privacy.hold_place", "privacy.hold_release"]).count() == 2
+
+
+def test_the_request_page_shows_the_due_date_and_the_overdue_list_names_it(client, district, petition,
+                                                                           reviewer):
+    # given: received 2 November 2026, due 23 November, unanswered (today is later)
+    client.force_login(district.clerk)
+    _new(client, petition)
+    request = DataRequest.objects.get()
+    # when
+    detail = client.get(f"/privacy/requests/{request.pk}/").content.decode()
+    overdue = client.get("/privacy/requests/?overdue=1").content.decode()
+    # then
+    assert "2026年11月23日" in detail and "逾期" in detail
+    assert "decide-form" not in detail  # the clerk does not decide
+    assert request.number in overdue and "1件申请已超过答复期限未答复" in overdue

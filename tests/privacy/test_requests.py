@@ -15,7 +15,7 @@ from xinfang.petitions import crypto
 from xinfang.petitions.models import Channel, PetitionType, Petitioner
 from xinfang.petitions.services import PetitionerInput, petition_register
 from xinfang.privacy import services
-from xinfang.privacy.models import DataRequest, PetitionerCorrection
+from xinfang.privacy.models import Anonymisation, DataRequest, PetitionerCorrection
 from xinfang.privacy.selectors import petitioner_export_rows, requests_overdue, requests_visible_to
 
 
@@ -179,3 +179,12 @@ def test_the_access_copy_leaves_out_accusations_content_and_other_peoples_names(
     assert (accused["summary"], accused["content"], accused["demands"], accused["handling_org"]) == ("", "", "", "")
     assert accused["co_petitioners"] == "1"
     assert not any("王某" in value or "李四" in value for value in accused.values())
+
+
+def test_a_request_about_an_anonymised_petitioner_is_refused(district, petitioner):
+    # given
+    Anonymisation.objects.create(petitioner=petitioner, cause=Anonymisation.Cause.RETENTION, batch="t")
+    # when / then
+    with pytest.raises(ValidationError) as error:
+        receive(district.clerk, petitioner)
+    assert error.value.message_dict["petitioner"] == ["该信访人的个人信息已匿名化"]
