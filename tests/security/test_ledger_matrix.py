@@ -1,4 +1,4 @@
-"""The permission matrix over the ledgers beside the petitions (prevention with 访调对接, receptions, order, reports).
+"""The permission matrix over the ledgers beside the petitions (supervision, prevention with 访调对接, receptions, order, reports, the portal).
 
 Every ledger record here is linked to petitions of the world — among them accusations against the very unit
 the record belongs to. Every reader of the world opens every read path of every ledger (lists, details,
@@ -25,6 +25,7 @@ from xinfang.prevention.services_backlog import CaseInput, case_create
 from xinfang.prevention.services_disputes import DisputeInput, dispute_create
 from xinfang.prevention.services_referrals import LitigationInput, ReferralInput, litigation_create, referral_create
 from xinfang.receptions.services import ReceptionInput, reception_create
+from xinfang.supervision.services_records import SupervisionInput, supervision_issue
 from xinfang.reports.services import report_generate
 
 # Every reader of the petition matrix, and the roles that see ledgers in their own way.
@@ -97,6 +98,11 @@ def _build(world) -> dict[str, list[int]]:
             title=f"诉讼{unit}", guided_on=date(2026, 6, 6), court="清溪区人民法院", responsible_org_id=orgs[unit].pk,
             case_count=len(keys), person_times=len(keys), petition_numbers=numbers))
         built["litigation"].append(litigation.pk)
+    supervisor = world.user(role_user_key("county_office", Role.SUPERVISOR))
+    built["supervision"] = [
+        supervision_issue(actor=supervisor, data=SupervisionInput(
+            kind="phone", petition_id=petitions[key].pk, subject=f"督办{key}")).pk
+        for key in ("G_A", "G_B", "ACC_T", "ACC_D")]
     report = report_generate(actor=builder, kind="annual", office=orgs["county_office"], start=date(2026, 1, 1),
                              end=date(2026, 12, 31))
     built["report"] = [report.pk]
@@ -113,6 +119,8 @@ def _paths(ledgers) -> list[tuple[str, str]]:
              ("incident", "/order/"), ("incident", "/order/export/"),
              ("figures", "/prevention/?start={start}&end={end}".format(**PERIOD)),
              ("figures", "/receptions/figures/?start={start}&end={end}".format(**PERIOD)),
+             ("supervision", "/supervision/records/"), ("supervision", "/supervision/inbox/"),
+             ("supervision", "/supervision/rankings/"), ("supervision", "/supervision/rankings.xlsx"),
              ("report", "/reports/")]
     paths += [("backlog", f"/prevention/backlog/{pk}/") for pk in ledgers["backlog"]]
     paths += [("dispute", f"/prevention/disputes/{pk}/") for pk in ledgers["dispute"]]
@@ -120,6 +128,8 @@ def _paths(ledgers) -> list[tuple[str, str]]:
     paths += [("incident", f"/order/{pk}/") for pk in ledgers["incident"]]
     paths += [("referral", f"/prevention/referrals/{pk}/") for pk in ledgers["referral"]]
     paths += [("litigation", f"/prevention/litigations/{pk}/") for pk in ledgers["litigation"]]
+    paths += [("supervision", f"/supervision/records/supervision/{pk}/") for pk in ledgers["supervision"]]
+    paths += [("supervision", f"/supervision/records/supervision/{pk}/letter.docx") for pk in ledgers["supervision"]]
     paths += [("report", f"/reports/{pk}/") for pk in ledgers["report"]]
     paths += [("report", f"/reports/{pk}/check/") for pk in ledgers["report"]]
     for section, keys in (("prevention", ("backlog_cases", "prevention_disputes", "referral_count", "litigation_count")),
@@ -147,7 +157,7 @@ def test_the_linked_petitions_do_show_to_who_may_see_them(world, ledgers):
     client = web_client(world, "r-county_office")
     seen = ""
     for ledger, url in _paths(ledgers):
-        if ledger in ("backlog", "dispute", "reception", "referral", "litigation") and url.rstrip("/").split("/")[-1].isdigit():
+        if ledger in ("backlog", "dispute", "reception", "referral", "litigation", "supervision") and url.rstrip("/").split("/")[-1].isdigit():
             body = read(client.get(url))
             assert body.status == 200, url
             seen += body.text
@@ -165,3 +175,19 @@ def test_a_unit_sees_its_own_records_but_not_the_accusation_against_it(world, le
     assert accusation not in body.text
     body = read(client.get(f"/prevention/disputes/{ledgers['dispute'][0]}/"))
     assert body.status == 200 and world.petitions["G_A"].number in body.text and accusation not in body.text
+
+
+# The portal's pages (its 接访安排 are on channels/: what is published, nothing more).
+PUBLIC_PATHS = ("/portal/", "/portal/guide/", "/portal/channels/", "/portal/roadmap/", "/portal/query/")
+
+
+def test_the_public_pages_name_no_petition_and_no_ledger_record(world, ledgers):
+    """The portal, opened by anyone: none of the world's matters or ledger records."""
+    from django.test import Client
+
+    nobody = world.user(role_user_key("county_office", Role.ADMINISTRATOR))  # sees no petition at all
+    for url in PUBLIC_PATHS:
+        body = read(Client().get(url))
+        assert body.status == 200, url
+        assert_no_leak(world, nobody, body, url)
+        assert "事件township" not in body.text and "积案township" not in body.text, url
