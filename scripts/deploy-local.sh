@@ -22,7 +22,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exec sudo -- "$0" "$@"
 fi
 
-mode=start demo=0 demo_petitions=1000 purge=0 nginx_port="" rq_workers=2
+app_changed=0 mode=start demo=0 demo_petitions=1000 purge=0 nginx_port="" rq_workers=2
 STATE="$ROOT/var/deploy"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -158,6 +158,7 @@ if [ "$(cat "$VENV/.xinfang-app-rev" 2>/dev/null)" != "$app_rev" ]; then
     2>&1 | grep -v "^WARNING: Location" >&2 || true
   rm -rf "$build"
   echo "$app_rev" > "$VENV/.xinfang-app-rev"
+  app_changed=1
 fi
 chmod -R a+rX "$VENV"
 
@@ -322,6 +323,12 @@ start_bg() {  # start_bg NAME PIDFILE COMMAND...: in the background as the app u
   say "$name started ($(cat "$file")), log $LOG/$name.log"
 }
 
+if [ "$app_changed" -eq 1 ]; then
+  # New code: the app processes restart (gunicorn preloads the app, so a HUP would keep the old code).
+  stop_pidfile gunicorn "$RUN/gunicorn.pid" 40
+  for file in "$RUN"/rqworker-*.pid; do [ -e "$file" ] && stop_pidfile "rq worker" "$file" 60; done
+  stop_pidfile scheduler "$RUN/scheduler.pid" 60
+fi
 if ! pid_alive "$RUN/gunicorn.pid"; then
   # gunicorn needs its pid file's folder writable by the app user.
   rm -f "$RUN/gunicorn.pid"
