@@ -19,6 +19,8 @@ from xinfang.petitions.services import PetitionerInput, petition_register
 from xinfang.privacy import services
 from xinfang.privacy.models import Anonymisation, DataRequest
 from xinfang.privacy.selectors import petitioners_due_for_anonymisation
+from xinfang.stats.indicators import compute_totals
+from xinfang.stats.selectors import stats_filters_parse, stats_query
 
 WAGES = "本人在青石镇某工地务工，工程结束后建筑公司拖欠工资三个月未付，多次讨要无果。"
 
@@ -55,7 +57,14 @@ def matters(district, category, notice):
 
 
 def _statistics() -> dict:
+    # Every indicator of the statistics module over the fixture's years (a period is at most ten years), and the
+    # rows they count.
+    figures = {}
+    for start, end in (("2014-01-01", "2016-12-31"), ("2024-01-01", "2026-12-31")):
+        q = stats_query(user=None, filters=stats_filters_parse(start=start, end=end))
+        figures[start] = {key: figure.value for key, figure in compute_totals(q).items()}
     return {
+        "indicators": figures,
         "by_category_locality_channel": list(Petition.objects.values("category", "locality", "channel", "status")
                                              .annotate(n=Count("id"), people=Sum("person_times")).order_by("category")),
         "parties": PetitionParty.objects.count(),
@@ -72,6 +81,7 @@ def test_an_old_finished_matter_is_anonymised_and_statistics_stay(district, matt
     # given
     services.hold_place(actor=reviewer, petition_id=matters["held"].pk, reason="当事人已提起行政诉讼")
     before = _statistics()
+    assert before["indicators"]["2014-01-01"]["registered"] == 2  # 张's and 李's letters of 2014
     # when
     call_command("privacy", "anonymise")
     # then
