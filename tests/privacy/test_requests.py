@@ -154,10 +154,11 @@ def test_requests_are_seen_only_by_the_offices_staff_in_scope(district, petition
     stranger = user_create(username="baiyun-reviewer", password="pw-123456", org=other_office,
                            roles=[Role.REVIEWER])
     leader = user_create(username="office-leader", password="pw-123456", org=district.office, roles=[Role.LEADER])
+    root = user_create(username="root", password="pw-123456", org=None, roles=[], is_superuser=True)
     # then
     assert list(requests_visible_to(user=reviewer)) == [request]
     assert list(requests_visible_to(user=district.clerk)) == [request]
-    for outsider in (stranger, leader, district.township_a_user):
+    for outsider in (stranger, leader, district.township_a_user, root):
         assert list(requests_visible_to(user=outsider)) == []
 
 

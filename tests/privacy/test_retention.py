@@ -1,6 +1,7 @@
 """Retention (XINFANG_PERSONAL_DATA_RETENTION_YEARS): petitioners whose matters all finished longer ago are
 anonymised, statistics unchanged; a held or a young matter is kept; a dry run changes nothing."""
 
+import io
 from datetime import datetime
 
 import pytest
@@ -115,6 +116,14 @@ def test_a_released_hold_lets_the_matter_be_anonymised(district, matters, review
     services.hold_release(hold_id=hold.pk, actor=reviewer, reason="诉讼已终结")
     services.anonymise_due()
     assert _person(matters["held"]).name == "已匿名化"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_commands_dry_run_says_how_many_and_changes_nothing(district, matters):
+    out = io.StringIO()
+    call_command("privacy", "anonymise", "--dry-run", stdout=out)
+    assert out.getvalue().strip() == "试运行：将匿名化 2 名信访人（保存期限 10 年），未作改动"
+    assert Anonymisation.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
