@@ -196,3 +196,47 @@ def test_a_full_disk_on_the_registration_page_is_a_message_on_the_form(district,
     page = response.content.decode()
     assert response.status_code == 200 and "服务器存储空间已满" in page and "材料.txt" in page
     assert Petition.objects.count() == 0 and not [p for p in _media_files() if PARTIAL_PREFIX in p.name]
+
+
+# --- two writers on one case -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officials_forwarding_one_case_at_once_lose_no_update(registered, actors, district):
+    """Two reviewers press 转送 on the same case in the same instant, to different units: one wins whole, the
+    other is refused (the case is no longer 已登记) — never two forwards, never a mix of the two."""
+    import threading
+
+    from django.db import connection
+
+    from xinfang.petitions.models import Petition
+    from xinfang.workflow.services import petition_act
+
+    second = district.clerk
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def forward(name, actor, org):
+        try:
+            barrier.wait(timeout=10)
+            petition_act(petition_id=registered.pk, action="forward", actor=actor, values={"handling_org": org.pk})
+            outcomes[name] = "ok"
+        except Exception as error:  # the loser's refusal, whatever its type, is its outcome
+            outcomes[name] = type(error).__name__ + ": " + str(error)
+        finally:
+            connection.close()  # each thread's own connection
+
+    threads = [threading.Thread(target=forward, args=("a", actors.reviewer, district.township_a)),
+               threading.Thread(target=forward, args=("b", second, district.township_b))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(v == "ok" for v in outcomes.values()) == [False, True], outcomes
+    winner = district.township_a if outcomes["a"] == "ok" else district.township_b
+    petition = Petition.objects.get(pk=registered.pk)
+    assert petition.status == "forwarded" and petition.handling_org_id == winner.pk
+    assert petition.events.filter(kind="forward").count() == 1 and petition.notices.count() == 1
+    loser = next(v for v in outcomes.values() if v != "ok")
+    assert "database is locked" not in loser, loser  # refused by the rules, not by a lock timeout
