@@ -5,6 +5,7 @@ import io
 from datetime import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -181,3 +182,19 @@ def test_a_granted_deletion_anonymises_a_finished_petitioner(district, matters, 
     assert young.name == "已匿名化" and young.anonymisation.cause == Anonymisation.Cause.DELETION
     request.refresh_from_db()
     assert request.asked == "已匿名化"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deletion_request_pending_when_retention_anonymised_the_petitioner_is_refused_cleanly(district, matters,
+                                                                                                 reviewer):
+    # given: 张 asked for deletion; the retention run got there first
+    old = _person(matters["old"])
+    request = services.request_receive(actor=district.clerk, data=services.RequestInput(
+        petitioner_id=old.pk, kind=DataRequest.Kind.DELETION, received_on=timezone.localdate(),
+        channel="letter", asked="请删除我的个人信息"))
+    services.anonymise_due()
+    # when / then
+    with pytest.raises(ValidationError) as error:
+        services.request_decide(request_id=request.pk, grant=True, reason="同意", actor=reviewer)
+    assert error.value.message_dict["reason"] == ["该信访人的个人信息已匿名化"]
+    assert Anonymisation.objects.filter(petitioner=old).count() == 1

@@ -21,6 +21,7 @@ from xinfang.petitions.validators import normalize_name, validate_phone
 from xinfang.prevention.services_common import next_number
 from xinfang.privacy.models import Anonymisation, DataRequest, LegalHold, PetitionerCorrection
 from xinfang.privacy.selectors import (
+    FINISHED_STATES,
     is_office_reviewer,
     is_office_staff,
     petitioner_is_held,
@@ -136,9 +137,11 @@ def request_decide(*, request_id: int, grant: bool, reason: str, actor: User,
         errors["answered_on"] = ["答复日期应在收到日期和今天之间"]
     if grant and request.kind == DataRequest.Kind.DELETION:
         petitioner = request.petitioner
-        if petitioner_is_held(petitioner=petitioner):
+        if Anonymisation.objects.filter(petitioner=petitioner).exists():
+            errors["reason"] = ["该信访人的个人信息已匿名化"]
+        elif petitioner_is_held(petitioner=petitioner):
             errors["reason"] = ["该信访人或其信访事项处于保全状态，不能删除"]
-        elif petitioner.parties.exclude(petition__status__in=("closed", "final")).exists():
+        elif petitioner.parties.exclude(petition__status__in=FINISHED_STATES).exists():
             # PIPL Art 47 ¶1(1)(3): deletion once the purpose is served; an open matter still needs the data.
             errors["reason"] = ["该信访人尚有未办结的信访事项，个人信息仍为办理所必需，不能删除"]
     if errors:
