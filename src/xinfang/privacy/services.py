@@ -16,12 +16,13 @@ from xinfang.orgs.models import User
 from xinfang.petitions import crypto
 from xinfang.petitions.models import Channel, Petitioner
 from xinfang.petitions.selectors import petitions_visible_to
-from xinfang.portal.models import PortalSubmission
 from xinfang.petitions.validators import normalize_name, validate_phone
+from xinfang.portal.models import PortalSubmission
 from xinfang.prevention.services_common import next_number
 from xinfang.privacy.models import Anonymisation, DataRequest, LegalHold, PetitionerCorrection
 from xinfang.privacy.selectors import (
     FINISHED_STATES,
+    holds_visible_to,
     is_office_reviewer,
     is_office_staff,
     petitioner_is_held,
@@ -237,9 +238,8 @@ def hold_place(*, actor: User, reason: str, petition_id: int | None = None,
 
 @transaction.atomic
 def hold_release(*, hold_id: int, actor: User, reason: str) -> LegalHold:
+    """Release a hold with a reason (the office's 审核员, audited); retention applies again from the next run."""
     _require_reviewer(actor, "解除保全")
-    from xinfang.privacy.selectors import holds_visible_to
-
     hold = holds_visible_to(user=actor).select_for_update(of=("self",)).filter(pk=hold_id).first()
     if hold is None:
         raise PermissionDenied("保全记录不存在或不在本单位范围内")
