@@ -24,6 +24,7 @@ PAGES = {
     "违法信访行为": "/order/",
     "普法宣传": "/publicity/",
     "报告": "/reports/",
+    "个人信息保护": "/privacy/requests/",
     "导入": "/exchange/import/",
     "审计日志": "/audit/",
     "角色授权": "/accounts/roles/",
@@ -37,9 +38,9 @@ LEDGERS = ["矛盾预防", "领导接访"]
 EVALUATORS = [*EVERYONE, "质量评查", *LEDGERS]
 IN_AN_ORG = [*EVERYONE, *LEDGERS, "普法宣传"]
 EXPECTED = {
-    Role.INTAKE_CLERK: ["登记信访事项", *IN_AN_ORG],
+    Role.INTAKE_CLERK: ["登记信访事项", *IN_AN_ORG, "个人信息保护"],
     # the office's reviewer also reads the restricted 违法信访行为 ledger and writes the reports
-    Role.REVIEWER: ["登记信访事项", *EVALUATORS, "违法信访行为", "普法宣传", "报告"],
+    Role.REVIEWER: ["登记信访事项", *EVALUATORS, "违法信访行为", "普法宣传", "报告", "个人信息保护"],
     Role.HANDLER: IN_AN_ORG,
     Role.HANDLING_ORG_HEAD: IN_AN_ORG,
     Role.SUPERVISOR: [*EVALUATORS, "普法宣传", "报告"],  # of the county government: not the office's order ledger

@@ -13,6 +13,7 @@ from xinfang.orgs.views import can_grant_roles  # the role page's own test
 from xinfang.petitions.reveal_approvals import approvals_pending_for
 from xinfang.petitions.services import REGISTER_ROLES
 from xinfang.order.permissions import can_read as can_read_order  # the order views' own test
+from xinfang.privacy.selectors import is_office_staff  # the privacy views' own test
 from xinfang.prevention.permissions import can_read as can_read_prevention  # the prevention views' own test
 from xinfang.publicity.permissions import can_read as can_read_publicity  # the publicity views' own test
 from xinfang.reports.permissions import can_read as can_read_reports  # the reports views' own test
@@ -84,6 +85,8 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("普法宣传", reverse("publicity:activities")))
     if can_read_reports(user):  # 报告: the statisticians, reviewers, supervisors and leaders
         items.append(NavItem("报告", reverse("reports:list")))
+    if is_office_staff(user):  # 个人信息权利申请 and 保全: the petition office's 登记员 and 审核员
+        items.append(NavItem("个人信息保护", reverse("privacy:requests")))
     if can_import(user):
         items.append(NavItem("导入", reverse("import")))
     return items + _system_items(user)
