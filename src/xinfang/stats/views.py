@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from xinfang.config.routers import replica_reads
 from xinfang.orgs.models import Org
 from xinfang.petitions.models import Category, Channel, HotTopic
 from xinfang.stats.indicators import (
@@ -66,6 +67,7 @@ def _link(name: str, filters: StatsFilters, **extra: str) -> str:
     return f"{reverse(name, kwargs=extra.pop('kwargs', {}))}?{urlencode({**filters.as_params(), **extra})}"
 
 
+@replica_reads
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters, problems = _filters(request)
     filters, q = _query(request, filters, problems)
@@ -149,6 +151,7 @@ def _records_drilldown(request: HttpRequest, indicator, part: str, q, context: d
     })
 
 
+@replica_reads
 def drilldown(request: HttpRequest, key: str) -> HttpResponse:
     """The cases behind one figure; the count shown is the figure (same conditions, same scope)."""
     indicator, part, filters, problems, q = _drilldown_queryset(request, key)
@@ -178,6 +181,7 @@ def drilldown(request: HttpRequest, key: str) -> HttpResponse:
     })
 
 
+@replica_reads
 def drilldown_export(request: HttpRequest, key: str) -> FileResponse:
     indicator, part, filters, _, q = _drilldown_queryset(request, key)
     if indicator.lists_records:  # the page lists 督办/建议/refusal records; the case workbook does not fit them
@@ -193,6 +197,7 @@ def drilldown_export(request: HttpRequest, key: str) -> FileResponse:
                         filename=f"{indicator.key}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.xlsx")
 
 
+@replica_reads
 def tables_export(request: HttpRequest) -> FileResponse:
     filters, problems = _filters(request)
     filters, q = _query(request, filters, problems)

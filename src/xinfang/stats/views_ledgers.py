@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from xinfang.config.routers import replica_reads
 from xinfang.orgs.models import Org
 from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.stats.ledgers import LedgerQuery, LedgerSection, compute, compute_totals, empty_figure, section_for
@@ -51,6 +52,7 @@ def drill_url(section: LedgerSection, key: str, params: dict[str, str], **extra:
     return f"{url}?{urlencode({**params, **extra})}"
 
 
+@replica_reads
 def figures_page(request: HttpRequest, section: str) -> HttpResponse:
     ledger_section = section_for(section)
     if ledger_section is None:
@@ -83,6 +85,7 @@ def _filter_orgs(request: HttpRequest):
                                                           Org.Kind.VILLAGE)).only("pk", "name", "path")
 
 
+@replica_reads
 def indicator_records(request: HttpRequest, key: str, section: str = "") -> HttpResponse:
     """The records behind one figure (or one cell of a breakdown); their count is the figure."""
     found = _section_of_indicator(key)

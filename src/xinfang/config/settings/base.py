@@ -198,6 +198,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# A PostgreSQL streaming replica for the statistics pages (docs/SCALING.md); writes always go to "default".
+if env.str("XINFANG_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(env.str("XINFANG_REPLICA_URL"),
+                                                 conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the test database, not a replica
+DATABASE_ROUTERS = ["xinfang.config.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
