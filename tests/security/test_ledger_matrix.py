@@ -1,4 +1,4 @@
-"""The permission matrix over the ledgers beside the petitions (supervision, prevention with 访调对接, receptions, order, reports, the portal).
+"""The permission matrix over the ledgers beside the petitions (supervision, prevention with 访调对接, receptions, order, publicity, reports, the portal).
 
 Every ledger record here is linked to petitions of the world — among them accusations against the very unit
 the record belongs to. Every reader of the world opens every read path of every ledger (lists, details,
@@ -121,6 +121,10 @@ def _paths(ledgers) -> list[tuple[str, str]]:
              ("figures", "/receptions/figures/?start={start}&end={end}".format(**PERIOD)),
              ("supervision", "/supervision/records/"), ("supervision", "/supervision/inbox/"),
              ("supervision", "/supervision/rankings/"), ("supervision", "/supervision/rankings.xlsx"),
+             ("publicity", "/publicity/"), ("publicity", "/publicity/activities/export/"),
+             ("publicity", "/publicity/trainings/"), ("publicity", "/publicity/trainings/export/"),
+             ("publicity", "/publicity/exams/"), ("publicity", "/publicity/exams/export/"),
+             ("publicity", "/publicity/stock/"),
              ("report", "/reports/")]
     paths += [("backlog", f"/prevention/backlog/{pk}/") for pk in ledgers["backlog"]]
     paths += [("dispute", f"/prevention/disputes/{pk}/") for pk in ledgers["dispute"]]
