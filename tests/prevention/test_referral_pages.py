@@ -162,3 +162,17 @@ def test_the_litigation_sheet_imports_all_or_nothing_and_a_township_may_not_impo
     with open(out, "wb") as stream:
         litigation_export(queryset=LitigationBatch.objects.order_by("pk"), out=stream, petitions_of=lambda b: [])
     assert list(load_workbook(out).active.values)[1][5] == 12
+
+
+def test_the_dispute_page_lists_its_referrals_the_reader_may_see(client, district, people):
+    from tests.prevention.conftest import dispute_input
+    from xinfang.prevention.services_disputes import dispute_create
+
+    dispute = dispute_create(data=dispute_input(locality=district.township_a), actor=people.township_a)
+    referral = referral_create(data=referral_input(org=district.township_a, dispute_number=dispute.number),
+                               actor=people.township_a)
+    client.force_login(people.office_reviewer)
+    page = client.get(f"/prevention/disputes/{dispute.pk}/").content.decode()
+    assert f'<a href="/prevention/referrals/{referral.pk}/">{referral.number}</a> 人民调解，进行中' in page
+    another = dispute_create(data=dispute_input(locality=district.township_a), actor=people.township_a)
+    assert referral.number not in client.get(f"/prevention/disputes/{another.pk}/").content.decode()

@@ -28,6 +28,7 @@ from xinfang.prevention.forms import (
 from xinfang.prevention.history import LedgerVersion
 from xinfang.stats.ledgers import CENT
 from xinfang.prevention.permissions import can_record, is_office_reviewer, require_reader
+from xinfang.prevention.selectors_referrals import referrals_visible_to
 from xinfang.prevention.selectors import (
     DisputeFilters,
     campaigns_visible_to,
@@ -141,6 +142,8 @@ def dispute_detail(request: HttpRequest, pk: int, *, settle_form=None, verify_fo
     user = request.user
     return render(request, "prevention/dispute_detail.html", {
         "dispute": dispute, "petitions": dispute_petitions(dispute=dispute, user=user),
+        # 访调对接 of this dispute, those the user may see (a unit outside the dispute's may have one).
+        "referrals": referrals_visible_to(user=user).filter(dispute=dispute).order_by("referred_on", "pk"),
         "history": history_for(ledger=LedgerVersion.Ledger.DISPUTE, record_id=dispute.pk),
         "can_edit": can_record(user) and (dispute.status == Dispute.Status.OPEN or (
             is_office_reviewer(user) and dispute.status != Dispute.Status.REPORTED)),
