@@ -133,7 +133,7 @@ pytest_args=(-p no:cacheprovider)
 [ -t 1 ] && pytest_args+=(--color=yes)  # keep colours although the output goes through tee
 timeout_cmd=()
 # In CI a hung browser or database must not eat the whole job: stop the run, with tracebacks, in time.
-[ "${CI:-}" = "true" ] && timeout_cmd=(timeout -s INT -k 60 "${XINFANG_TEST_TIMEOUT:-1500}")
+[ "${CI:-}" = "true" ] && timeout_cmd=(timeout -s INT -k 60 "${XINFANG_TEST_TIMEOUT:-2100}")
 
 declare -A verdict summary duration
 failed=0
