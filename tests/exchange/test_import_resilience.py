@@ -20,6 +20,7 @@ from xinfang.exchange.importer import import_file
 from xinfang.exchange.models import ImportedRecord
 from xinfang.petitions.models import Petition
 from xinfang.petitions.selectors import PetitionFilters
+from tests.conftest import own_sqlite_file
 
 XINFANG = str(Path(sys.executable).with_name("xinfang"))
 
@@ -89,6 +90,7 @@ def kill_after_first_progress(env: dict[str, str], *args: str) -> subprocess.Pop
 
 
 @pytest.mark.slow
+@own_sqlite_file
 def test_an_import_killed_half_way_leaves_the_database_as_before(tmp_path):
     env, path, rows = prepare_big_import(tmp_path)
     before = petition_count(env)
@@ -105,6 +107,7 @@ def test_an_import_killed_half_way_leaves_the_database_as_before(tmp_path):
 
 
 @pytest.mark.slow
+@own_sqlite_file
 def test_a_good_rows_import_killed_half_way_keeps_the_finished_rows_and_resumes(tmp_path):
     env, path, rows = prepare_big_import(tmp_path)
     before = petition_count(env)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import petition_input
+from tests.conftest import own_sqlite_file, petition_input
 from xinfang.audit.models import AuditEvent
 from xinfang.petitions.models import Attachment, Petition
 from xinfang.petitions.services import UploadInput, petition_register
@@ -84,6 +84,7 @@ services.petition_act(petition_id=petition.pk, action="forward", actor=User.obje
 
 
 @pytest.mark.slow
+@own_sqlite_file
 def test_an_action_killed_before_its_commit_leaves_the_case_as_it_was(district_db):
     env = district_db
     # A registered letter, forwarded (转送) to a township: status, event, clock, notice and audit rows.
@@ -125,6 +126,7 @@ backup_create(out=Path("{out}"))
 
 
 @pytest.mark.slow
+@own_sqlite_file
 def test_a_backup_killed_half_way_leaves_no_archive_and_the_old_one_whole(district_db, tmp_path):
     env = district_db
     out = tmp_path / "xinfang.tar"

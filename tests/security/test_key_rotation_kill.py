@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import own_sqlite_file
+
 XINFANG = str(Path(sys.executable).with_name("xinfang"))
 OLD_KEY = "the-old-data-key-of-this-office-0123456789"
 NEW_KEY = "the-new-data-key-of-this-office-9876543210"
@@ -119,6 +121,7 @@ def rotate_killed_at(env: dict[str, str], marker: str, after: int) -> subprocess
 
 
 @pytest.mark.slow
+@own_sqlite_file
 def test_a_rotation_killed_in_the_rows_and_in_the_files_leaves_everything_readable_and_a_rerun_finishes(tmp_path):
     # given: a database and files sealed under the old key
     base = {name: value for name, value in os.environ.items() if not name.startswith(("XINFANG_", "DJANGO_"))}
