@@ -50,11 +50,11 @@ def petitioner_sms_send(notice_id: int) -> dict:
     return petitioner_messages_send(notice_id=notice_id)
 
 
-def periodic_scan_ensure() -> bool:
-    """Enqueue the periodic scan unless one is already waiting, or running since less than an hour (the worker
-    calls this when it starts, so restarts do not multiply it; a scan left RUNNING by a killed worker is not
-    waited for). True if one was enqueued."""
-    backend = deadlines_scan_periodic.get_backend()
+def periodic_ensure(task, task_path: str) -> bool:
+    """Enqueue a self-rescheduling periodic task unless one is already waiting, or running since less than an
+    hour (the worker calls this when it starts, so restarts do not multiply it; a run left RUNNING by a killed
+    worker is not waited for). True if one was enqueued."""
+    backend = task.get_backend()
     if not backend.supports_defer:
         return False
     from django_tasks.base import TaskResultStatus
@@ -62,10 +62,15 @@ def periodic_scan_ensure() -> bool:
 
     from django.db.models import Q
 
-    waiting = DBTaskResult.objects.filter(task_path=SCAN_TASK_PATH, backend_name=backend.alias).filter(
+    waiting = DBTaskResult.objects.filter(task_path=task_path, backend_name=backend.alias).filter(
         Q(status=TaskResultStatus.READY)
         | Q(status=TaskResultStatus.RUNNING, started_at__gte=timezone.now() - timedelta(hours=1)))
     if waiting.exists():
         return False
-    deadlines_scan_periodic.enqueue()
+    task.enqueue()
     return True
+
+
+def periodic_scan_ensure() -> bool:
+    """The periodic deadline scan, enqueued once (periodic_ensure)."""
+    return periodic_ensure(deadlines_scan_periodic, SCAN_TASK_PATH)

@@ -26,19 +26,7 @@ def audit_verify_periodic() -> dict:
 
 
 def audit_verify_ensure() -> bool:
-    """Enqueue the periodic verification unless one is waiting, or running since less than an hour (called when the
-    worker starts, so restarts do not multiply it). True if one was enqueued."""
-    backend = audit_verify_periodic.get_backend()
-    if not backend.supports_defer:
-        return False
-    from django.db.models import Q
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
+    """The periodic verification, enqueued once when the worker starts (notifications.tasks.periodic_ensure)."""
+    from xinfang.notifications.tasks import periodic_ensure
 
-    waiting = DBTaskResult.objects.filter(task_path=VERIFY_TASK_PATH, backend_name=backend.alias).filter(
-        Q(status=TaskResultStatus.READY)
-        | Q(status=TaskResultStatus.RUNNING, started_at__gte=timezone.now() - timedelta(hours=1)))
-    if waiting.exists():
-        return False
-    audit_verify_periodic.enqueue()
-    return True
+    return periodic_ensure(audit_verify_periodic, VERIFY_TASK_PATH)
