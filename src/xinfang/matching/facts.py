@@ -253,6 +253,11 @@ def names_match(a: str, b: str) -> bool:
         return False
     if ca == cb:
         return True
+    # The extractor cannot always tell where a name begins (家住南苑, 打水厂电话): a name that ends with the
+    # whole of another is that name, with a word in front.
+    short_name, long_name = sorted((a, b), key=len)
+    if len(short_name) >= 2 and long_name.endswith(short_name) and name_core(short_name) != short_name[-1:]:
+        return True
     short, long = sorted((ca, cb), key=len)
     return len(short) >= 2 and short[:2] in long
 
