@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchenv import cpu_model, setup_django  # bench/ is on sys.path as the script's folder
+from benchenv import cpu_model, database_mib, database_version, setup_django  # bench/ is on sys.path as the script's folder
 
 
 def parse_args() -> argparse.Namespace:
@@ -85,17 +85,6 @@ def repeat_finished(source: Path, *, rows: int) -> tuple[Path, int, int]:
             past_registration += record.get("status") != "registered"
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return target, rows, past_registration
-
-
-def database_mib(sqlite_file: Path) -> float:
-    """The target database's size: the SQLite file, or PostgreSQL's pg_database_size."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_database_size(current_database())")
-            return cursor.fetchone()[0] / 2**20
-    return sqlite_file.stat().st_size / 2**20
 
 
 def max_rss_mib() -> float:
@@ -158,7 +147,6 @@ def main() -> int:
             path.unlink()
     setup_django(source)
     from django.core.management import call_command
-    from django.db import connection
 
     from xinfang.demo.district import district_build
     from xinfang.demo.generator import generate_petitions
@@ -169,7 +157,7 @@ def main() -> int:
 
     print(f"working directory: {workdir}")
     print(f"machine: {platform.platform()}, {os.cpu_count()} × {cpu_model()}, Python {platform.python_version()}, "
-          f"SQLite {connection.Database.sqlite_version}")
+          f"source {database_version()}")
     timings: list[tuple[str, float]] = []
 
     started = time.perf_counter()

@@ -1,6 +1,8 @@
 """Benchmark the case list, search, detail page and API on a large generated database.
 
     .venv/bin/python bench/bench_list.py --db var/bench.sqlite3 --petitions 1000000
+    .venv/bin/python bench/bench_list.py --db var/bench-pg.sqlite3 --petitions 1000000 --analyze \
+        --database-url "$(bench/pg.sh start)"                               # the same on PostgreSQL
 
 Seeds the database (a separate SQLite file) up to --petitions if it holds fewer, then times each
 request --repeat times through django.test.Client (a session for the UI, a Bearer token for the API)
@@ -15,7 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from benchenv import percentile, print_machine, seed_district, setup_django  # bench/ is on sys.path as the script's folder
+from benchenv import (add_database_argument, database_label, database_mib, percentile, print_machine, seed_district,
+                      setup_django)  # bench/ is on sys.path as the script's folder
 
 SLOW_MS = 300
 
@@ -28,7 +31,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per case")
     parser.add_argument("--explain", action="store_true", help="print the query plan of every case's slowest query")
     parser.add_argument("--analyze", action="store_true",
-                        help="run ANALYZE first, so SQLite's planner has statistics (kept in the file)")
+                        help="run `xinfang optimize` first (ANALYZE; VACUUM (ANALYZE) on PostgreSQL)")
+    add_database_argument(parser)
     return parser.parse_args()
 
 
@@ -39,7 +43,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     args = parse_args()
     db = Path(args.db).resolve()
-    setup_django(db)
+    setup_django(db, database_url=args.database_url)
 
     from django.core.management import call_command
     from django.db import connection
@@ -50,20 +54,20 @@ def main() -> int:
     from xinfang.petitions.models import Channel, Petition, Petitioner
     from xinfang.petitions.selectors import encode_cursor
 
-    print(f"database: {db}")
+    print(f"database: {database_label(db)}")
     print_machine()
     district, _ = seed_district(petitions=args.petitions, seed=args.seed)
     call_command("collectstatic", interactive=False, verbosity=0)  # pages render as in production
     total = Petition.objects.count()
-    print(f"petitions: {total:,}; database file {db.stat().st_size / 2**20:,.0f} MiB")
+    print(f"petitions: {total:,}; database {database_mib(db):,.0f} MiB")
     if args.analyze:
-        started = time.perf_counter()
+        from xinfang.petitions.management.commands.optimize import database_analyze
+
+        print(f"optimize took {database_analyze():.1f} s")
+    if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"ANALYZE took {time.perf_counter() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'")
-        print(f"planner statistics (sqlite_stat1): {'yes' if cursor.fetchone()[0] else 'no'}")
+            cursor.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'")
+            print(f"planner statistics (sqlite_stat1): {'yes' if cursor.fetchone()[0] else 'no'}")
     clerk = district.users["clerk"]
     token = api_token_create(user=clerk, name="bench")
     ui = Client(SERVER_NAME="localhost")
@@ -102,6 +106,9 @@ def main() -> int:
     rows = []
     for name, client, path in cases:
         response = client.get(path)
+        if response.status_code == 302:  # an ID-number search is kept server-side and redirected (web/searches.py)
+            path = response.url
+            response = client.get(path)
         if response.status_code != 200:
             print(f"{name}: HTTP {response.status_code} for {path}", file=sys.stderr)
             return 1
@@ -128,7 +135,8 @@ def main() -> int:
         if median > SLOW_MS or args.explain:
             print(f"\n{name}: slowest query {float(slowest['time']) * 1000:,.0f} ms\n  {slowest['sql'][:600]}")
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN QUERY PLAN " + slowest["sql"])
+                explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+                cursor.execute(explain + slowest["sql"])
                 for row in cursor.fetchall():
                     print("   ", row[-1])
     return 0

@@ -13,7 +13,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from benchenv import percentile, print_machine, seed_district, setup_django  # bench/ is on sys.path as the script's folder
+from benchenv import (add_database_argument, database_label, percentile, print_machine, seed_district,
+                      setup_django)  # bench/ is on sys.path as the script's folder
 
 
 def parse_args() -> argparse.Namespace:
@@ -23,13 +24,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--cluster-sample", type=int, default=2000, help="petitions replayed by the cluster rebuild")
+    add_database_argument(parser)
     return parser.parse_args()
 
 
 def main() -> int:
     args = parse_args()
     db = Path(args.db).resolve()
-    setup_django(db)
+    setup_django(db, database_url=args.database_url)
 
     import io
 
@@ -45,7 +47,7 @@ def main() -> int:
     from xinfang.petitions.models import Category, Petition
     from xinfang.petitions.services import PetitionerInput, PetitionInput, petition_register
 
-    print(f"database: {db}")
+    print(f"database: {database_label(db)}")
     print_machine()
     district, seeded = seed_district(petitions=args.petitions, seed=args.seed)
     if seeded:
@@ -55,8 +57,9 @@ def main() -> int:
         started = time.perf_counter()
         call_command("matching", "identities", stdout=io.StringIO())
         print(f"matching identities (keys and links) {time.perf_counter() - started:.1f} s", flush=True)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        from xinfang.petitions.management.commands.optimize import database_analyze
+
+        database_analyze()
     total = Petition.objects.count()
     print(f"petitions: {total:,}; identity keys: {IdentityKey.objects.count():,}; "
           f"repeats (重件): {Petition.objects.filter(first_petition__isnull=False).count():,}")

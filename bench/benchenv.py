@@ -20,6 +20,43 @@ def setup_django(db: Path, *, database_url: str = "") -> None:
     django.setup()
 
 
+def add_database_argument(parser) -> None:
+    """`--database-url`: measure on that database (PostgreSQL: `bench/pg.sh start` prints one) instead of the
+    SQLite file of `--db`, which then only names the folder of static files and uploads."""
+    parser.add_argument("--database-url", default=os.environ.get("XINFANG_BENCH_DATABASE_URL", ""),
+                        help="e.g. postgres://xinfang:bench@127.0.0.1:54450/xinfang_bench (default: the SQLite --db)")
+
+
+def database_label(db: Path) -> str:
+    """What the figures were measured on: the SQLite file, or the PostgreSQL database (without its password)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return str(db)
+    settings = connection.settings_dict
+    return f"PostgreSQL {settings['NAME']} on {settings['HOST']}:{settings['PORT']}"
+
+
+def database_mib(db: Path) -> float:
+    """The size of the database: the SQLite file, or pg_database_size."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return db.stat().st_size / 2**20 if db.exists() else 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return cursor.fetchone()[0] / 2**20
+
+
+def sqlite_pragma(sql: str) -> None:
+    """A PRAGMA for SQLite's build phases (page cache size); nothing on PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -38,10 +75,18 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def print_machine() -> None:
     """One line naming the machine and the database, printed before a benchmark's figures."""
+    print(f"machine: {platform.platform()}, {os.cpu_count()} × {cpu_model()}, Python {platform.python_version()}, "
+          f"{database_version()}")
+
+
+def database_version() -> str:
     from django.db import connection
 
-    print(f"machine: {platform.platform()}, {os.cpu_count()} × {cpu_model()}, Python {platform.python_version()}, "
-          f"SQLite {connection.Database.sqlite_version}")
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
 def seed_district(*, petitions: int, seed: int, progress_every: int = 100_000):
