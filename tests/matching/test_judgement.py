@@ -104,3 +104,13 @@ def test_the_level_decides_and_the_score_does_not_move(level):
     default = judge(SEEDS_AGAIN, SEEDS_FIRST, same_person=True, received_a=Y2025, received_b=Y2024)
     assert verdict.matter_score == default.matter_score
     assert verdict.same_matter == (verdict.matter_score >= level)
+
+
+def test_texts_that_share_nothing_are_never_one_matter_on_category_and_respondent_alone():
+    # The same person, category and respondent give a score above the level, but the two texts share no word
+    # and no fact: 此人其他信访事项, not a repeat.
+    same = Context(same_respondent=True, same_category=True)
+    verdict = judge("楼上住户半夜装修，电钻声吵得孩子睡不着。", "去年买的电动车电池鼓包，店里不给换。",
+                    same_person=True, context=same)
+    assert verdict.matter_score >= judgement.SAME_MATTER_LEVEL
+    assert verdict.kind == judgement.OTHER_MATTER and not verdict.same_matter

@@ -58,6 +58,11 @@ SAME_MATTER_LEVEL = 0.21
 # village (the look-alikes); chosen on out-of-fold scores of the different-people dev pairs, best accuracy.
 JOINT_LEVEL = 0.64
 
+# The features read from the two texts in common. With none of them the texts share nothing, and category,
+# respondent and place alone (evidence, never the decision) must not make the pair one matter.
+TEXT_EVIDENCE = ("words", "issue_same", "demand_same", "object_same", "names_same", "people_same", "amount_same",
+                 "month_same", "area_same")
+
 # Words in more than this share of the office's petitions are boilerplate there, whatever they are.
 BOILERPLATE_SHARE = 0.2
 # Pseudo-petitions that contain none of a word: a small office's few petitions do not make a word rare.
@@ -280,7 +285,7 @@ def judge_facts(a: Facts, b: Facts, *, same_person: bool, person_reason: str = "
     score = round(score_of(values), 3)
     if level is None:
         level = SAME_MATTER_LEVEL if same_person else JOINT_LEVEL
-    same_matter = score >= level
+    same_matter = score >= level and any(values[name] > 0 for name in TEXT_EVIDENCE)
     if same_person:
         kind = REPEAT if same_matter else OTHER_MATTER
     else:
