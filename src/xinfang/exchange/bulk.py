@@ -38,6 +38,7 @@ from xinfang.calendars.selectors import calendars_cached
 from xinfang.db import insert_rows
 from xinfang.exchange import importer as base
 from xinfang.exchange.format import ACTION_LABELS
+from xinfang.exchange.judged import ImportedRow, Judged, judge_rows
 from xinfang.exchange.models import ImportedRecord
 from xinfang.exchange.replay import Staged, replay_step, start_clock
 from xinfang.matching.services import (
@@ -122,6 +123,7 @@ class _Plan:
     hot_topics: list[HotTopic] = field(default_factory=list)
     skip_level_given: bool = False
     number_kept: bool = False
+    row: int = 0  # the row in the file (for the report's lines)
 
 
 class BulkImporter:
@@ -229,6 +231,7 @@ class BulkImporter:
             if plan is None:
                 self.report.skipped += 1
                 continue
+            plan.row = row
             self._accept(plan)
             pending.append((index, record))
         self._write(pending)
@@ -252,10 +255,12 @@ class BulkImporter:
         """One petition record through the services engine (a batch whose write failed)."""
         try:
             with transaction.atomic():
+                self.importer.row = row
                 created = self.importer.petition(record)
                 self.report.created += created
                 self.report.skipped += not created
                 if created:
+                    self.importer.judged.pop().add_to(self.report)
                     self._created([ImportedRecord.objects.select_related("petition").get(
                         source_system=base._text(record.get("source_system")),
                         external_id=base._text(record.get("external_id"))).petition])
@@ -484,7 +489,7 @@ class BulkImporter:
                 "is_skip_level": petition.is_skip_level}
         note = f"系统管理员{importer.actor.get_username()}代{office.name}从“{source}”导入（外部编号 {external}）"
         if first is not None:
-            note += f"；重件，初件为 {first.number}"
+            note += f"；重件（来源系统认定），初件为 {first.number}"
         if petition.is_skip_level:
             note += "；越级"
         plan.staged.events.append(PetitionEvent(
@@ -522,7 +527,7 @@ class BulkImporter:
             return
         try:
             with transaction.atomic():
-                self._write_plans(plans)
+                judged = self._write_plans(plans)
         except DatabaseError:
             # A constraint the checks did not foresee: the savepoint undid the batch; the services engine
             # imports its rows one by one and names the one refused.
@@ -530,6 +535,7 @@ class BulkImporter:
                 self._one_by_services(record.get("_row", index), record)
             return
         self.report.created += len(plans)
+        judged.add_to(self.report)
         self._created([plan.staged.petition for plan in plans])
 
     def _created(self, petitions: list[Petition]) -> None:
@@ -540,7 +546,7 @@ class BulkImporter:
         if self.created_count <= CLUSTER_INLINE_LIMIT:
             self.created_ids.extend(petition.pk for petition in petitions)
 
-    def _write_plans(self, plans: list[_Plan]) -> None:
+    def _write_plans(self, plans: list[_Plan]) -> Judged:
         new_petitioners = [p for plan in plans for p in plan.staged.new_petitioners]
         insert_rows(Petitioner, new_petitioners)
         new_ids = {p.pk for p in new_petitioners}
@@ -572,6 +578,10 @@ class BulkImporter:
         audit_record_many([entry for plan in plans for entry in plan.staged.audits])
         self._write_counters(plans)
         self._derive(plans)
+        # After the identity links (_derive): the same-matter judgement proposes 重件 for rows without a 初件.
+        return judge_rows(rows=[ImportedRow(plan.row, plan.staged.petition, plan.staged.petition.first_petition_id
+                                            is not None, plan.skip_level_given) for plan in plans],
+                          file_sha256=self.importer.file_hash)
 
     def _write_counters(self, plans: list[_Plan]) -> None:
         final: dict[tuple[int, int], int] = {}

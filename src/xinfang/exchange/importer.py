@@ -45,7 +45,9 @@ from xinfang.exchange.format import (
     label_of,
     org_codes,
 )
+from xinfang.exchange.judged import ImportedRow, Judged, judge_rows
 from xinfang.exchange.models import ImportedRecord
+from xinfang.matching.services import skip_level_decide
 from xinfang.orgs.models import Org, User
 from xinfang.orgs.services import org_create
 from xinfang.petitions.models import (
@@ -111,10 +113,21 @@ class ImportReport:
     rolled_back: bool = False
     notes: list[str] = field(default_factory=list)  # what the import left for a later command
     stopped_at: int | None = None  # the first row not read, when the import stopped after too many errors
+    # 初件/重件 and 越级 (exchange/judged.py): rows whose file named a 初件; the judgement's proposals and the rows
+    # the 越级 rule found 越级 where the file is silent, each (row, line with the reasons); rows the file says 越级.
+    repeats_given: int = 0
+    proposals: list[tuple[int, str]] = field(default_factory=list)
+    skip_level_given: int = 0
+    skip_level_decided: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
         return len({error.row for error in self.errors})
+
+    def forget_written(self) -> None:
+        """All or nothing with a bad row: nothing was kept, so nothing was created, judged or left to do."""
+        self.rolled_back, self.created, self.notes = True, 0, []
+        self.repeats_given, self.proposals, self.skip_level_given, self.skip_level_decided = 0, [], 0, []
 
     def too_many_errors(self, row: int) -> bool:
         """True (and the report says where it stopped) once limits.max_errors() rows have failed.
@@ -603,6 +616,8 @@ class _Importer:
         self._orgs: dict[str, Org] | None = None
         self._proxies: dict[int, User] = {}
         self._categories: dict[str, Category] | None = None
+        self.row = 0  # the file's row being imported (for the report's lines)
+        self.judged: list[Judged] = []  # what judge_rows made of each row created, until the caller keeps it
 
     @property
     def orgs(self) -> dict[str, Org]:
@@ -698,17 +713,22 @@ class _Importer:
         mismatch = derived_mismatch(record, petition)
         if mismatch is not None:
             raise mismatch
-        # 初件/重件 and 越级 are kept by the matching app for live registrations; an imported row brings its own.
-        # A file silent on 越级 (an older system's) keeps the matching app's decision made at registration.
+        # 初件/重件 and 越级 (exchange/judged.py): the file's 初件 is the source system's decision; a file silent on
+        # 越级 (an older system's) has the matching app decide, once the 初件 is set (as the bulk engine does).
         petition.first_petition = first
         skip_level_given = record.get("is_skip_level") not in (None, "")
         if skip_level_given:
             petition.is_skip_level = _bool(record.get("is_skip_level"))
         if first is not None or skip_level_given:
             petition.save(update_fields=["first_petition", "is_skip_level", "updated_at"])
+        if first is not None and not skip_level_given:
+            skip_level_decide(petition=petition)
         ImportedRecord.objects.create(source_system=source, external_id=external, petition=petition,
                                       file_sha256=self.file_hash)
         self._record_import(petition=petition, record=record, office=office, number_kept=kept is not None)
+        # A row without 初件: the same-matter judgement proposes; the clerk confirms (as at registration).
+        self.judged.append(judge_rows(rows=[ImportedRow(self.row, petition, first is not None, skip_level_given)],
+                                      file_sha256=self.file_hash))
         return True
 
     def _record_import(self, *, petition: Petition, record: dict[str, Any], office: Org, number_kept: bool) -> None:
@@ -722,7 +742,7 @@ class _Importer:
                 "is_skip_level": petition.is_skip_level}
         note = f"系统管理员{self.actor.get_username()}代{office.name}从“{source}”导入（外部编号 {external}）"
         if petition.first_petition_id:
-            note += f"；重件，初件为 {petition.first_petition.number}"
+            note += f"；重件（来源系统认定），初件为 {petition.first_petition.number}"
         if petition.is_skip_level:
             note += "；越级"
         PetitionEvent.objects.create(petition=petition, kind=IMPORTED_EVENT, title="导入", actor=self.actor,
@@ -957,9 +977,7 @@ def import_records(
                 bulk.run(records, transactional_batches=False)
                 if report.errors:
                     transaction.set_rollback(True)
-                    report.rolled_back = True
-                    report.created = 0
-                    report.notes = []
+                    report.forget_written()
         else:
             bulk.run(records, transactional_batches=True)
         if report.stop_note:
@@ -982,6 +1000,7 @@ def import_records(
             try:
                 with transaction.atomic():
                     if kind == "petition":
+                        importer.row = row
                         created = importer.petition(record)
                         report.created += created
                         report.skipped += not created
@@ -989,6 +1008,8 @@ def import_records(
                         importer.reference(record)
                     else:
                         raise _RowFailure("type", f"未知的记录类型：{kind}")
+                if importer.judged:  # the row was kept: what the judgement made of it goes to the report
+                    importer.judged.pop().add_to(report)
             except _RowFailure as failure:
                 report.errors.append(RowError(row, failure.column, failure.message))
             except (ValidationError, PermissionDenied) as error:
@@ -1003,8 +1024,7 @@ def import_records(
             run()
             if report.errors:
                 transaction.set_rollback(True)
-                report.rolled_back = True
-                report.created = 0
+                report.forget_written()
     else:
         run()
     if report.stop_note:

@@ -22,6 +22,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from xinfang.exchange.importer import MODES, ImportReport, count_rows, file_sha256, import_file
+from xinfang.exchange.judged import report_lines
 from xinfang.exchange.models import ImportJob
 from xinfang.orgs.models import User
 
@@ -147,7 +148,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
         logger.exception("import job %s failed", job.pk)
         status, message = ImportJob.Status.FAILED, "导入时发生内部错误，已记录日志；未写入的数据可重新导入"
     if status == ImportJob.Status.DONE:
-        message = "；".join(report.notes)  # what the import left for a later command (docs/IMPORT.md)
+        # What the import left for a later command, and the judgement's 重件/越级 (docs/IMPORT.md).
+        message = "\n".join(["；".join(report.notes)] * bool(report.notes) + report_lines(report))
     ImportJob.objects.filter(pk=job.pk).update(
         status=status, message=message, finished_at=timezone.now(), stored_path="",
         created=report.created, skipped=report.skipped, failed=report.failed, rolled_back=report.rolled_back,

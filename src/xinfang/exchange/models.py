@@ -65,3 +65,42 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class RepeatProposal(models.Model):
+    """An imported petition the same-matter judgement takes for a 重件, waiting for a clerk (docs/IMPORT.md).
+
+    Registration never links a repeat by itself (the clerk confirms the hint); an import that brought no
+    重复信访关联编号 therefore proposes, and `first_petition` — what statistics count — changes only when a
+    clerk confirms (`exchange.review.proposal_confirm`, through `matching.services.repeat_link`).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待确认"
+        CONFIRMED = "confirmed", "已确认为重复信访"
+        DISMISSED = "dismissed", "已排除"
+
+    petition = models.OneToOneField(Petition, verbose_name="导入的信访件", on_delete=models.CASCADE,
+                                    related_name="import_repeat_proposal")
+    candidate = models.ForeignKey(Petition, verbose_name="判断为同一事项的信访件", on_delete=models.CASCADE,
+                                  related_name="+")
+    first_petition = models.ForeignKey(Petition, verbose_name="该事项初件", on_delete=models.CASCADE, related_name="+")
+    matter_score = models.FloatField("同一事项的可能性")
+    reasons = models.CharField("依据", max_length=500)
+    skip_level_note = models.CharField("越级", max_length=300, blank=True)
+    file_sha256 = models.CharField("文件SHA-256", max_length=64, blank=True)
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField("理由", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "导入疑似重复信访"
+        verbose_name_plural = "导入疑似重复信访"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-id"], name="exchange_proposal_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}→{self.first_petition_id} ({self.get_status_display()})"

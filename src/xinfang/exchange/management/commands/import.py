@@ -7,8 +7,10 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.db import transaction
 
-from xinfang.exchange.importer import ENGINES, MODES, count_rows, import_file
+from xinfang.exchange.importer import ENGINES, MODES, ImportReport, count_rows, import_file
+from xinfang.exchange.judged import report_lines
 from xinfang.orgs.models import User
 
 
@@ -48,6 +50,14 @@ class ProgressBar:
             self.stream.write("")
 
 
+class _DryRun(Exception):
+    """Raised at the end of a dry run so that the transaction rolls everything back."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("dry run")
+        self.report = report
+
+
 class Command(BaseCommand):
     help = (
         "导入信访事项及其办理历史 (import petitions with their history). Every row is checked against the live "
@@ -63,6 +73,8 @@ class Command(BaseCommand):
         parser.add_argument("--mode", choices=MODES, default="all_or_nothing")
         parser.add_argument("--user", required=True, help="the importing superuser (an org is not needed)")
         parser.add_argument("--engine", choices=ENGINES, default="bulk")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="仅检查，不导入: all rows checked and judged as all_or_nothing, then rolled back")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -77,8 +89,16 @@ class Command(BaseCommand):
         bar = ProgressBar(total=total, stream=self.stderr, started=started)
 
         try:
-            report = import_file(path=path, actor=user, mode=options["mode"], progress=bar.update,
-                                 engine=options["engine"])
+            if options["dry_run"]:
+                try:  # as the upload page's 仅检查: all_or_nothing, then everything rolled back (the audit too)
+                    with transaction.atomic():
+                        raise _DryRun(import_file(path=path, actor=user, mode="all_or_nothing",
+                                                  progress=bar.update, engine=options["engine"]))
+                except _DryRun as done:
+                    report = done.report
+            else:
+                report = import_file(path=path, actor=user, mode=options["mode"], progress=bar.update,
+                                     engine=options["engine"])
             bar.finish()
         except (ValidationError, PermissionDenied) as error:
             messages = error.messages if isinstance(error, ValidationError) else [str(error)]
@@ -88,8 +108,12 @@ class Command(BaseCommand):
         self.stdout.write(f"新增 {report.created} 件，跳过（已导入）{report.skipped} 件，失败 {report.failed} 行")
         for error in report.errors:
             self.stdout.write(str(error))
+        for line in report_lines(report):
+            self.stdout.write(line)
         for note in report.notes:
             self.stdout.write(note)
+        if options["dry_run"]:
+            self.stdout.write("仅检查：以上为实际导入将得到的结果，未写入任何数据")
         if report.errors:
             if report.rolled_back:
                 self.stdout.write("全部导入模式：存在错误行，本次未导入任何数据")
