@@ -1,6 +1,7 @@
 """Combine the hand-written pair files into one labelled corpus, split once into dev and test halves.
 
     .venv/bin/python bench/combine_written_pairs.py   # bench/data/written/pairs_*.jsonl -> bench/data/matter_pairs_written.jsonl
+    .venv/bin/python bench/combine_written_pairs.py --fresh   # bench/data/written2/ -> matter_pairs_written2.jsonl, all test
 
 The pairs of bench/data/written/ were written by four writers who had never seen the judgement's code, its
 vocabulary or the generated corpus (bench/make_matter_pairs.py): each decided a matter's facts, then wrote each
@@ -8,8 +9,12 @@ text from scratch as another petitioner or clerk would (docs/MATCHING.md, "The h
 script only checks the fields and assigns the split: within each writer and kind, the pairs alternate dev, test,
 dev, … in the order written, so each half holds every writer and every kind. It is run once; the split is then
 fixed in the output file and never redrawn (rerunning it gives the same split from the same files).
+
+`--fresh`: the second hand-written corpus (bench/data/written2/, two more writers), written after the first
+corpus's test half had been reported; every pair of it is test data, never tuned on (docs/MATCHING.md).
 """
 
+import argparse
 import json
 import sys
 from collections import Counter
@@ -53,8 +58,13 @@ def problems(pair: dict) -> list[str]:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fresh", action="store_true", help="the second corpus: written2/, all test")
+    args = parser.parse_args()
+    sources, out = (HERE / "data" / "written2", HERE / "data" / "matter_pairs_written2.jsonl") if args.fresh \
+        else (SOURCES, OUT)
     pairs, rejected = [], 0
-    for path in sorted(SOURCES.glob("pairs_*.jsonl")):
+    for path in sorted(sources.glob("pairs_*.jsonl")):
         writer = path.stem.removeprefix("pairs_")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
@@ -70,13 +80,13 @@ def main() -> int:
     seen = Counter()
     for pair in pairs:
         key = (pair["writer"], pair["kind"])
-        pair["split"] = "dev" if seen[key] % 2 == 0 else "test"
+        pair["split"] = "test" if args.fresh or seen[key] % 2 else "dev"
         seen[key] += 1
-    with open(OUT, "w", encoding="utf-8") as handle:
+    with open(out, "w", encoding="utf-8") as handle:
         for pair in pairs:
             handle.write(json.dumps(pair, ensure_ascii=False) + "\n")
     by = Counter((p["split"], p["kind"]) for p in pairs)
-    print(f"{len(pairs)} pairs ({rejected} left out) -> {OUT.relative_to(HERE.parent)}")
+    print(f"{len(pairs)} pairs ({rejected} left out) -> {out.relative_to(HERE.parent)}")
     for kind in KINDS:
         print(f"  {kind:<13} dev {by['dev', kind]:>3}  test {by['test', kind]:>3}")
     return 0

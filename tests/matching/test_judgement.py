@@ -66,7 +66,9 @@ def test_the_same_person_with_the_same_kind_of_matter_against_another_shop_is_an
 
 
 def test_different_people_on_one_matter_are_a_joint_candidate():
-    verdict = judge(WAGES_WANG, WAGES_LIU, same_person=False, received_a=Y2025, received_b=Y2025)
+    # As registration judges them: both filed under wages, against the same organ (each worker's own sum differs).
+    same = Context(same_respondent=True, same_category=True)
+    verdict = judge(WAGES_WANG, WAGES_LIU, same_person=False, received_a=Y2025, received_b=Y2025, context=same)
     assert verdict.kind == judgement.JOINT and verdict.label == "涉众/联名"
     assert verdict.matter_score >= judgement.JOINT_LEVEL
     assert verdict.reasons[0] == "不同信访人"

@@ -31,32 +31,40 @@ JOINT = "joint"
 UNRELATED = "unrelated"
 KIND_LABELS = {REPEAT: "重复信访", OTHER_MATTER: "此人其他信访事项", JOINT: "涉众/联名", UNRELATED: "不同事项"}
 
-# The evidence, each 0..1 (features()). The model's coefficients, fitted on the development halves of both
-# corpora (bench/data/matter_pairs.jsonl, generated from facts; bench/data/matter_pairs_written.jsonl, written by
-# hand by four writers who never saw this code) by `bench/bench_judgement.py --fit` (L2-regularised logistic
-# regression; docs/MATCHING.md).
+# The evidence, each 0..1 (features()). Two logistic models over it, fitted by `bench/bench_judgement.py --fit`
+# (L2-regularised) on the tuning corpora (bench/data/matter_pairs.jsonl, generated from facts;
+# bench/data/matter_pairs_written.jsonl, written by hand by four writers who never saw this code; docs/MATCHING.md):
+# PERSON_… on the pairs of one petitioner (is this person's new petition the same matter: the repeat decision),
+# the other on pairs of different people (the same matter whoever tells it: 涉众/联名). A petitioner's second
+# petition is usually the same matter, and on a petitioner's own pairs the same village says nothing: one model
+# for both questions weighed the evidence worse for each (docs/MATCHING.md).
 FEATURES = (
     "words", "issue_same", "issue_conflict", "demand_same", "object_same", "object_conflict", "names_same",
     "names_conflict", "people_same", "amount_same", "amount_conflict", "month_same", "month_conflict",
     "year_same", "year_conflict", "area_same", "place_same", "trigram", "respondent_same", "respondent_conflict",
     "category_same",
 )
-COEFFICIENTS = {name: 0.0 for name in FEATURES} | {
-    "words": 2.762, "issue_same": -0.234, "issue_conflict": -0.75, "demand_same": -0.833, "object_same": 0.583,
-    "object_conflict": -1.407, "names_same": 2.285, "names_conflict": -2.1, "people_same": 1.605,
-    "amount_same": 2.105, "amount_conflict": -0.005, "month_same": 0.743, "month_conflict": -1.108,
-    "year_same": 0.134, "year_conflict": -1.728, "area_same": 1.335, "place_same": -0.28, "trigram": -1.108,
-    "respondent_same": 0.205, "respondent_conflict": -0.205, "category_same": 1.906,
+PERSON_COEFFICIENTS = {name: 0.0 for name in FEATURES} | {
+    "words": 1.862, "issue_conflict": -1.15, "object_same": 0.676, "names_same": 1.593, "names_conflict": -2.444,
+    "people_same": 1.105, "amount_same": 1.489, "amount_conflict": -1.499, "month_same": 0.906,
+    "month_conflict": -1.156, "year_same": 0.592, "year_conflict": -1.877, "area_same": 0.665,
+    "respondent_same": 0.548, "respondent_conflict": -0.548, "category_same": 1.975,
 }
-INTERCEPT = -1.519
-# matter_score at or above this: the same matter, for the same petitioner (a repeat). Chosen on out-of-fold
-# scores of the dev halves: the best accuracy at which each corpus's dev half has recall >= 0.95 and precision
-# >= 0.90. It is low because a second petition of the same person is usually the same matter: for the same
-# person the question is only whether the facts tell it apart (docs/MATCHING.md).
-SAME_MATTER_LEVEL = 0.21
-# For different people the bar is higher: a 涉众/联名 candidate needs more than a common kind of matter in one
-# village (the look-alikes); chosen on out-of-fold scores of the different-people dev pairs, best accuracy.
-JOINT_LEVEL = 0.64
+PERSON_INTERCEPT = -0.669
+COEFFICIENTS = {name: 0.0 for name in FEATURES} | {
+    "words": 1.732, "issue_conflict": -0.609, "object_same": 0.597, "object_conflict": -0.583, "names_same": 1.965,
+    "names_conflict": -1.942, "people_same": 1.545, "amount_same": 1.733, "amount_conflict": -0.881,
+    "month_same": 0.95, "month_conflict": -1.107, "year_same": 0.012, "year_conflict": -1.671, "area_same": 1.259,
+    "place_same": 0.075, "respondent_same": 0.167, "respondent_conflict": -0.167, "category_same": 1.95,
+}
+INTERCEPT = -1.710
+# matter_score (of the same-person model) at or above this: the same matter, for the same petitioner (a repeat).
+# Chosen on out-of-fold scores of the tuning corpora: the best accuracy at which each corpus has recall >= 0.95 and
+# precision >= 0.90.
+SAME_MATTER_LEVEL = 0.3
+# For different people: a 涉众/联名 candidate needs more than a common kind of matter in one village (the
+# look-alikes); chosen on out-of-fold scores of the different-people pairs, best accuracy.
+JOINT_LEVEL = 0.72
 
 # The features read from the two texts in common. With none of them the texts share nothing, and category,
 # respondent and place alone (evidence, never the decision) must not make the pair one matter.
@@ -181,8 +189,9 @@ def conflicting_classes(a: Facts, b: Facts) -> set[str]:
     """Classes of names (companies, sites) in which each text names one the other does not: 华宇旅行社 and 安泰旅行社
     are two matters even if both texts also say 购物店."""
     pairs = matched_names(a.names, b.names)
-    left = {name_class(n) for n in a.names if n not in {x for x, _ in pairs}}
-    right = {name_class(n) for n in b.names if n not in {y for _, y in pairs}}
+    matched_a, matched_b = {x for x, _ in pairs}, {y for _, y in pairs}
+    left = {name_class(n) for n in a.names if n not in matched_a}
+    right = {name_class(n) for n in b.names if n not in matched_b}
     return left & right
 
 
@@ -223,10 +232,11 @@ def features(a: Facts, b: Facts, *, stats: WordStats = EMPTY_STATS, context: Con
     }
 
 
-def score_of(values: dict[str, float], coefficients: dict[str, float] | None = None,
-             intercept: float | None = None) -> float:
-    coefficients = COEFFICIENTS if coefficients is None else coefficients
-    z = (INTERCEPT if intercept is None else intercept) + sum(coefficients.get(k, 0.0) * v for k, v in values.items())
+def score_of(values: dict[str, float], *, same_person: bool = False) -> float:
+    """The probability that the two are one matter: the same-person model for a petitioner's own petitions,
+    the other for different people."""
+    coefficients, intercept = (PERSON_COEFFICIENTS, PERSON_INTERCEPT) if same_person else (COEFFICIENTS, INTERCEPT)
+    z = intercept + sum(coefficients.get(k, 0.0) * v for k, v in values.items())
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
 
@@ -282,7 +292,7 @@ def judge_facts(a: Facts, b: Facts, *, same_person: bool, person_reason: str = "
     """Judge `a` (the new text) against `b` (an earlier one); pure, so every kind of pair is tested directly.
     `a_vector`: word_vector(a, stats), when `a` is judged against many."""
     values = features(a, b, stats=stats, context=context, a_vector=a_vector)
-    score = round(score_of(values), 3)
+    score = round(score_of(values, same_person=same_person), 3)
     if level is None:
         level = SAME_MATTER_LEVEL if same_person else JOINT_LEVEL
     same_matter = score >= level and any(values[name] > 0 for name in TEXT_EVIDENCE)
