@@ -310,7 +310,7 @@ def judge_facts(a: Facts, b: Facts, *, same_person: bool, person_reason: str = "
         if shared:
             reasons.append("都反映：" + " ".join(shared))
         if a.demand and (values["demand_same"] or values["words"] >= 0.3):
-            reasons.append("诉求：" + a.demand)
+            reasons.append("诉求：" + a.demand.lstrip(":：,，、 "))
         if context.same_respondent:
             reasons.append("同一被反映单位")
     else:
