@@ -236,3 +236,15 @@ def test_the_review_command_lists_with_reasons_and_confirms(template, admin, dis
     call_command("import_review", "confirm", str(proposal.pk), "--user", district.clerk.username, stdout=out)
     assert "已确认" in out.getvalue()
     assert Petition.objects.get(pk=proposal.petition_id).first_petition_id == proposal.first_petition_id
+
+
+def test_the_upload_pages_dry_run_job_says_what_the_judgement_found(template, admin, tmp_path, settings):
+    from xinfang.exchange.jobs import import_job_submit
+
+    settings.XINFANG_IMPORT_JOBS = "inline"
+    settings.DATA_DIR = tmp_path / "data"
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in file_of(template)), encoding="utf-8")
+    job = import_job_submit(actor=admin, path=path, file_name="in.jsonl", mode="all_or_nothing", dry_run=True)
+    assert job.created == 3 and "疑似重件待确认 1 件" in job.message and "都反映：鸿运农资店" in job.message
+    assert not RepeatProposal.objects.exists() and not ImportedRecord.objects.exists()
