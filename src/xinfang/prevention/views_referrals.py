@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from xinfang.orgs.models import User
+from xinfang.petitions.models import Petition
 from xinfang.prevention import services_referrals as services
 from xinfang.prevention.forms import split_numbers
 from xinfang.prevention.forms_referrals import (
@@ -120,7 +122,8 @@ def referral_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not can_record(request.user):
         raise PermissionDenied("登记访调对接须由镇街、部门或信访部门的工作人员办理")
     if referral is None:
-        initial = {"referred_on": timezone.localdate()}
+        # From a case page's 访调对接 panel (?petition=<number>): the matter it is moved for, already filled in.
+        initial = {"referred_on": timezone.localdate(), "petition_number": request.GET.get("petition", "")[:40]}
     else:
         initial = {name: getattr(referral, name) for name in (
             "version", "summary", "path", "receiving_body", "referred_on", "person_times", "amount_involved",
@@ -226,3 +229,11 @@ def litigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "batch": batch, "petitions": litigation_petitions(batch=batch, user=request.user),
         "history": history_for(ledger=LITIGATION_LEDGER, record_id=batch.pk),
         "can_edit": can_record(request.user)})
+
+
+def petition_referral_context(*, petition: Petition, user: User) -> dict:
+    """For the petition's case page (prevention/referrals_petition.html): its 访调对接 the reader may see, and
+    whether the reader may move it to mediation (a link to the form with the petition filled in)."""
+    return {"petition_referrals": list(referrals_visible_to(user=user).filter(petition=petition)
+                                       .select_related("responsible_org").order_by("referred_on", "pk")),
+            "can_refer": can_record(user)}

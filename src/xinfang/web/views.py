@@ -32,6 +32,7 @@ from xinfang.notifications.forms import registration_consents
 from xinfang.petitions.models import Attachment, Channel, Petition
 from xinfang.petitions.reveal_approvals import needs_approval
 from xinfang.prevention.views_backlog import petition_backlog_context
+from xinfang.prevention.views_referrals import petition_referral_context
 from xinfang.petitions.selectors import (
     PetitionFilters,
     petition_get_for_user,
@@ -297,6 +298,7 @@ def petition_detail(request: HttpRequest, petition_id: int) -> HttpResponse:
         "supervision_panel": supervision_panel(user=user, petition=petition),  # 督办
         **unit_work_context(petition=petition, user=user),
         **petition_backlog_context(petition=petition, user=user),  # 积案 of its matter, 反流 (prevention)
+        **petition_referral_context(petition=petition, user=user),  # 访调对接 (prevention)
     })
 
 
