@@ -184,8 +184,8 @@ def _outcome(records, admin, engine) -> tuple:
         report = import_records(records=json.loads(json.dumps(records)), actor=admin, engine=engine)
         rows = {pk: external for external, pk in
                 ImportedRecord.objects.values_list("external_id", "petition_id")}
-        proposals = sorted((rows[p.petition_id], rows.get(p.first_petition_id), p.matter_score, p.reasons)
-                           for p in RepeatProposal.objects.all())
+        proposals = sorted((rows[p.petition_id], rows.get(p.first_petition_id), p.matter_score, p.reasons,
+                            p.skip_level_note) for p in RepeatProposal.objects.all())
         skip = sorted((rows[pk], value) for pk, value in
                       Petition.objects.filter(pk__in=rows).values_list("pk", "is_skip_level"))
         transaction.set_rollback(True)
@@ -198,6 +198,7 @@ def test_both_engines_agree(district, category, city, template, admin):
              received_at=when(6, 3, 2024))
     records = file_of(template) + [
         row(template, "C-1", SEEDS_AGAIN, when(4, 10, 2025), registering_org=_code(city.office)),
+        row(template, "C-2", SEEDS_AGAIN, when(4, 11, 2025), registering_org=_code(city.office), is_skip_level="是"),
         # Earlier in the file but received later than the row after it: neither engine takes the later row.
         row(template, "L-2", WAGES + "至今仍未解决。", when(9, 1, 2025)),
         row(template, "L-1", WAGES, when(8, 1, 2025), repeat_of="W-1")]
@@ -205,7 +206,8 @@ def test_both_engines_agree(district, category, city, template, admin):
     assert services == bulk
     proposals = services[0]
     # S-1 retells the live petition registered before; L-1 brings its 初件; W-1 is another matter.
-    assert {p[0] for p in proposals} == {"S-1", "S-2", "C-1", "L-2"}
+    assert {p[0] for p in proposals} == {"S-1", "S-2", "C-1", "C-2", "L-2"}
+    assert [p[4] for p in proposals if p[0] == "C-2"] == [""]  # the file's 越级: no assessment to compare
 
 
 def test_dry_run_reports_the_judgement_and_writes_nothing(template, admin, tmp_path):

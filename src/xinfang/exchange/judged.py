@@ -11,7 +11,7 @@ Both engines call `judge_rows` once the rows are written (the bulk engine per ba
 row) and add its lines to the report only once those rows are kept.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from xinfang.exchange.review import proposals_store
 from xinfang.matching.import_judgement import judge_imported
@@ -51,6 +51,11 @@ def judge_rows(*, rows: list[ImportedRow], file_sha256: str) -> Judged:
     judged = Judged()
     by_pk = {item.petition.pk: item for item in rows}
     findings = judge_imported(petitions=[item.petition for item in rows])
+    for pk, finding in findings.items():
+        # The note is the rule's view; the file's 越级 has no assessment to compare with (in the bulk engine none
+        # is stored), so a row whose file gives 越级 carries none in either engine.
+        if by_pk[pk].skip_level_given:
+            findings[pk] = replace(finding, skip_level_note="")
     proposals_store(findings=list(findings.values()), file_sha256=file_sha256)
     for pk, finding in findings.items():
         item = by_pk[pk]

@@ -91,7 +91,7 @@ def _roots(petition_ids: set[int], rows: dict[int, Petition]) -> dict[int, int]:
 def _skip_level_if_linked(petition: Petition, first_id: int, mark: SkipLevelMark | None) -> str:
     """If the petition is 越级 by the rule, whether confirming the link would show the lower level asked first
     (the rule of `services.skip_level_assess`, on the matter the judgement found)."""
-    if mark is None or not mark.is_skip_level or mark.lower_org_id is None:
+    if not petition.is_skip_level or mark is None or not mark.is_skip_level or mark.lower_org_id is None:
         return ""
     lower = Org.objects.filter(pk=mark.lower_org_id).first()
     members = {first_id} | set(Petition.objects.filter(first_petition_id=first_id).values_list("pk", flat=True))
