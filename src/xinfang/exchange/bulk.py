@@ -47,6 +47,7 @@ from xinfang.matching.services import (
     identity_links_detect,
     skip_level_refresh,
 )
+from xinfang.matching.stored import facts_store
 from xinfang.orgs.models import Org
 from xinfang.petitions import crypto
 from xinfang.petitions.models import (
@@ -596,6 +597,7 @@ class BulkImporter:
         """What the registration receivers keep (similarity, identity), for the batch at once (越级: above)."""
         index_petitions([(plan.staged.petition.pk, petition_text(plan.staged.petition)) for plan in plans],
                         replace=False)
+        facts_store(petitions=[plan.staged.petition for plan in plans])
         touched: dict[int, Petitioner] = {}
         for plan in plans:
             for party in plan.staged.parties:

@@ -282,21 +282,25 @@ def name_class(name: str) -> str:
     return "other"
 
 
+_ANY_SUFFIX = PLACE_SUFFIXES + NAME_SUFFIXES
+
+
 def _names_and_places(tokens: list[str]) -> tuple[list[str], list[str]]:
     names, places = [], []
     concept_of = vocabulary().concept_of
     for index, token in enumerate(tokens):
+        # One endswith on the tuple first (most tokens end with no suffix); then which one, in the tuple's order.
+        if not token.endswith(_ANY_SUFFIX):
+            continue
         suffix = next((s for s in NAME_SUFFIXES if token.endswith(s)), None)
         place = None if suffix else next((s for s in PLACE_SUFFIXES if token.endswith(s)), None)
-        if suffix is None and place is None:
-            continue
         parts = [token]
         start = index
         while start > 0 and len("".join(parts)) < 16:
             previous = tokens[start - 1]
             if not _is_han(previous) or previous in NAME_LEAD_STOP \
                     or previous in STOPWORDS or previous in concept_of \
-                    or any(previous.endswith(s) for s in PLACE_SUFFIXES + NAME_SUFFIXES):
+                    or previous.endswith(_ANY_SUFFIX):
                 break
             parts.insert(0, previous)
             start -= 1
@@ -377,9 +381,23 @@ FACTS_CACHE_SIZE = 8192
 MAX_CHARS = 5000
 
 
+# The extractor's version, stored with each petition's facts (matching.models.MatterFacts): raise it when a
+# change here reads texts differently, and `xinfang matching facts` rewrites the stored rows.
+FACTS_VERSION = 1
+
+
 @lru_cache(maxsize=FACTS_CACHE_SIZE)
 def facts_of(text: str, year: int | None = None) -> Facts:
     """Everything the judgement reads in one text (cached: a candidate's text is read once per process)."""
+    return read_facts(text, year)[0]
+
+
+def trigrams_of(normalized: str) -> frozenset[str]:
+    return frozenset(normalized[i:i + 3] for i in range(len(normalized) - 2))
+
+
+def read_facts(text: str, year: int | None = None) -> tuple[Facts, str]:
+    """The facts of `text` and the normalised text their trigrams come from (what is stored), uncached."""
     text = to_simplified((text or "")[:MAX_CHARS])  # 拖欠工資 reads as 拖欠工资
     tokens = tokens_of(text)
     vocab = vocabulary()
@@ -405,6 +423,6 @@ def facts_of(text: str, year: int | None = None) -> Facts:
     return Facts(
         words=words, concepts=frozenset(concepts), amounts=amounts_of(text), areas=areas_of(text),
         months=months, years=years, names=tuple(dict.fromkeys(names)), people=people_of(text),
-        places=tuple(dict.fromkeys(places)), demand=demand_phrase(text),
-        trigrams=frozenset(normalized[i:i + 3] for i in range(len(normalized) - 2)), surface=surface,
-    )
+        places=tuple(dict.fromkeys(places)), demand=demand_phrase(text), trigrams=trigrams_of(normalized),
+        surface=surface,
+    ), normalized

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from xinfang.orgs.models import Org
+from xinfang.petitions.fields import AccusationTextField
 from xinfang.petitions.models import Petition, Petitioner
 
 
@@ -224,3 +225,26 @@ class MassClusterMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cluster_id}:{self.petition_id}"
+
+
+class MatterFacts(models.Model):
+    """A petition's facts as the same-matter judgement reads them (facts.py), stored when its text is written.
+
+    The candidate stage reads these with the candidate rows instead of running jieba on every candidate's text
+    (stored.py). `version` is the extractor's (facts.FACTS_VERSION): a row of another version, or of another
+    year of receipt (relative dates are read against it), is not used, and `xinfang matching facts` rewrites it.
+    The data repeats words and names of the text, so an accusation's is sealed like its text (Art 30).
+    """
+
+    petition = models.OneToOneField(Petition, on_delete=models.CASCADE, primary_key=True, related_name="matter_facts")
+    version = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField(null=True)
+    data = AccusationTextField()
+
+    class Meta:
+        verbose_name = "事项要素"
+        verbose_name_plural = "事项要素"
+        ordering = ["petition_id"]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} v{self.version}"

@@ -1,4 +1,4 @@
-"""Registration hooks: identity keys and links, a repeat confirmed on the form, 越级, mass matters.
+"""Registration hooks: stored facts, identity keys and links, a repeat confirmed on the form, 越级, mass matters.
 
 They run inside the registration's transaction (petitions sends `petition_registered` there), so the
 columns statistics count (`first_petition`, `is_skip_level`) are right the moment the petition exists.
@@ -8,6 +8,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from xinfang.matching.models import RepeatIntent
@@ -18,6 +19,7 @@ from xinfang.matching.services import (
     repeat_link,
     skip_level_decide,
 )
+from xinfang.matching.stored import facts_store
 from xinfang.petitions.models import Petition, Petitioner
 from xinfang.petitions.signals import petition_registered
 
@@ -28,6 +30,7 @@ INTENT_REASON = "登记时确认为重复信访"
 
 @receiver(petition_registered, dispatch_uid="matching.on_registered")
 def on_registered(sender, petition: Petition, **kwargs) -> None:
+    facts_store(petitions=[petition])
     petitioners = list(Petitioner.objects.filter(parties__petition=petition))
     identity_keys_refresh(petitioners=petitioners)
     identity_links_detect(petitioners=petitioners)
@@ -46,3 +49,18 @@ def on_registered(sender, petition: Petition, **kwargs) -> None:
             petition.refresh_from_db(fields=["first_petition"])
     skip_level_decide(petition=petition)
     cluster_consider(petition=petition)
+
+
+# What the stored facts are read from: a save that may change one of these rewrites them.
+FACTS_FIELDS = frozenset({"summary", "content", "demands", "received_at", "petition_type"})
+
+
+@receiver(post_save, sender=Petition, dispatch_uid="matching.on_petition_saved")
+def on_petition_saved(sender, instance: Petition, created: bool, update_fields=None, raw: bool = False,
+                      **kwargs) -> None:
+    """A text corrected after registration (admin, a later service) gets its facts rewritten in that save's
+    transaction. A new petition waits for `petition_registered` (its parties are not written yet); workflow
+    saves name their fields and touch no text, so they cost nothing here."""
+    if created or raw or (update_fields is not None and not FACTS_FIELDS & set(update_fields)):
+        return
+    facts_store(petitions=[instance])

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from xinfang.matching import identity, judgement
-from xinfang.matching.facts import facts_of
+from xinfang.matching import identity, judgement, stored
+from xinfang.matching.facts import FACTS_VERSION, facts_of
 from xinfang.matching.models import IdentityKey, IdentityLink, MassCluster, PetitionerMerge
 from xinfang.matching.text import petition_text, similar_to, text_judgeable
 from xinfang.orgs.models import Org, User
@@ -373,15 +373,32 @@ _word_stats: dict = {}
 def office_word_stats() -> judgement.WordStats:
     """Word weights from the office's own newest petitions, kept per process (recomputed when petitions were added
     and the hour is past, or at once while the office has few: each new petition changes a small corpus)."""
-    newest = Petition.objects.aggregate(newest=Max("id"))["newest"] or 0
     cached = _word_stats.get("value")
-    if cached is not None and (cached[0] == newest or (
-            cached[1].documents >= WORD_STATS_SAMPLE and time.monotonic() - cached[2] < WORD_STATS_TTL)):
+    if (cached is not None and cached[1].documents >= WORD_STATS_SAMPLE
+            and time.monotonic() - cached[2] < WORD_STATS_TTL):
+        return cached[1]  # a large office within the hour: not even the newest id is asked
+    newest = Petition.objects.aggregate(newest=Max("id"))["newest"] or 0
+    if cached is not None and cached[0] == newest:
         return cached[1]
-    rows = Petition.objects.order_by("-id").values_list("summary", "content", "demands")[:WORD_STATS_SAMPLE]
-    stats = judgement.word_stats_of("\n".join(part for part in row if part) for row in rows)
+    # The words of each from its stored facts (words do not depend on the year), else read from its text now.
+    rows = (Petition.objects.order_by("-id")
+            .values_list("summary", "content", "demands", "matter_facts__version", "matter_facts__data")
+            [:WORD_STATS_SAMPLE])
+    stats = judgement.word_stats_from(
+        stored.stored_words(data) if version == FACTS_VERSION else facts_of(
+            "\n".join(part for part in (summary, content, demands) if part)).words
+        for summary, content, demands, version, data in rows)
     _word_stats["value"] = (newest, stats, time.monotonic())
     return stats
+
+
+# What repeat_candidates and _one_line_per_matter read of a candidate row. Not the content and demands: the
+# facts come stored, and the few petitions without them have their texts read in one query (stored.py).
+CANDIDATE_COLUMNS = (
+    "pk", "number", "summary", "received_at", "status", "petition_type", "first_petition_id",
+    "complained_org_id", "category_id", "locality_id", "registering_org_id", "registering_org__name",
+    "locality__path", "category__parent_id", "matter_facts__version", "matter_facts__year", "matter_facts__data",
+)
 
 
 @dataclass(frozen=True)
@@ -436,13 +453,18 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
     ids.discard(draft.exclude_petition_id)
     if not ids:
         return CandidateList([], notes)
-    rows = list(visible.filter(pk__in=ids).select_related("registering_org", "locality", "category"))
+    # The candidates' stored facts come with their rows (stored.py): no jieba for them, one query for all; only
+    # the columns read below (a petition row has 35, building them all was a third of the call).
+    rows = list(visible.filter(pk__in=ids).select_related("registering_org", "locality", "category", "matter_facts")
+                .only(*CANDIDATE_COLUMNS))
     locality = Org.objects.filter(pk=draft.locality_id).first() if draft.locality_id else None
     category_parent = None
     if draft.category_id:
         category_parent = Category.objects.filter(pk=draft.category_id).values_list("parent_id", flat=True).first()
     stats = office_word_stats() if judgeable else judgement.EMPTY_STATS
     draft_facts = facts_of(draft.text or "", received_at.year)
+    draft_vector = judgement.word_vector(draft_facts, stats)
+    facts_of_row = stored.facts_by_petition(rows) if judgeable else {}
     judged: list[_Judged] = []
     for petition in rows:
         match = person_of_petition.get(petition.pk)
@@ -462,9 +484,9 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
             same_locality=place == 1.0 if locality else None)
         if judgeable:
             verdict = judgement.judge_facts(
-                draft_facts, facts_of(petition_text(petition), timezone.localtime(petition.received_at).year),
+                draft_facts, facts_of_row[petition.pk],
                 same_person=match is not None, person_reason=match.reason if match else "", stats=stats,
-                context=context)
+                context=context, a_vector=draft_vector)
         elif match is not None:
             verdict = judgement.Judgement(judgement.OTHER_MATTER, 0.0, False, True,
                                           (f"同一信访人（{match.reason}）", "信访内容未填写，尚未判断是否同一事项"), {})
@@ -496,9 +518,16 @@ def _one_line_per_matter(*, judged: list[_Judged], visible: QuerySet) -> dict[st
     root_ids = set(roots.values())
     # A matter is named by its first petition only if the actor may see that one too; its size counts the
     # petitions the actor may see. Nothing says that more exist.
-    numbers = dict(visible.filter(pk__in=root_ids).values_list("pk", "number"))
-    sizes = dict(visible.filter(first_petition_id__in=root_ids).values("first_petition_id")
-                 .annotate(n=Count("id")).values_list("first_petition_id", "n"))
+    # One scoped query for both (each scoped query compiles the actor's visibility again): the visible roots'
+    # numbers, and the visible members of each matter, counted here (a matter has tens of petitions, not more).
+    numbers: dict[int, str] = {}
+    sizes: dict[int, int] = {}
+    for pk, first_id, number in (visible.filter(Q(pk__in=root_ids) | Q(first_petition_id__in=root_ids))
+                                 .order_by().values_list("pk", "first_petition_id", "number")):
+        if pk in root_ids:
+            numbers[pk] = number
+        if first_id in root_ids:
+            sizes[first_id] = sizes.get(first_id, 0) + 1
     finals = {}
     for pk, root_id in (Petition.objects.filter(Q(pk__in=root_ids) | Q(first_petition_id__in=root_ids),
                                                 status=PetitionStatus.FINAL)
@@ -539,13 +568,14 @@ def same_matter_ids(*, petition: Petition, candidate_ids: list[int]) -> list[int
     stats = office_word_stats()
     own = facts_of(text, timezone.localtime(petition.received_at).year)
     out = []
-    for other in Petition.objects.filter(pk__in=candidate_ids).only(
-            "pk", "summary", "content", "demands", "received_at", "complained_org_id", "category_id"):
+    for other in Petition.objects.filter(pk__in=candidate_ids).select_related("matter_facts").only(
+            "pk", "summary", "content", "demands", "received_at", "complained_org_id", "category_id",
+            "matter_facts__version", "matter_facts__year", "matter_facts__data"):
         context = judgement.Context(
             same_respondent=(other.complained_org_id == petition.complained_org_id
                              if other.complained_org_id and petition.complained_org_id else None),
             same_category=other.category_id == petition.category_id)
-        verdict = judgement.judge_facts(own, facts_of(petition_text(other), timezone.localtime(other.received_at).year),
+        verdict = judgement.judge_facts(own, stored.petition_facts(other, stored=stored.row_of(other)),
                                         same_person=False, stats=stats, context=context)
         if verdict.same_matter:
             out.append(other.pk)
