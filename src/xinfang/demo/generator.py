@@ -44,6 +44,7 @@ from xinfang.petitions.models import (
     Urgency,
 )
 from xinfang.petitions.services import format_number
+from xinfang.stats import rollup as stats_rollup
 
 BATCH_SIZE = 5_000
 POOL_SIZE = 20_000  # petitioners remembered for repeat petitions (bounded memory)
@@ -566,6 +567,7 @@ class _Generator:
         with transaction.atomic():
             petitioners = self._reuse_existing(batch) if self.check_existing else batch.petitioners
             Petitioner.objects.bulk_create(petitioners)
+            stats_rollup.touch_petitions(batch.petitions)  # ids are set already; bulk_create sends no signal
             Petition.objects.bulk_create(batch.petitions)
             PetitionParty.objects.bulk_create(batch.parties)
             PetitionEvent.objects.bulk_create(batch.events)

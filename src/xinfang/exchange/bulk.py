@@ -63,6 +63,7 @@ from xinfang.petitions.services import petition_from_input, registration_check
 from xinfang.petitions.validators import normalize_name, validate_id_number, validate_uscc
 from xinfang.similarity.services import index_petitions
 from xinfang.similarity.text import petition_text
+from xinfang.stats import rollup as stats_rollup
 from xinfang.workflow.models import Clock, Evaluation, Notice
 
 BATCH_SIZE = 1000
@@ -557,6 +558,7 @@ class BulkImporter:
                 petitioner.updated_at = timezone.now()
             Petitioner.objects.bulk_update(dirty, ["phone", "phone_index", "address", "updated_at"], batch_size=500)
         self.dirty_petitioners = {}
+        stats_rollup.touch_petitions(plan.staged.petition for plan in plans)  # raw inserts send no signal
         insert_rows(Petition, [plan.staged.petition for plan in plans])
         Topic = Petition.hot_topics.through
         insert_rows(Topic, [Topic(petition_id=plan.staged.petition.pk, hottopic_id=topic.pk)

@@ -157,6 +157,9 @@ def _refuse_unencrypted_write(names) -> None:
 class PetitionQuerySet(models.QuerySet):
     def update(self, **kwargs):
         _refuse_unencrypted_write(kwargs)
+        from xinfang.stats import rollup  # stats reads petitions: imported late, not at the top
+
+        rollup.touch_update(self, kwargs)  # UPDATE sends no signal: the statistics rollup is told here
         return super().update(**kwargs)
 
     def bulk_update(self, objs, fields, batch_size=None):

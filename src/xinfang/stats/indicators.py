@@ -65,6 +65,9 @@ class StatsQuery:
     unsent: bool = False
     any_unit: QuerySet[Petition] | None = None
     narrowed: bool = False
+    # Which rollup cells answer this query (stats.rollup.RollupView), if any: set by stats_query for a reader
+    # whose scope and filters the cells are kept for; None reads everything live.
+    view: Any = None
 
     @property
     def petitions_any_unit(self) -> QuerySet[Petition]:
@@ -316,18 +319,24 @@ class Measure:
         """The rows behind the figure, for a source counted by rows (the drill-down of 督办, 建议, refusals)."""
         return self.source.rows(q).filter(self.condition(q))
 
-    def aggregates(self, key: str, q: StatsQuery) -> dict[str, Any]:
-        """The conditional aggregates that give the figure inside its source's grouped query."""
+    def aggregates(self, key: str, q: StatsQuery, *, within: Q | None = None) -> dict[str, Any]:
+        """The conditional aggregates that give the figure inside its source's grouped query.
+
+        `within`: the source's row condition for the period, when the query does not filter on it (the rollup
+        evaluates several periods in one query over a few petitions' rows).
+        """
+        condition = self.condition(q) if within is None else within & self.condition(q)
         if self.source is PETITIONS:
             if self.sum_person_times:
-                return {key: Coalesce(Sum("person_times", filter=self.condition(q)), 0)}
-            return {key: Count("pk", filter=self.condition(q))}
+                return {key: Coalesce(Sum("person_times", filter=condition), 0)}
+            return {key: Count("pk", filter=condition)}
         if self.count_rows:
-            return {key: Count("pk", filter=self.condition(q))}
+            return {key: Count("pk", filter=condition)}
         # Several rows (clocks, notices) may belong to one petition: count each petition once.
-        parts = {key: Count(self.source.petition_path, distinct=True, filter=self.condition(q))}
+        parts = {key: Count(self.source.petition_path, distinct=True, filter=condition)}
         if self.minus is not None:
-            parts[f"{key}__minus"] = Count(self.source.petition_path, distinct=True, filter=self.minus(q))
+            minus = self.minus(q) if within is None else within & self.minus(q)
+            parts[f"{key}__minus"] = Count(self.source.petition_path, distinct=True, filter=minus)
         return parts
 
     def value(self, key: str, row: dict[str, Any]) -> int:
@@ -728,6 +737,11 @@ def compute(q: StatsQuery, *, by: str | None = None,
     indicators = tuple(indicators)
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}")
+    from xinfang.stats import rollup  # the rollup reads these declarations: imported here, not at the top
+
+    # Closed calendar periods of a reader the cells are kept for: the heavy sources come from the rollup,
+    # which holds the same grouped queries' results added up (docs/STATISTICS.md, "Rollups").
+    reader = rollup.reader(q, by=by, indicators=indicators)
     rows: dict[Any, dict[str, Any]] = {}
     for source in SOURCES:
         aggregates: dict[str, Any] = {}
@@ -736,6 +750,10 @@ def compute(q: StatsQuery, *, by: str | None = None,
                 if measure.source is source:
                     aggregates.update(measure.aggregates(key, q))
         if not aggregates:
+            continue
+        if reader is not None and source in rollup.HEAVY:
+            for group, values in reader.rows(source, aggregates, by=by).items():
+                rows.setdefault(group, {}).update(values)
             continue
         queryset = source.rows(q)
         if by is None:

@@ -13,6 +13,7 @@ from xinfang.orgs.selectors import org_subtree, user_scope_org_ids, user_scope_r
 from xinfang.petitions.models import Category, Channel, HotTopic, Petition
 from xinfang.petitions.selectors import petitions_hidden_from, petitions_visible_to
 from xinfang.petitions.validators import MAX_YEAR, MIN_YEAR, validate_db_id
+from xinfang.stats import rollup
 from xinfang.stats.indicators import (
     INDICATORS_BY_KEY,
     THREE_RATES,
@@ -231,7 +232,9 @@ def stats_petitions(*, user: User | None, filters: StatsFilters) -> QuerySet[Pet
 
 
 def stats_query(*, user: User | None, filters: StatsFilters, today: date | None = None) -> StatsQuery:
-    hidden = () if user is None else tuple(petitions_hidden_from(user=user).values_list("pk", flat=True))
+    # Unordered: the default order (received_at) would walk that index over every petition (0.9 s at 1,000,000)
+    # instead of the complained_org index.
+    hidden = () if user is None else tuple(petitions_hidden_from(user=user).order_by().values_list("pk", flat=True))
     by_unit = filters.unit is not None or filters.unsent
     # Sources counted by a unit of their own (督办, 建议, refusals) read the 责任单位 filter as their row's unit.
     any_unit = stats_petitions(user=user, filters=replace(filters, unit=None, unsent=False)) if by_unit else None
@@ -239,7 +242,10 @@ def stats_query(*, user: User | None, filters: StatsFilters, today: date | None 
                       today=today or timezone.localdate(), hidden=hidden, user=user,
                       unit_id=filters.unit.pk if filters.unit is not None else None, unsent=filters.unsent,
                       any_unit=any_unit,
-                      narrowed=bool(filters.org or filters.channel or filters.category or filters.hot_topic))
+                      narrowed=bool(filters.org or filters.channel or filters.category or filters.hot_topic),
+                      view=rollup.view_for(user=user, channel=filters.channel, category=filters.category,
+                                           unit=filters.unit, unsent=filters.unsent, org=filters.org,
+                                           hot_topic=filters.hot_topic))
 
 
 def scope_orgs(*, user: User) -> QuerySet[Org]:
@@ -299,6 +305,19 @@ def stats_dashboard(*, q: StatsQuery, top: int = 10) -> Dashboard:
         units.append(UnitRow(org_id, org_names.get(org_id, UNSENT_LABEL), figures,
                              sum(values) / len(values) if values else None))
     units.sort(key=lambda unit: (unit.average is None, -(unit.average or 0), unit.name))
-    overdue = (INDICATORS_BY_KEY["overdue"].petitions(q).select_related("category__parent", "locality", "handling_org")
+    overdue = (_overdue_petitions(q).select_related("category__parent", "locality", "handling_org")
                .order_by("received_at", "id")[:20])
     return Dashboard(comparisons, trend, categories, units, overdue)
+
+
+OVERDUE_IDS = 20_000  # at most this many ids in one IN list (SQLite allows 32,766 parameters)
+
+
+def _overdue_petitions(q: StatsQuery) -> QuerySet[Petition]:
+    """The overdue drill-down's petitions. Its clocks' petition ids first, when they are few: then the 20 oldest
+    are found among them, instead of walking every petition in scope by receipt date to test each against the
+    clocks (1.9 s against 0.9 s at 1,000,000 petitions)."""
+    measure = INDICATORS_BY_KEY["overdue"].numerator
+    rows = measure.source.model.objects.filter(measure.source.where(q) & measure.condition(q))
+    ids = list(rows.order_by().values_list(measure.source.petition_path, flat=True).distinct()[:OVERDUE_IDS + 1])
+    return measure.petitions(q) if len(ids) > OVERDUE_IDS else q.petitions.filter(pk__in=ids)

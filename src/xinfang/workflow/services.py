@@ -13,6 +13,7 @@ from xinfang.orgs.models import Org, Role, User
 from xinfang.orgs.selectors import user_scope_org_ids
 from xinfang.petitions.models import Petition, PetitionEvent, PetitionStatus, PetitionType
 from xinfang.petitions.selectors import petitions_visible_to
+from xinfang.stats import rollup as stats_rollup
 from xinfang.workflow.checks import ActionContext, actor_recused, is_state_check, run_check
 from xinfang.workflow.choices import InvestigationMethod
 from xinfang.workflow.clocks import (
@@ -425,6 +426,7 @@ def _petition_act(*, petition_id: int, action: str, actor: User, values: dict[st
     if actor.org_id is None:
         raise ActionNotPermitted("当前用户未分配所属机构，不能办理信访事项")
     petition = petitions_visible_to(user=actor).select_for_update().get(pk=petition_id)
+    stats_rollup.touch([petition.pk])  # before any write: some below are QuerySet.update, which sends no signal
     if expected_version is not None and expected_version != petition.version:
         raise StaleVersion("该信访事项已被他人办理（数据已更新），请刷新后重新操作")
     rule = rule_for(petition=petition, action=action)
@@ -504,6 +506,7 @@ def petition_correct(
     marked void, clocks it stopped, paused or extended are put back and recomputed.
     """
     petition = petitions_visible_to(user=actor).select_for_update().get(pk=petition_id)
+    stats_rollup.touch([petition.pk])  # before any write: some below are QuerySet.update, which sends no signal
     if expected_version is not None and expected_version != petition.version:
         raise StaleVersion("该信访事项已被他人办理（数据已更新），请刷新后重新操作")
     if not (actor.is_superuser or actor.has_role(*CORRECTOR_ROLES)):

@@ -25,6 +25,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.mkdtemp(prefix="xinfang-test-db-")) / "test.sqlite3")}  # noqa: F405
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="xinfang-test-static-"))
 XINFANG_POLICY_FILE = ""  # the shipped defaults: tests and docs/RULES.md assume them
+# Off: keeping the statistics rollup costs a query or more per saved petition, clock or rating; the rollup's
+# own tests (tests/stats/test_rollup*.py) turn it on.
+XINFANG_STATS_ROLLUP = False
 # Tasks run at once in the test process; a test of the real worker sets XINFANG_TASK_BACKEND for its subprocess.
 TASKS = {"default": {"BACKEND": env.str("XINFANG_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}  # noqa: F405
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")  # noqa: F405

@@ -6,6 +6,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 
 from xinfang.notifications.tasks import periodic_scan_ensure
 from xinfang.operations.tasks import audit_verify_ensure
+from xinfang.stats.tasks import rollup_advance_ensure
 
 
 class Command(DbWorkerCommand):
@@ -28,4 +29,6 @@ class Command(DbWorkerCommand):
             self.stdout.write("已排入定时期限预警扫描 (periodic deadline scan queued)")
         if audit_verify_ensure():
             self.stdout.write("已排入定时审计链验证 (periodic audit chain verification queued)")
+        if rollup_advance_ensure():
+            self.stdout.write("已排入统计汇总表定时更新 (hourly statistics rollup advance queued)")
         super().handle(*args, **options)

@@ -1,11 +1,13 @@
 """`xinfang stats`: every indicator for a period and an org subtree, as JSON or a table (docs/STATISTICS.md)."""
 
 import json
+import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from xinfang.orgs.models import User
+from xinfang.stats import rollup
 from xinfang.stats.indicators import INDICATORS, compute_with_comparisons
 from xinfang.stats.ledgers import LedgerQuery, figure_as_json, sections_totals
 from xinfang.stats.selectors import stats_filters_parse, stats_query
@@ -21,6 +23,10 @@ class Command(BaseCommand):
             "figures cover every petition; with --user, what that user may see.")
 
     def add_arguments(self, parser):
+        parser.add_argument("action", nargs="?", choices=("show", "verify", "rebuild"), default="show",
+                            help="show: the figures (default); verify: compare the rollup with the live "
+                                 "computation (--repair rewrites what differs); rebuild: recompute the rollup")
+        parser.add_argument("--repair", action="store_true", help="with verify: rewrite the cells that differ")
         parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: this year)")
         parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (inclusive)")
         parser.add_argument("--org", default="", help="行政区划代码 or id of an org: its subtree only")
@@ -30,6 +36,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=("json", "table"), default="table")
 
     def handle(self, *args, **options):
+        if options["action"] != "show":
+            return self._rollup(options["action"], repair=options["repair"])
         user = None
         if options["user"]:
             user = User.objects.select_related("org").filter(username=options["user"], is_active=True).first()
@@ -74,3 +82,25 @@ class Command(BaseCommand):
                 ratio = f"（{figure.numerator}/{figure.denominator}）" if indicator.kind == "rate" else ""
                 self.stdout.write(f"{indicator.key:<34}{indicator.name_zh:<16}{figure.display:>12} "
                                   f"{indicator.unit_zh}{ratio}")
+
+    def _rollup(self, action: str, *, repair: bool) -> None:
+        if action == "rebuild":
+            started = time.perf_counter()
+            cells = rollup.rebuild()
+            self.stdout.write(f"统计汇总表已重建：{cells} 个单元格，用时 {time.perf_counter() - started:.1f} 秒")
+            return
+        differences = rollup.verify(repair=repair)
+        if not rollup.is_built():
+            raise CommandError("统计汇总表尚未建立：请先运行 xinfang stats rebuild")
+        for difference in differences[:50]:
+            node, kind, start, key, channel, category, unit = difference.cell
+            self.stdout.write(f"不一致 node={node} {kind}{start:%Y-%m-%d} {key} channel={channel or '-'} "
+                              f"category={category} unit={unit}: 汇总 {difference.stored} 实时 {difference.live}")
+        if len(differences) > 50:
+            self.stdout.write(f"……共 {len(differences)} 处不一致")
+        if not differences:
+            self.stdout.write("统计汇总表与实时计算一致")
+        elif repair:
+            self.stdout.write(f"已修复 {len(differences)} 处不一致")
+        else:
+            raise CommandError(f"{len(differences)} 处不一致：运行 xinfang stats verify --repair 修复")
