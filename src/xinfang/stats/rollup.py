@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -330,8 +330,8 @@ def _apply(cells: dict[CellKey, int], sign: int) -> None:
 
 
 def _through() -> date | None:
-    """The day through which periods are stored, or None when the rollup is not built."""
-    return RollupState.objects.filter(built=True).values_list("through", flat=True).first()
+    """The day through which periods are stored, or None when the rollup is not built (read on the primary)."""
+    return RollupState.objects.using(DEFAULT_DB_ALIAS).filter(built=True).values_list("through", flat=True).first()
 
 
 def touch(petition_ids: Iterable[int | None]) -> None:
@@ -470,8 +470,10 @@ class Reader:
         """The source's aggregates as compute's grouped query would give them: {group: {key: value}}."""
         keys = list(aggregates)
         present = present_key(source)
-        cells = RollupCell.objects.filter(node=self.view.node, kind=self.kind, start=self.start,
-                                          key__in=keys + [present])
+        # From the primary, where `reader` has just settled: a replica's cells may still miss the contributions
+        # of petitions dirty at its (older) moment, so they would not equal any state of the data.
+        cells = RollupCell.objects.using(DEFAULT_DB_ALIAS).filter(node=self.view.node, kind=self.kind,
+                                                                  start=self.start, key__in=keys + [present])
         if self.view.channel:
             cells = cells.filter(channel=self.view.channel)
         if self.view.category is not None:
@@ -507,7 +509,8 @@ def reader(q: StatsQuery, *, by: str | None, indicators: Iterable[Indicator]) ->
     if through is None or q.end > through:
         return None
     if view.node != ALL:
-        stored = RollupNode.objects.filter(node=view.node).values_list("fingerprint", flat=True).first()
+        stored = (RollupNode.objects.using(DEFAULT_DB_ALIAS).filter(node=view.node)
+                  .values_list("fingerprint", flat=True).first())
         if stored != view.fingerprint:
             return None
     settle()
