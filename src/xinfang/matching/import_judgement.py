@@ -10,24 +10,25 @@ The candidates are registration's REPEAT candidates: only the same petitioner ca
 from the identity side alone (the same petitioner record, found by ID number, and its confirmed identity links
 one step), the person's newest PERSON_CANDIDATES petitions, received before the row and not later in the
 file. The verdict is `judgement.judge_facts` with the office's word weights and the same context
-(respondent, category, locality) as `selectors.repeat_candidates`. A fixed handful of queries per batch.
+(respondent, category, locality) as `selectors.repeat_candidates`, on the facts stored with each petition
+(`stored.petition_facts`: the bulk import stores the batch's before it judges; jieba runs only for a petition
+without a current row). A fixed handful of queries per batch.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
 from xinfang.matching import judgement
-from xinfang.matching.facts import facts_of
-from xinfang.matching.models import IdentityLink, SkipLevelMark
+from xinfang.matching.models import IdentityLink, MatterFacts, SkipLevelMark
 from xinfang.matching.selectors import MAX_CHAIN_DEPTH, PERSON_CANDIDATES, office_word_stats
+from xinfang.matching.stored import petition_facts
 from xinfang.matching.text import petition_text, text_judgeable
 from xinfang.orgs.models import Org
 from xinfang.petitions.models import Petition, PetitionParty
 
 CANDIDATE_FIELDS = ("pk", "number", "summary", "content", "demands", "received_at", "complained_org_id",
-                    "category_id", "locality_id", "registering_org_id", "first_petition_id")
+                    "category_id", "locality_id", "registering_org_id", "first_petition_id", "petition_type")
 
 
 @dataclass(frozen=True)
@@ -128,9 +129,9 @@ def judge_imported(*, petitions: list[Petition]) -> dict[int, RepeatFinding]:
     wanted = {pk for ids in of_person.values() for pk in ids}
     rows = {p.pk: p for p in petitions}  # the rows of this call are at hand; only earlier petitions are read
     rows.update((p.pk, p) for p in Petition.objects.filter(pk__in=wanted - set(rows)).only(*CANDIDATE_FIELDS))
-    stats = None
     marks = {m.petition_id: m for m in SkipLevelMark.objects.filter(petition_id__in=[p.pk for p in judged])}
-    findings: dict[int, RepeatFinding] = {}
+    findings: dict[int, tuple] = {}
+    pairs: dict[int, dict[int, str]] = {}  # petition → its candidates, with the reason they are the same person
     for petition in judged:
         own_key = (petition.received_at, petition.pk)
         reason_of: dict[int, str] = {}
@@ -147,11 +148,20 @@ def judge_imported(*, petitions: list[Petition]) -> dict[int, RepeatFinding]:
                     if count > PERSON_CANDIDATES:
                         break
                     reason_of.setdefault(candidate_id, reason)
-        if not reason_of or not text_judgeable(petition_text(petition)):
+        if reason_of and text_judgeable(petition_text(petition)):
+            pairs[petition.pk] = reason_of
+    if not pairs:
+        return {}
+    # The facts stored with each petition (the bulk import has just stored the batch's): jieba runs only for a
+    # petition without a current row (stored.petition_facts).
+    needed = set(pairs) | {pk for reason_of in pairs.values() for pk in reason_of}
+    stored = MatterFacts.objects.in_bulk(list(needed))
+    stats = office_word_stats()
+    for petition in judged:
+        reason_of = pairs.get(petition.pk)
+        if reason_of is None:
             continue
-        if stats is None:
-            stats = office_word_stats()
-        own = facts_of(petition_text(petition), timezone.localtime(petition.received_at).year)
+        own = petition_facts(petition, stored=stored.get(petition.pk))
         best = None
         for candidate_id, person_reason in reason_of.items():
             candidate = rows[candidate_id]
@@ -161,7 +171,7 @@ def judge_imported(*, petitions: list[Petition]) -> dict[int, RepeatFinding]:
                 same_category=candidate.category_id == petition.category_id,
                 same_locality=candidate.locality_id == petition.locality_id)
             verdict = judgement.judge_facts(
-                own, facts_of(petition_text(candidate), timezone.localtime(candidate.received_at).year),
+                own, petition_facts(candidate, stored=stored.get(candidate_id)),
                 same_person=True, person_reason=person_reason, stats=stats, context=context)
             if verdict.kind == judgement.REPEAT and (
                     best is None or (verdict.matter_score, candidate.pk) > (best[1].matter_score, best[0].pk)):
