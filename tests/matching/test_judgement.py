@@ -116,3 +116,12 @@ def test_texts_that_share_nothing_are_never_one_matter_on_category_and_responden
                     same_person=True, context=same)
     assert verdict.matter_score >= judgement.SAME_MATTER_LEVEL
     assert verdict.kind == judgement.OTHER_MATTER and not verdict.same_matter
+
+
+def test_a_repeat_without_a_shared_fact_names_the_words_both_use():
+    a = "来电人称他家大湾山上的杉树被人砍了四十多棵拉去卖了，要求派出所立案。"
+    b = "来访人称其家自留山大湾上的杉树四十余棵被邻组村民砍伐运走出售，要求查处。"
+    verdict = judge(a, b, same_person=True, context=Context(same_respondent=True, same_category=True))
+    assert verdict.kind == judgement.REPEAT
+    [said] = [reason for reason in verdict.reasons if reason.startswith(("都反映：", "用词相同："))]
+    assert said.startswith("用词相同：") and "大湾" in said and "杉树" in said

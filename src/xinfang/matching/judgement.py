@@ -267,6 +267,12 @@ def shared_facts(a: Facts, b: Facts) -> list[str]:
     return items[:8]
 
 
+def shared_words(a: Facts, b: Facts, stats: WordStats, limit: int = 5) -> list[str]:
+    """The words both texts use that weigh most in the office's petitions (concepts are told as facts)."""
+    common = [w for w in a.words.keys() & b.words.keys() if ":" not in w and len(w) >= 2 and stats.weight(w) > 0]
+    return sorted(common, key=lambda w: (-stats.weight(w), w))[:limit]
+
+
 def differences(a: Facts, b: Facts) -> list[str]:
     """Why they are told apart: the facts in which they differ."""
     out = []
@@ -309,6 +315,10 @@ def judge_facts(a: Facts, b: Facts, *, same_person: bool, person_reason: str = "
         shared = shared_facts(a, b)
         if shared:
             reasons.append("都反映：" + " ".join(shared))
+        else:  # no fact read in both: say which of the matter's words they share, rarest first
+            words = shared_words(a, b, stats)
+            if words:
+                reasons.append("用词相同：" + " ".join(words))
         if a.demand and (values["demand_same"] or values["words"] >= 0.3):
             reasons.append("诉求：" + a.demand.lstrip(":：,，、 "))
         if context.same_respondent:
