@@ -50,6 +50,7 @@ urlpatterns = [
     path("open311/v2/", include((_exempt_from_login_redirect(open311.urls[0]), open311.urls[1]),
                                 namespace=open311.urls[2])),
     path("matching/", include("xinfang.matching.urls")),
+    path("exchange/review/", include("xinfang.exchange.urls")),  # 导入后待确认的疑似重复信访
     path("stats/", include("xinfang.stats.urls")),
     path("notifications/", include("xinfang.notifications.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
