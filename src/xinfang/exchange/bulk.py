@@ -596,7 +596,7 @@ class BulkImporter:
                 NumberSequence.objects.create(org_id=org_id, year=year, last_value=value)
 
     def _derive(self, plans: list[_Plan]) -> None:
-        """What the registration receivers keep (similarity, identity), for the batch at once (越级: above)."""
+        """What the registration receivers keep (similarity, stored facts, identity), for the batch at once (越级: above)."""
         index_petitions([(plan.staged.petition.pk, petition_text(plan.staged.petition)) for plan in plans],
                         replace=False)
         facts_store(petitions=[plan.staged.petition for plan in plans])
