@@ -229,6 +229,19 @@ def test_the_counts_equal_the_lists_and_the_navigation_shows_the_total(client, m
         assert re.search(rf"我的待办 \({total}\)", response.content.decode())
 
 
+def test_the_navigation_counts_the_matters_waiting_only_up_to_its_cap(client, matters, actors, monkeypatch):
+    from xinfang.web import navigation
+
+    total = len(inbox_ids(actors.clerk))
+    assert total >= 2
+    monkeypatch.setattr(navigation, "NAV_INBOX_CAP", total)  # as many waiting as the cap: shown as "cap-1+"
+    client.force_login(actors.clerk)
+    page = client.get(reverse("supervision:inbox")).content.decode()
+    assert f"我的待办 ({total - 1}+)" in page
+    monkeypatch.setattr(navigation, "NAV_INBOX_CAP", total + 1)  # fewer than the cap: the exact number
+    assert f"我的待办 ({total})" in client.get(reverse("supervision:inbox")).content.decode()
+
+
 def test_filters_and_sorting(client, matters, district, actors):
     client.force_login(actors.head)
     response = client.get(reverse("supervision:inbox"), {"step": "handling"})

@@ -40,6 +40,9 @@ def can_see_statistics(user) -> bool:
     return user.is_superuser or user.org_id is not None
 
 
+NAV_INBOX_CAP = 1000  # the menu counts the matters waiting up to this many ("999+"); the inbox itself counts all
+
+
 def can_see_inbox(user) -> bool:
     """As supervision.inbox.inbox_queryset: the matters waiting on a user are those of the user's org."""
     return user.org_id is not None
@@ -62,7 +65,9 @@ def nav_items(user) -> list[NavItem]:
     if can_see_inbox(user):
         from xinfang.supervision.inbox import inbox_total  # the supervision app reads petitions: no import cycle
 
-        items.append(NavItem(f"我的待办 ({inbox_total(user=user)})", reverse("supervision:inbox")))
+        total = inbox_total(user=user, cap=NAV_INBOX_CAP)
+        label = f"{NAV_INBOX_CAP - 1}+" if total >= NAV_INBOX_CAP else str(total)
+        items.append(NavItem(f"我的待办 ({label})", reverse("supervision:inbox")))
     # Lists and mass matters are filtered to the user's scope by their views: everyone may open them.
     items.append(NavItem("信访事项", reverse("petition-list")))
     items.append(NavItem("涉众事项", reverse("matching:cluster-list")))
