@@ -23,7 +23,12 @@ def test_the_case_page_lists_its_referrals_and_links_the_form(client, district, 
     assert "另一件的调解" not in panel  # only this matter's
     assert f"/prevention/referrals/new/?petition={made.number}" in panel
     form = client.get(f"/prevention/referrals/new/?petition={made.number}").content.decode()
-    assert f'value="{made.number}"' in form
+    assert f'value="{made.number}"' in form and f'value="{made.summary}"' in form
+    assert f'<option value="{district.township_a.pk}" selected>' in form  # where it arose, not yet sent
+    # a number the reader may not see fills nothing in
+    client.force_login(people.township_b)
+    form = client.get(f"/prevention/referrals/new/?petition={made.number}").content.decode()
+    assert made.number not in form
 
 
 def test_a_reader_who_may_not_record_sees_no_button_and_an_unreferred_case_shows_none(client, district, people,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from xinfang.orgs.models import User
 from xinfang.petitions.models import Petition
+from xinfang.petitions.selectors import petitions_visible_to
 from xinfang.prevention import services_referrals as services
 from xinfang.prevention.forms import split_numbers
 from xinfang.prevention.forms_referrals import (
@@ -123,7 +124,11 @@ def referral_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise PermissionDenied("登记访调对接须由镇街、部门或信访部门的工作人员办理")
     if referral is None:
         # From a case page's 访调对接 panel (?petition=<number>): the matter it is moved for, already filled in.
-        initial = {"referred_on": timezone.localdate(), "petition_number": request.GET.get("petition", "")[:40]}
+        initial = {"referred_on": timezone.localdate()}
+        source = petitions_visible_to(user=request.user).filter(number=request.GET.get("petition", "")[:40]).first()
+        if source is not None:  # its number, what it is about and the unit that handles it (or where it arose)
+            initial.update(petition_number=source.number, summary=source.summary[:300],
+                           responsible_org=source.handling_org_id or source.locality_id)
     else:
         initial = {name: getattr(referral, name) for name in (
             "version", "summary", "path", "receiving_body", "referred_on", "person_times", "amount_involved",
