@@ -270,18 +270,6 @@ def test_the_seed_command_rebuilds_the_text_index_identity_links_and_mass_matter
     assert IdentityKey.objects.exists()
 
 
-def test_the_seed_command_builds_the_statistics_rollups_equal_to_live(demo_district, settings):
-    from xinfang.stats import rollup
-
-    settings.XINFANG_STATS_ROLLUP = True  # off in the test settings; on in every deployment
-    out = io.StringIO()
-
-    call_command("seed", "--petitions", "40", "--seed", "4", "--until", "2026-03-01", stdout=out, stderr=io.StringIO())
-
-    assert "统计汇总表 statistics rollups:" in out.getvalue()
-    assert rollup.is_built() and rollup.verify() == []
-
-
 def test_the_demo_command_prepares_the_site_and_prints_the_accounts(db, settings, tmp_path):
     # given: static files go to a temporary folder; htmx is "installed" there too
     settings.STATIC_ROOT = tmp_path / "static"

@@ -15,7 +15,6 @@ end) and read only once closed; running periods are always live.
 """
 
 import hashlib
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -523,17 +522,6 @@ def touch_update(petitions, changes: dict[str, Any]) -> None:
     if enabled() and _through() is not None:
         touch([*petitions.values_list("pk", flat=True), changes.get("first_petition_id"),
                getattr(changes.get("first_petition"), "pk", changes.get("first_petition"))])
-
-
-def rollup_build(*, write=None) -> None:
-    """After a bulk load (`xinfang seed`, `xinfang demo`): build the rollups, so the statistics pages read them
-    from the start (a rollup not built is never read: everything is live). Nothing where rollups are off."""
-    if not enabled():
-        return
-    started = time.perf_counter()
-    cells = rebuild()
-    if write is not None:
-        write(f"统计汇总表 statistics rollups: {cells:,} cells ({time.perf_counter() - started:.1f} s)")
 
 
 def is_built() -> bool:

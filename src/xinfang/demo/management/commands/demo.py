@@ -32,7 +32,6 @@ from xinfang.matching.models import MassCluster
 from xinfang.orgs.models import Role
 from xinfang.petitions.management.commands.optimize import database_analyze
 from xinfang.petitions.models import Petition
-from xinfang.stats.rollup import rollup_build
 
 
 def _width(text: str) -> int:
@@ -201,7 +200,6 @@ class Command(BaseCommand):
             clusters_rebuild_step(petitions=Petition.objects.count(), write=self.stdout.write)
         if now:
             database_analyze()  # planner statistics for the fresh data (see `xinfang optimize`)
-            rollup_build(write=self.stdout.write)
         started = self._step("5/5 收集静态文件 Collecting static files …")
         with heartbeat("收集静态文件 collecting static files", self.stdout.write):
             call_command("collectstatic", interactive=False, verbosity=0)
@@ -307,6 +305,5 @@ class Command(BaseCommand):
             report = _ProcedureProgress(total=pending, write=write, prefix="")
             progress_petitions(district=district, seed=seed, progress=report)
         database_analyze()
-        rollup_build(write=write)
         write(f"后台完成：演示数据已全部生成 (background done: demo data complete, "
               f"{time.perf_counter() - started:.0f} s)")

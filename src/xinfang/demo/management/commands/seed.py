@@ -13,7 +13,6 @@ from xinfang.demo.generator import BATCH_SIZE, generate_petitions
 from xinfang.demo.procedure import progress_petitions
 from xinfang.petitions.management.commands.optimize import database_analyze
 from xinfang.petitions.models import Petition
-from xinfang.stats.rollup import rollup_build
 
 
 class Command(BaseCommand):
@@ -77,5 +76,4 @@ class Command(BaseCommand):
         derived_data_rebuild(petitions=Petition.objects.count(), write=self.stdout.write)
         # A bulk load changes the data's shape: give the planner fresh statistics at once.
         self.stdout.write(f"ANALYZE {database_analyze():.1f} s")
-        rollup_build(write=self.stdout.write)  # the statistics' rollups, once the data is complete
         self.stdout.write(f"total {time.perf_counter() - started:.1f} s")
