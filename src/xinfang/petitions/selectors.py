@@ -76,6 +76,10 @@ class PetitionFilters:
     text: str = ""
 
 
+# The petitions of one ID number or phone are few; a bound keeps a shared number (a company's switchboard) finite.
+MATCH_LIMIT = 5000
+
+
 def _petitioner_ids_matching(text: str) -> list[int] | None:
     """Exact ID-number or phone match through the blind indexes, or None if the text is neither."""
     compact = text.replace(" ", "")
@@ -134,9 +138,13 @@ def petitions_filter(*, queryset: QuerySet[Petition], filters: PetitionFilters) 
             # Up to six digits (after a year) are a number's tail (or an outside reference), not summary words.
             queryset = queryset.filter(tail | Q(source_reference=text))
         elif petitioner_ids is not None:
-            # A long run of digits may be a phone or an outside reference (a 12345 work order).
-            of_person = PetitionParty.objects.filter(petitioner_id__in=petitioner_ids).values("petition_id")
-            queryset = queryset.filter(Q(pk__in=of_person) | Q(source_reference=text))
+            # A long run of digits may be a phone or an outside reference (a 12345 work order). The few matching
+            # ids are read first: as an OR of two subqueries PostgreSQL took it for half the table and walked the
+            # newest-first index through a million petitions (317 ms; docs/PERFORMANCE.md).
+            ids = set(PetitionParty.objects.filter(petitioner_id__in=petitioner_ids)
+                      .values_list("petition_id", flat=True)[:MATCH_LIMIT])
+            ids |= set(Petition.objects.filter(source_reference=text).values_list("pk", flat=True)[:MATCH_LIMIT])
+            queryset = queryset.filter(pk__in=sorted(ids))
         else:
             # Number, a petitioner's full name (encrypted, so matched exactly through its blind index),
             # or words of the summary.
