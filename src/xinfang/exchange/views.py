@@ -44,8 +44,7 @@ def review_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
         else:
             messages.error(request, "请选择确认或排除")
     except ValidationError as error:
-        messages.error(request, "；".join(m for ms in error.message_dict.values() for m in ms)
-                       if hasattr(error, "message_dict") else "；".join(error.messages))
+        messages.error(request, "；".join(error.messages))  # the field messages too, flattened
     except RepeatProposal.DoesNotExist as missing:
         messages.error(request, str(missing))
     return redirect("exchange:review")

@@ -14,32 +14,28 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 
-def database_analyze() -> float:
-    """Refresh the planner's statistics of the default database; return the seconds it took.
-
-    SQLite: ANALYZE, then PRAGMA optimize. PostgreSQL: VACUUM (ANALYZE), which cannot run inside a transaction;
-    inside one (a caller's atomic block) it falls back to ANALYZE alone.
-    """
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
-        else:
-            cursor.execute("ANALYZE")
-            cursor.execute("PRAGMA optimize")
-    return time.perf_counter() - started
-
-
-def what_runs() -> str:
+def analyze_statement() -> str:
+    """What refreshes the statistics here: VACUUM (ANALYZE) on PostgreSQL, which cannot run inside a transaction
+    (inside a caller's atomic block: ANALYZE alone); ANALYZE on SQLite (then PRAGMA optimize)."""
     if connection.vendor == "postgresql":
         return "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     return "ANALYZE"
+
+
+def database_analyze() -> float:
+    """Refresh the planner's statistics of the default database; return the seconds it took."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(analyze_statement())
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA optimize")
+    return time.perf_counter() - started
 
 
 class Command(BaseCommand):
     help = "更新数据库查询统计信息 (refresh the planner's statistics: ANALYZE; VACUUM (ANALYZE) on PostgreSQL)."
 
     def handle(self, *args, **options):
-        done = what_runs()
+        done = analyze_statement()
         seconds = database_analyze()
         self.stdout.write(f"{done} done in {seconds:.1f} s ({connection.vendor})")
