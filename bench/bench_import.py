@@ -1,6 +1,7 @@
 """Benchmark `xinfang import`: export N generated petitions as JSON lines, import them into a fresh database.
 
-    .venv/bin/python bench/bench_import.py --rows 100000 [--with-history 2000] [--dir /tmp/bench-import]
+    .venv/bin/python bench/bench_import.py --rows 100000 [--with-history 2000] [--dir /tmp/bench-import] \
+        [--history-only] [--database-url postgres://…/a_new_empty_db]
 
 1. Source database (a new SQLite file): migrate, build the demo district, generate --with-history petitions
    and carry them through the procedure (demo.procedure, every step through petition_act), then generate
@@ -27,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchenv import cpu_model, database_mib, database_version, setup_django  # bench/ is on sys.path as the script's folder
+from benchenv import add_database_argument, cpu_model, database_mib, database_version, setup_django  # bench/ is on sys.path as the script's folder
 
 
 def parse_args() -> argparse.Namespace:
@@ -39,9 +40,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--dir", default="", help="working directory (default: a new temporary one, kept)")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower import)")
     parser.add_argument("--engine", choices=("bulk", "services"), default="bulk", help="the import engine")
-    parser.add_argument("--target-url", default="",
-                        help="import into this EMPTY database (e.g. postgres://user:pw@host:port/db) "
-                             "instead of a new SQLite file")
+    add_database_argument(parser)  # the import target: an EMPTY database (a new one; the source stays SQLite)
+    parser.add_argument("--target-url", dest="database_url", help=argparse.SUPPRESS)  # its earlier name
     parser.add_argument("--history-only", action="store_true",
                         help="import file of finished matters only: the --with-history petitions repeated to --rows "
                              "rows (new external ids, numbered by the target)")
@@ -93,7 +93,7 @@ def max_rss_mib() -> float:
 
 def import_phase(args: argparse.Namespace, workdir: Path) -> int:
     """The child: an empty database and a superuser without an org, then the timed import. Prints one JSON line."""
-    setup_django(workdir / "target.sqlite3", database_url=args.target_url)
+    setup_django(workdir / "target.sqlite3", database_url=args.database_url)
     import tracemalloc
 
     from django.core.management import call_command
@@ -106,6 +106,10 @@ def import_phase(args: argparse.Namespace, workdir: Path) -> int:
     from xinfang.petitions.models import Petition, PetitionEvent
 
     call_command("migrate", interactive=False, verbosity=0)
+    if Petition.objects.exists():  # never into a kept benchmark database: the target must be a new, empty one
+        print(f"the target database already holds {Petition.objects.count():,} petitions: give a new one",
+              file=sys.stderr)
+        return 2
     admin = User.objects.create_superuser(username="bench-admin", password=None)
     rss_before = max_rss_mib()
     started = time.perf_counter()
@@ -128,7 +132,7 @@ def import_phase(args: argparse.Namespace, workdir: Path) -> int:
         "traced_peak_mib": traced_peak, "petitions": Petition.objects.count(),
         "events": PetitionEvent.objects.count(),
         "numbers_kept": ImportedRecord.objects.filter(external_id=F("petition__number")).count(),
-        "db_mib": database_mib(workdir / "target.sqlite3"),
+        "db_mib": database_mib(workdir / "target.sqlite3"), "target": database_version(),
     }
     print("RESULT " + json.dumps(result))
     return 0
@@ -197,7 +201,7 @@ def main() -> int:
     print("importing into a second, empty database (child process) …", flush=True)
     started = time.perf_counter()
     command = [sys.executable, __file__, "--phase", "import", "--dir", str(workdir), "--file", str(export_file),
-               "--engine", args.engine, "--target-url", args.target_url]
+               "--engine", args.engine, "--database-url", args.database_url]
     if args.tracemalloc:
         command.append("--tracemalloc")
     child = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
@@ -221,6 +225,7 @@ def main() -> int:
     print("| import measure | value |")
     print("|---|---:|")
     rows = [
+        ("target database", result["target"]),
         ("rows in file", f"{total:,}"),
         ("of which with a history", f"{not_registered:,}"),
         ("created / skipped / failed", f"{result['created']:,} / {result['skipped']:,} / {result['failed']:,}"),

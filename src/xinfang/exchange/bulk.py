@@ -37,6 +37,7 @@ from xinfang.audit.services import AuditEntry, audit_record_many
 from xinfang.calendars.selectors import calendars_cached
 from xinfang.db import insert_rows
 from xinfang.exchange import importer as base
+from xinfang.exchange import people
 from xinfang.exchange.format import ACTION_LABELS
 from xinfang.exchange.judged import ImportedRow, Judged, judge_rows
 from xinfang.exchange.models import ImportedRecord
@@ -48,7 +49,7 @@ from xinfang.matching.services import (
     skip_level_refresh,
 )
 from xinfang.matching.stored import facts_store
-from xinfang.orgs.models import Org
+from xinfang.orgs.models import Org, User
 from xinfang.petitions import crypto
 from xinfang.petitions.models import (
     HotTopic,
@@ -73,6 +74,10 @@ CLUSTER_INLINE_LIMIT = 2000
 # Petition fields checked by `full_clean`; foreign keys are resolved from the code lists instead (a query each).
 NOT_CLEANED = ["hot_topics", "registering_org", "registered_by", "category", "locality", "complained_org",
                "handling_org", "first_petition"]
+
+
+class _ForServices(Exception):
+    """A row the services engine imports, after its batch: a step names a user with an account here."""
 
 
 class IdBlock:
@@ -208,6 +213,7 @@ class BulkImporter:
         self._reset_batch_state()
         self._prefetch([record for _, record in batch])
         pending: list[tuple[int, dict[str, Any]]] = []  # the records of the rows staged since the last write
+        deferred: list[tuple[int, dict[str, Any]]] = []  # rows for the services engine, after the batch
         for index, record in batch:
             row = record.get("_row", index)
             if self.report.too_many_errors(row):
@@ -223,6 +229,9 @@ class BulkImporter:
                 continue
             try:
                 plan = self._stage(record)
+            except _ForServices:
+                deferred.append((row, record))
+                continue
             except base._RowFailure as failure:
                 self.report.errors.append(base.RowError(row, failure.column, failure.message))
                 continue
@@ -237,6 +246,8 @@ class BulkImporter:
             self._accept(plan)
             pending.append((index, record))
         self._write(pending)
+        for row, record in deferred:
+            self._one_by_services(row, record)
 
     def _reference(self, row: int, record: dict[str, Any]) -> None:
         """An org, category or hot topic record: created by the services engine, in its own savepoint."""
@@ -439,17 +450,35 @@ class BulkImporter:
                 if org is None:
                     raise base._RowFailure(column, f"{where}：未知的机构代码：{values[key]}")
                 values[key] = org
+        action = base._text(step.get("action"))
+        try:
+            named = people.resolve_people(values, action=action, orgs=importer.orgs, accounts=importer.accounts,
+                                          as_pk=False)
+        except ValueError as error:
+            raise base._RowFailure(column, f"{where}：{error}") from None
         acting = office
         if step.get("actor_org"):
             acting = importer.orgs.get(str(step["actor_org"]))
             if acting is None:
                 raise base._RowFailure(column, f"{where}：未知的办理机构代码：{step['actor_org']}")
+        if any(isinstance(values.get(key), User) for key in people.USER_VALUES):
+            # The person's checks read the petition from the database (may he see it?), which a staged row is not.
+            raise _ForServices
         petition = staged.petition
+        if named is not None:
+            try:
+                recorded = people.recorded_step(petition=petition, action=action, actor=importer.on_behalf_of(acting),
+                                                values=values, acted_on=acted_on, running=staged.running)
+            except (ValidationError, PermissionDenied) as error:
+                raise base._RowFailure(column, base._failure(error, prefix=f"{where}：").message) from None
+            staged.events.append(recorded.event)
+            staged.audits.append(recorded.audit)
+            return
         try:
             # petitions_visible_to: an accusation never reaches the accused unit (Art 30 ¶3).
             if petition.petition_type == PetitionType.ACCUSATION and petition.complained_org_id in acting.ancestor_ids:
                 raise PermissionDenied(f"办理机构“{acting.name}”无权办理该事项")
-            replay_step(staged, action=base._text(step.get("action")), actor=importer.on_behalf_of(acting),
+            replay_step(staged, action=action, actor=importer.on_behalf_of(acting),
                         values=values, acted_on=acted_on, next_clock_id=self.ids[Clock].take, batch=self.by_number)
         except (ValidationError, PermissionDenied) as error:
             raise base._RowFailure(column, base._failure(error, prefix=f"{where}：").message) from None

@@ -30,6 +30,7 @@ from xinfang.exchange.format import (
     record_to_row,
 )
 from xinfang.exchange.office import write_office_xlsx
+from xinfang.exchange.people import USER_VALUES, exchanged_person
 from xinfang.orgs.models import Org, User
 from xinfang.petitions import crypto
 from xinfang.petitions.masking import mask_id_number, mask_phone
@@ -66,20 +67,36 @@ def export_queryset(
     return Petition.objects.filter(pk__in=base.values("pk"))
 
 
-def _values(values: dict[str, Any], codes: dict[int, str]) -> dict[str, Any]:
-    """Event values as exchanged: orgs (stored as {id, name}) by org code."""
-    return {key: codes.get(value.get("id"), value.get("name")) if isinstance(value, dict) and "id" in value
+def _values(values: dict[str, Any], codes: dict[int, str], users: dict[int, tuple[str, str | None]]) -> dict[str, Any]:
+    """Event values as exchanged: orgs (stored as {id, name}) by org code, people by username, name and org code.
+
+    Both are stored as {id, name}: the field says which (a user's id is no org's, nor portable).
+    """
+    return {key: exchanged_person(value, users=users) if key in USER_VALUES and isinstance(value, dict)
+            else codes.get(value.get("id"), value.get("name")) if isinstance(value, dict) and "id" in value
             else value for key, value in values.items()}
 
 
-def _history(events: Iterable[PetitionEvent], codes: dict[int, str]) -> list[dict[str, Any]]:
+def _people(batch: list[Petition], codes: dict[int, str]) -> dict[int, tuple[str, str | None]]:
+    """The users the batch's steps name, id → (username, org code); one query, none if no step names one."""
+    ids = {value["id"] for petition in batch for event in petition.events.all()
+           for key, value in (event.data.get("values") or {}).items()
+           if key in USER_VALUES and isinstance(value, dict) and "id" in value}
+    if not ids:
+        return {}
+    return {pk: (username, codes.get(org_id))
+            for pk, username, org_id in User.objects.filter(pk__in=ids).values_list("pk", "username", "org_id")}
+
+
+def _history(events: Iterable[PetitionEvent], codes: dict[int, str],
+             users: dict[int, tuple[str, str | None]]) -> list[dict[str, Any]]:
     """The effective procedure: steps later undone by a correction are left out, with the correction."""
     events = list(events)
     corrected = {event.data.get("corrects") for event in events if event.kind == CORRECTION}
     return [
         {"action": event.kind, "acted_on": event.data.get("acted_on") or timezone.localdate(event.occurred_at).isoformat(),
          "from": event.data.get("from"), "to": event.data.get("to"),
-         "values": _values(event.data.get("values") or {}, codes), "notice": event.data.get("notice"),
+         "values": _values(event.data.get("values") or {}, codes, users), "notice": event.data.get("notice"),
          "actor_org": codes.get(event.actor_org_id), "note": event.note,
          # The day the step was entered (补录 when later than acted_on); older events: the event's own time.
          "recorded_on": event.data.get("recorded_on") or timezone.localdate(event.occurred_at).isoformat(),
@@ -127,11 +144,12 @@ def petition_records(
         if not batch:
             return
         shown = _references_shown(batch, visible=visible)
+        users = _people(batch, codes)
         for petition in batch:
             # A user's unmasked export keeps accusers masked (their identity needs a second official's approval,
             # petitions.reveal_approvals); the command line's operator, who holds the keys, exports them whole.
             full = unmask and (visible is None or not needs_approval(petition))
-            yield _withhold(_record(petition, codes=codes, categories=categories, unmask=full), shown)
+            yield _withhold(_record(petition, codes=codes, categories=categories, users=users, unmask=full), shown)
         last = batch[-1].pk
 
 
@@ -163,7 +181,8 @@ def _withhold(record: dict[str, Any], shown: set[str] | None) -> dict[str, Any]:
     return record
 
 
-def _record(petition: Petition, *, codes: dict[int, str], categories: dict[int, str], unmask: bool) -> dict[str, Any]:
+def _record(petition: Petition, *, codes: dict[int, str], categories: dict[int, str],
+            users: dict[int, tuple[str, str | None]], unmask: bool) -> dict[str, Any]:
     return {
         "type": "petition",
         "source_system": SOURCE_SYSTEM, "external_id": petition.number, "number": petition.number,
@@ -182,7 +201,7 @@ def _record(petition: Petition, *, codes: dict[int, str], categories: dict[int, 
         # 重件: the matter's first petition, by its external id here (its number).
         "repeat_of": petition.first_petition.number if petition.first_petition_id else "",
         "petitioners": [_petitioner(party, unmask=unmask) for party in petition.parties.all()],
-        "history": _history(petition.events.all(), codes),
+        "history": _history(petition.events.all(), codes, users),
         "evaluations": [
             {"rating": evaluation.rating, "rated_by": evaluation.rated_by, "rated_on": evaluation.rated_on.isoformat(),
              "comment": evaluation.comment} for evaluation in petition.evaluations.all() if not evaluation.voided],

@@ -30,7 +30,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from xinfang.audit.services import audit_record
-from xinfang.exchange import limits
+from xinfang.exchange import limits, people
 from xinfang.exchange.cells import csv_unescape
 from xinfang.exchange.export import mask_identifiers
 from xinfang.exchange.format import (
@@ -62,7 +62,8 @@ from xinfang.petitions.models import (
 from xinfang.petitions.services import PetitionerInput, PetitionInput, petition_register
 from xinfang.workflow.choices import Outcome, ReviewRefusalReason
 from xinfang.workflow.fields import FIELDS
-from xinfang.workflow.models import Notice
+from xinfang.stats import rollup as stats_rollup
+from xinfang.workflow.models import Clock, Notice
 from xinfang.workflow.services import petition_act
 
 MODES = ("all_or_nothing", "good_rows")
@@ -616,6 +617,8 @@ class _Importer:
         self._orgs: dict[str, Org] | None = None
         self._proxies: dict[int, User] = {}
         self._categories: dict[str, Category] | None = None
+        # Users named by steps, by (username, org id): this system's account or None (exchange.people).
+        self.accounts: dict[tuple[str, int], User | None] = {}
         self.row = 0  # the file's row being imported (for the report's lines)
         self.judged: list[Judged] = []  # what judge_rows made of each row created, until the caller keeps it
 
@@ -851,11 +854,20 @@ class _Importer:
                 if org is None:
                     raise _RowFailure(column, f"{where}：未知的机构代码：{values[key]}")
                 values[key] = org.pk
+        action = _text(step.get("action"))
+        try:
+            named = people.resolve_people(values, action=action, orgs=self.orgs, accounts=self.accounts, as_pk=True)
+        except ValueError as error:
+            raise _RowFailure(column, f"{where}：{error}") from None
         acting = office
         if step.get("actor_org"):
             acting = self.orgs.get(str(step["actor_org"]))
             if acting is None:
                 raise _RowFailure(column, f"{where}：未知的办理机构代码：{step['actor_org']}")
+        if named is not None:
+            self._record_step(petition, action=action, acting=acting, values=values, acted_on=acted_on,
+                              where=where, column=column)
+            return
         try:
             petition_act(petition_id=petition.pk, action=_text(step.get("action")), actor=self.on_behalf_of(acting),
                          values=values, acted_on=acted_on, replaying=True)  # history from the source system
@@ -866,6 +878,21 @@ class _Importer:
             raise _RowFailure(column, failure.message) from None
         if step.get("notice"):
             self._keep_notice_number(petition, _text(step["notice"]))
+
+    def _record_step(self, petition: Petition, *, action: str, acting: Org, values: dict[str, Any], acted_on: date,
+                     where: str, column: str) -> None:
+        """A step naming a person without an account here, recorded as the source took it (exchange.people)."""
+        petition = Petition.objects.select_for_update().get(pk=petition.pk)
+        running = {clock.kind: clock for clock in Clock.objects.filter(petition=petition, stopped_on__isnull=True)}
+        try:
+            step = people.recorded_step(petition=petition, action=action, actor=self.on_behalf_of(acting),
+                                        values=values, acted_on=acted_on, running=running)
+        except (ValidationError, PermissionDenied) as error:
+            raise _RowFailure(column, _failure(error, prefix=f"{where}：").message) from None
+        stats_rollup.touch([petition.pk])
+        petition.save(update_fields=["assignee", "version", "updated_at"])
+        step.event.save()
+        audit_record(actor=step.audit.actor, action=step.audit.action, target=petition, data=step.audit.data)
 
     def _keep_notice_number(self, petition: Petition, number: str) -> None:
         """Give the notice this step issued the file's number when it differs, is free and is the petition's.

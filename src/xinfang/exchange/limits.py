@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 
 from xinfang.exchange.format import COLUMNS
+from xinfang.exchange.people import USER_VALUES as PERSON_VALUES
 
 # Rows (records) per file, and error rows reported before the import stops: settings, with these defaults.
 DEFAULT_MAX_ROWS = 200_000
@@ -127,6 +128,10 @@ def _step(index: int, step: Any) -> None:
     if not isinstance(values, dict):
         raise RecordProblem(column, f"{where}values 应为一个对象")
     for key, value in values.items():
+        if isinstance(value, dict) and key in PERSON_VALUES:  # a person: {username, name, org} (exchange.people)
+            for part, text in value.items():
+                _scalar(text, column, 150, where=f"{where}{key}.{part}")
+            continue
         _scalar(value, column, OTHER_TEXT_LIMIT, where=f"{where}{key}")
 
 
