@@ -347,13 +347,14 @@ def candidate_score(*, identity_confidence: float, text_similarity: float, same_
     return round(sum(WEIGHTS[name] * min(max(value, 0.0), 1.0) for name, value in parts.items()), 3)
 
 
-def _locality_closeness(a: Org | None, b: Org | None) -> float:
+def _locality_closeness(a: tuple[int, str] | None, b: tuple[int, str] | None) -> float:
+    """Closeness of two localities given as (id, tree path)."""
     if a is None or b is None:
         return 0.0
-    if a.pk == b.pk:
+    if a[0] == b[0]:
         return 1.0
     # A village and its township: the same place seen at two levels.
-    if a.path.startswith(b.path) or b.path.startswith(a.path):
+    if a[1].startswith(b[1]) or b[1].startswith(a[1]):
         return 0.5
     return 0.0
 
@@ -392,22 +393,74 @@ def office_word_stats() -> judgement.WordStats:
     return stats
 
 
-# What repeat_candidates and _one_line_per_matter read of a candidate row. Not the content and demands: the
-# facts come stored, and the few petitions without them have their texts read in one query (stored.py).
+# What repeat_candidates reads of a candidate row, as values (building ~100 model instances with their related
+# rows was a third of the call). Not the content and demands: the facts come stored, and the few petitions without
+# them have their texts read in one query (stored.py).
 CANDIDATE_COLUMNS = (
-    "pk", "number", "summary", "received_at", "status", "petition_type", "first_petition_id",
-    "complained_org_id", "category_id", "locality_id", "registering_org_id", "registering_org__name",
-    "locality__path", "category__parent_id", "matter_facts__version", "matter_facts__year", "matter_facts__data",
+    "pk", "number", "summary", "received_at", "status", "first_petition_id", "complained_org_id", "category_id",
+    "locality_id", "registering_org__name", "locality__path", "category__parent_id",
+    "matter_facts__version", "matter_facts__year", "matter_facts__data",
 )
+_STATUS_LABELS = dict(PetitionStatus.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One candidate petition, as CANDIDATE_COLUMNS read it."""
+
+    pk: int
+    number: str
+    summary: str
+    received_at: datetime
+    status: str
+    first_petition_id: int | None
+    complained_org_id: int | None
+    category_id: int | None
+    locality_id: int | None
+    registering_org_name: str
+    locality_path: str | None
+    category_parent_id: int | None
+    facts_version: int | None
+    facts_year: int | None
+    facts_data: str | None
+
+    @property
+    def stored_facts(self) -> stored.StoredRow:
+        return stored.StoredRow(self.pk, self.received_at, self.facts_version, self.facts_year, self.facts_data)
 
 
 @dataclass(frozen=True)
 class _Judged:
-    petition: Petition
+    petition: _Row
     verdict: judgement.Judgement
     match: IdentityMatch | None
     similarity: float | None
     reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the actor may see of the candidates and their matters, from one scoped query."""
+
+    ids: set[int]  # the visible candidates
+    numbers: dict[int, str]  # visible roots: their numbers
+    sizes: dict[int, int]  # root -> visible petitions naming it as their first petition
+
+
+def _visible_part(*, visible: QuerySet, ids: set[int], root_ids: set[int]) -> _Seen:
+    """One scoped query for the candidates and their matters (each scoped query compiles the actor's subtree
+    again): which candidates the actor may see, the visible roots' numbers, and each matter's visible members,
+    counted here (a matter has tens of petitions, not more)."""
+    seen, numbers, sizes = set(), {}, {}
+    for pk, first_id, number in (visible.filter(Q(pk__in=ids) | Q(pk__in=root_ids) | Q(first_petition_id__in=root_ids))
+                                 .order_by().values_list("pk", "first_petition_id", "number")):
+        if pk in ids:
+            seen.add(pk)
+        if pk in root_ids:
+            numbers[pk] = number
+        if first_id in root_ids:
+            sizes[first_id] = sizes.get(first_id, 0) + 1
+    return _Seen(seen, numbers, sizes)
 
 
 def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> CandidateList:
@@ -453,27 +506,32 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
     ids.discard(draft.exclude_petition_id)
     if not ids:
         return CandidateList([], notes)
-    # The candidates' stored facts come with their rows (stored.py): no jieba for them, one query for all; only
-    # the columns read below (a petition row has 35, building them all was a third of the call).
-    rows = list(visible.filter(pk__in=ids).select_related("registering_org", "locality", "category", "matter_facts")
-                .only(*CANDIDATE_COLUMNS))
-    locality = Org.objects.filter(pk=draft.locality_id).first() if draft.locality_id else None
+    # The rows are read without the scope and kept only if the one scoped query below (which also gives their
+    # matters' visible numbers and sizes) names them: nothing of a petition the actor may not see is used.
+    rows = [_Row(*values) for values in Petition.objects.filter(pk__in=ids).order_by().values_list(*CANDIDATE_COLUMNS)]
+    roots = _roots_of(rows)
+    seen = _visible_part(visible=visible, ids=ids, root_ids=set(roots.values()))
+    rows = [row for row in rows if row.pk in seen.ids]
+    locality = None
+    if draft.locality_id:
+        locality = Org.objects.filter(pk=draft.locality_id).values_list("pk", "path").first()
     category_parent = None
     if draft.category_id:
         category_parent = Category.objects.filter(pk=draft.category_id).values_list("parent_id", flat=True).first()
     stats = office_word_stats() if judgeable else judgement.EMPTY_STATS
     draft_facts = facts_of(draft.text or "", received_at.year)
     draft_vector = judgement.word_vector(draft_facts, stats)
-    facts_of_row = stored.facts_by_petition(rows) if judgeable else {}
+    facts_of_row = stored.facts_of_rows([row.stored_facts for row in rows]) if judgeable else {}
     judged: list[_Judged] = []
     for petition in rows:
         match = person_of_petition.get(petition.pk)
         similarity = text.similarity.get(petition.pk)
         same_org = bool(draft.complained_org_id) and petition.complained_org_id == draft.complained_org_id
-        place = _locality_closeness(locality, petition.locality)
+        place = _locality_closeness(
+            locality, (petition.locality_id, petition.locality_path) if petition.locality_id else None)
         if draft.category_id and petition.category_id == draft.category_id:
             category = 1.0
-        elif category_parent and petition.category.parent_id == category_parent:
+        elif category_parent and petition.category_parent_id == category_parent:
             category = 0.5
         else:
             category = 0.0
@@ -504,30 +562,19 @@ def repeat_candidates(*, actor: User, draft: Draft, limit: int = 10) -> Candidat
         judged.append(_Judged(petition, verdict, match, similarity, tuple(reasons)))
     if not judged:
         return CandidateList([], notes)
-    lists = _one_line_per_matter(judged=judged, visible=visible)
+    lists = _one_line_per_matter(judged=judged, roots=roots, seen=seen)
     by_score = sorted(lists.get(judgement.REPEAT, []), key=lambda c: (-c.score, -c.petition_id))
     by_date = sorted(lists.get(judgement.OTHER_MATTER, []), key=lambda c: (c.received_at, c.petition_id), reverse=True)
     joint = sorted(lists.get(judgement.JOINT, []), key=lambda c: (-c.score, -c.petition_id))
     return CandidateList(by_score[:limit], notes, other_matters=by_date[:limit], joint=joint[:limit])
 
 
-def _one_line_per_matter(*, judged: list[_Judged], visible: QuerySet) -> dict[str, list[Candidate]]:
+def _one_line_per_matter(*, judged: list[_Judged], roots: dict[int, int], seen: _Seen) -> dict[str, list[Candidate]]:
     """Candidates by kind, one line per matter and kind (its best-judged petition), with the matter's size and
     finality as the actor may be told them."""
-    roots = _roots_of([item.petition for item in judged])
-    root_ids = set(roots.values())
     # A matter is named by its first petition only if the actor may see that one too; its size counts the
     # petitions the actor may see. Nothing says that more exist.
-    # One scoped query for both (each scoped query compiles the actor's visibility again): the visible roots'
-    # numbers, and the visible members of each matter, counted here (a matter has tens of petitions, not more).
-    numbers: dict[int, str] = {}
-    sizes: dict[int, int] = {}
-    for pk, first_id, number in (visible.filter(Q(pk__in=root_ids) | Q(first_petition_id__in=root_ids))
-                                 .order_by().values_list("pk", "first_petition_id", "number")):
-        if pk in root_ids:
-            numbers[pk] = number
-        if first_id in root_ids:
-            sizes[first_id] = sizes.get(first_id, 0) + 1
+    root_ids = {roots[item.petition.pk] for item in judged}
     finals = {}
     for pk, root_id in (Petition.objects.filter(Q(pk__in=root_ids) | Q(first_petition_id__in=root_ids),
                                                 status=PetitionStatus.FINAL)
@@ -540,14 +587,15 @@ def _one_line_per_matter(*, judged: list[_Judged], visible: QuerySet) -> dict[st
         if (verdict.kind, root_id) in best:
             continue
         is_final = finals.get(root_id, False)
-        root_visible = root_id in numbers
+        root_visible = root_id in seen.numbers
         # Linking to any petition of a matter links to its first petition, so a visible member stands in.
         best[(verdict.kind, root_id)] = Candidate(
             petition_id=petition.pk, number=petition.number, summary=petition.summary,
-            received_at=petition.received_at, status=petition.status, status_label=petition.get_status_display(),
-            registering_org=petition.registering_org.name, matter_id=root_id if root_visible else petition.pk,
-            matter_number=numbers.get(root_id, petition.number),
-            matter_size=(1 if root_visible else 0) + sizes.get(root_id, 0),
+            received_at=petition.received_at, status=petition.status,
+            status_label=_STATUS_LABELS.get(petition.status, petition.status),
+            registering_org=petition.registering_org_name, matter_id=root_id if root_visible else petition.pk,
+            matter_number=seen.numbers.get(root_id, petition.number),
+            matter_size=(1 if root_visible else 0) + seen.sizes.get(root_id, 0),
             score=verdict.matter_score, reasons=item.reasons, text_similarity=item.similarity,
             identity_method=item.match.method if item.match else "", is_final=is_final,
             final_message=FINAL_MESSAGE if is_final else "", final_rule=FINAL_RULE if is_final else "",
@@ -582,7 +630,7 @@ def same_matter_ids(*, petition: Petition, candidate_ids: list[int]) -> list[int
     return out
 
 
-def _roots_of(petitions: list[Petition]) -> dict[int, int]:
+def _roots_of(petitions: list) -> dict[int, int]:
     """Root of each petition's matter; deeper chains (from imports) are followed one query per level."""
     roots = {petition.pk: petition.first_petition_id or petition.pk for petition in petitions}
     pending = {pk: root for pk, root in roots.items() if root != pk}

@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from multiprocessing import get_all_start_methods, get_context
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
@@ -123,7 +124,11 @@ def facts_rebuild(*, missing_only: bool = False, workers: int = 1, batch_size: i
 
 
 def _current(row: MatterFacts | None, petition: Petition) -> bool:
-    return row is not None and row.version == FACTS_VERSION and row.year == year_of(petition.received_at)
+    return row is not None and _current_values(row.version, row.year, petition.received_at)
+
+
+def _current_values(version: int | None, year: int | None, received_at: datetime | None) -> bool:
+    return version == FACTS_VERSION and year == year_of(received_at)
 
 
 def petition_facts(petition: Petition, *, stored: MatterFacts | None = None) -> Facts:
@@ -133,22 +138,31 @@ def petition_facts(petition: Petition, *, stored: MatterFacts | None = None) -> 
     return facts_of(petition_text(petition), year_of(petition.received_at))
 
 
-def facts_by_petition(petitions: list[Petition]) -> dict[int, Facts]:
-    """Facts of petitions loaded with select_related("matter_facts") and without their long texts: the stored
-    ones, and for those without a current row the texts in one query, read now."""
+class StoredRow(NamedTuple):
+    """A petition's stored facts as read with values(): a LEFT JOIN gives None for a petition without a row."""
+
+    pk: int
+    received_at: datetime
+    version: int | None
+    year: int | None
+    data: str | None
+
+
+def facts_of_rows(rows: list[StoredRow]) -> dict[int, Facts]:
+    """Facts of candidate rows read as values (the candidate stage): the stored ones, and for petitions
+    without a current row their texts in one query, read now."""
     out: dict[int, Facts] = {}
-    missing: list[Petition] = []
-    for petition in petitions:
-        row = row_of(petition)
-        if _current(row, petition):
-            out[petition.pk] = decode(row.data)
+    missing: list[StoredRow] = []
+    for row in rows:
+        if _current_values(row.version, row.year, row.received_at):
+            out[row.pk] = decode(row.data)
         else:
-            missing.append(petition)
+            missing.append(row)
     if missing:
-        texts = {p.pk: petition_text(p) for p in Petition.objects.filter(pk__in=[p.pk for p in missing])
+        texts = {p.pk: petition_text(p) for p in Petition.objects.filter(pk__in=[row.pk for row in missing])
                  .only("pk", "summary", "content", "demands", "petition_type")}
-        for petition in missing:
-            out[petition.pk] = facts_of(texts[petition.pk], year_of(petition.received_at))
+        for row in missing:
+            out[row.pk] = facts_of(texts[row.pk], year_of(row.received_at))
     return out
 
 

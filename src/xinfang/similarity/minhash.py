@@ -143,7 +143,11 @@ def _weighted_overlap(query: np.ndarray, others: Sequence[np.ndarray], power: fl
     """
     lengths = np.fromiter((len(o) for o in others), dtype=np.int64, count=len(others))
     flat = np.concatenate(others)
-    universe, inverse, df = np.unique(np.concatenate((flat, query)), return_inverse=True, return_counts=True)
+    every = np.concatenate((flat, query))
+    # The same as np.unique(..., return_inverse=True), in half the time: that sorts by argsort, slower than a
+    # plain sort followed by a binary search of each element in the distinct values.
+    universe, df = np.unique(every, return_counts=True)
+    inverse = np.searchsorted(universe, every)
     weights = np.log1p((len(others) + 1) / df)
     if power != 1:
         weights **= power
