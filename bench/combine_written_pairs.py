@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/combine_written_pairs.py   # bench/data/written/pairs_*.jsonl -> bench/data/matter_pairs_written.jsonl
     .venv/bin/python bench/combine_written_pairs.py --fresh   # bench/data/written2/ -> matter_pairs_written2.jsonl, all test
+    .venv/bin/python bench/combine_written_pairs.py --fresh --round 3   # written3/ -> matter_pairs_written3.jsonl
 
 The pairs of bench/data/written/ were written by four writers who had never seen the judgement's code, its
 vocabulary or the generated corpus (bench/make_matter_pairs.py): each decided a matter's facts, then wrote each
@@ -11,7 +12,8 @@ dev, … in the order written, so each half holds every writer and every kind. I
 fixed in the output file and never redrawn (rerunning it gives the same split from the same files).
 
 `--fresh`: the second hand-written corpus (bench/data/written2/, two more writers), written after the first
-corpus's test half had been reported; every pair of it is test data, never tuned on (docs/MATCHING.md).
+corpus's test half had been reported; every pair of it is test data, never tuned on (docs/MATCHING.md). Round 3
+(`--round 3`, bench/data/written3/, two more writers) likewise, written after round 2 had been reported.
 """
 
 import argparse
@@ -59,10 +61,11 @@ def problems(pair: dict) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--fresh", action="store_true", help="the second corpus: written2/, all test")
+    parser.add_argument("--fresh", action="store_true", help="a later corpus, all test (default: written2/)")
+    parser.add_argument("--round", type=int, default=2, help="with --fresh: 2 = written2/, 3 = written3/")
     args = parser.parse_args()
-    sources, out = (HERE / "data" / "written2", HERE / "data" / "matter_pairs_written2.jsonl") if args.fresh \
-        else (SOURCES, OUT)
+    sources, out = (HERE / "data" / f"written{args.round}", HERE / "data" / f"matter_pairs_written{args.round}.jsonl") \
+        if args.fresh else (SOURCES, OUT)
     pairs, rejected = [], 0
     for path in sorted(sources.glob("pairs_*.jsonl")):
         writer = path.stem.removeprefix("pairs_")

@@ -3,11 +3,13 @@
 import pytest
 
 from xinfang.matching.facts import (
+    amount_ranges_of,
     amounts_of,
     areas_of,
     chinese_number,
     demand_phrase,
     facts_of,
+    fixed_years_of,
     name_core,
     names_match,
     parse_vocabulary,
@@ -17,7 +19,8 @@ from xinfang.matching.facts import (
 
 
 @pytest.mark.parametrize(("text", "value"), [("三万二千", 32000), ("十二", 12), ("两千", 2000), ("二〇二四", 2024),
-                                             ("一百零五", 105), ("七十一万六千", 716000)])
+                                             ("一百零五", 105), ("七十一万六千", 716000),
+                                             ("四万八", 48000), ("三千五", 3500), ("两万零五", 20005)])
 def test_chinese_numbers(text, value):
     assert chinese_number(text) == value
 
@@ -26,6 +29,16 @@ def test_amounts_in_every_form_read_as_yuan():
     assert amounts_of("欠我32000元，也就是3.2万元，三万二千元钱") == {32000}
     assert amounts_of("另欠两千块，首付27.9万，押金5元") == {2000, 279000}  # under 10 yuan is no fact
     assert amounts_of("在5组12号住了3年") == frozenset()
+    assert amounts_of("赔四万八，工钱两万八千多到现在没给") == {48000, 28000}  # spoken: no unit after 万
+    assert amounts_of("两万多人，三万亩") == frozenset()  # a number with 万 that counts something else
+
+
+def test_approximate_sums_are_ranges():
+    assert amount_ranges_of("工钱两万八千多") == {(28000, 29000)}
+    assert amount_ranges_of("还差一万多块医药费") == {(10000, 20000)}
+    assert amount_ranges_of("投了二十余万元") == {(200000, 300000)}
+    assert amount_ranges_of("差不多三千块") == {(2700, 3300)}
+    assert amount_ranges_of("约2.3万元，另付1200元") == {(20700, 25300), (1200, 1200)}
 
 
 def test_areas():
@@ -38,8 +51,15 @@ def test_times_absolute_relative_and_month_only():
     # relative to the year the petition was received
     assert times_of("去年四月买的，今年6月份才发现", year=2025) == ({"2024-04", "2025-06"}, {2024, 2025})
     assert times_of("去年的事", year=2025) == (frozenset(), {2024})
-    assert times_of("4月份开始停工", year=2026) == ({"2026-04"}, frozenset())
+    assert times_of("4月份开始停工", year=2026) == ({"2026-04", "2025-04"}, frozenset())
     assert times_of("4月份开始停工") == (frozenset(), frozenset())  # no year known: no date invented
+
+
+def test_a_month_alone_may_be_of_the_year_before_and_only_written_years_are_fixed():
+    # 12月份, said in a petition received early in 2024, is as likely December 2023.
+    assert times_of("12月份的燃气费", year=2024) == ({"2024-12", "2023-12"}, frozenset())
+    # 去年 is as often when the petitioner last wrote as when the matter happened: not a fixed year.
+    assert fixed_years_of("去年反映过，2017年确权时登错了") == {2017}
 
 
 def test_names_are_matched_by_their_distinctive_core():
@@ -57,6 +77,16 @@ def test_names_places_and_people_of_a_text():
     assert any(names_match(name, "锦绣花园") for name in facts.names)
     assert "石桥村" in facts.places and "三组" in facts.places
     assert people_of("包工头王某某说找李经理，张某不在") == {"王某", "李经理", "张某"}
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("来访人系县人民医院的护工", ("县人民医院",)),  # a verb in front (系, 问) is no part of the name
+    ("夜间上游兴盛化工厂排污，去年七月份化工厂又排", ("兴盛化工厂",)),  # time and place words neither
+    ("校长说不是学校的责任，事后学校只垫付了押金", ()),  # 不是学校, 事后学校 are no names
+    ("要求查封公司及负责人财产", ()),
+])
+def test_names_do_not_begin_with_verbs_time_words_or_conjunctions(text, names):
+    assert facts_of(text, 2025).names == names
 
 
 def test_vocabulary_words_read_as_their_concept_and_boilerplate_is_dropped():

@@ -91,7 +91,7 @@ def test_boilerplate_of_the_office_weighs_nothing():
     assert stats.documents == 100
     assert stats.weight("石桥") == 0.0  # in every one of the office's petitions
     assert stats.weight("路灯") == 0.0  # in 60 %
-    assert stats.weight("issue:宅基地") == 0.0  # 邻居 (a vocabulary word) in 40 %: the office's common matter
+    assert stats.weight("issue:房屋质量") == 0.0  # 漏水 (a vocabulary word) in 40 %: the office's common matter
     assert stats.weight("鸿运") > 5  # never seen: rare, weighs most
 
 
@@ -125,3 +125,21 @@ def test_a_repeat_without_a_shared_fact_names_the_words_both_use():
     assert verdict.kind == judgement.REPEAT
     [said] = [reason for reason in verdict.reasons if reason.startswith(("都反映：", "用词相同："))]
     assert said.startswith("用词相同：") and "大湾" in said and "杉树" in said
+
+
+def test_an_approximate_sum_is_the_same_sum_as_the_exact_one():
+    # 两万八千多 (28000–29000) told on the phone, 28600元 in the letter: one sum, said twice.
+    verdict = judge("来电人王德贵说去年在安置小区工地扎钢筋，工钱两万八千多到现在没给，包工头刘强不接电话。",
+                    "王德贵来信：2025年在安置小区工地做钢筋工，包工头刘强欠我工资28600元，要求支付。",
+                    same_person=True, received_a=Y2025, received_b=Y2025)
+    assert verdict.features["amount_same"] == 1.0 and verdict.features["amount_conflict"] == 0.0
+    assert verdict.kind == judgement.REPEAT and "约2.8万元" in verdict.reason_text
+
+
+def test_one_persons_two_complaints_of_one_category_that_share_no_words_are_two_matters():
+    # Same person, same category and respondent (a consumer complaint to 市场监管局), nothing else in common.
+    verdict = judge("空调安装师傅多收了五百块材料费，说是铜管加长，发票也不给开。",
+                    "买的电动三轮车电池用了三个月就鼓包，店家说人为损坏不给换。",
+                    same_person=True, context=judgement.Context(same_respondent=True, same_category=True))
+    assert verdict.features["words_conflict"] == 1.0
+    assert verdict.kind == judgement.OTHER_MATTER

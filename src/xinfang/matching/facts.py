@@ -111,7 +111,8 @@ GENERIC_NAME_PARTS = (
 NAME_LEAD_STOP = frozenset(
     "在 到 向 从 找 给 被 由 和 跟 与 的 是 了 去 买 租 住 承包 位于 承建 开发 给了 为 对 把 让 替 帮 叫 名叫 这个 那个 "
     "我 我们 我家 他们 他 她 其 该 一个 一家 这家 那家 上 附近 旁边 里面 隔壁 进 进了 入 加入 办 办了 交 交了 签 签了 "
-    "因 修 因修 为了 年 月 日 号 用 用的 卖 卖的 管理的 开发的 承建的 说 称 欠 拖欠 原 原来 原单位 单位".split()
+    "因 修 因修 为了 年 月 日 号 用 用的 卖 卖的 管理的 开发的 承建的 说 称 欠 拖欠 原 原来 原单位 单位 系 问 "
+    "即 乃 属 属于 至 往 经 据 请 叫做 称为 查封 起诉 投诉 举报 状告 联系 咨询 到了 去了 找了".split()
 )
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -126,23 +127,35 @@ def chinese_number(text: str) -> int | None:
     if all(ch in _CN_DIGITS for ch in text):
         return int("".join(str(_CN_DIGITS[ch]) for ch in text))
     total, section, digit = 0, 0, None
+    last_unit, zero = 1, False  # the unit just read, and whether a 零 came after it
     for ch in text:
         if ch in _CN_DIGITS:
             digit = _CN_DIGITS[ch]
+            zero = zero or ch in "零〇"
         elif ch in _CN_UNITS:
             section += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
+            digit, last_unit, zero = None, _CN_UNITS[ch], False
         elif ch == "万":
             total += (section + (digit or 0)) * 10000
-            section, digit = 0, None
+            section, digit, last_unit, zero = 0, None, 10000, False
         else:
             return None
+    if digit is not None and last_unit >= 100 and not zero:
+        # Spoken sums leave the last unit out: 四万八 is 48000, 三千五 is 3500 (两万零五 is 20005).
+        digit *= last_unit // 10
     return total + section + (digit or 0)
 
 
+# A sum: an optional "about", the number (digits, 3.2万, 两万八千, 四万八), an optional "and some" (多/余/来/把),
+# the unit, an optional "or so". Without a unit of money, only a number with 万 is a sum (两万八千多到现在).
 _AMOUNT = re.compile(
-    rf"(\d+(?:\.\d+)?|{_CN_NUMBER}+(?:万{_CN_NUMBER}*)?)\s*(万元|万块|万|千元|千块|元|块钱|块)"
+    rf"(约|大约|大概|差不多|将近|接近|近)?"
+    rf"(\d+(?:\.\d+)?(?:万)?|{_CN_NUMBER}*万?{_CN_NUMBER}*)"
+    rf"(多|余|来|把)?(万元|万块|万|千元|千块|元|块钱|块)?(左右|上下)?"
 )
+# After a number with 万 but no unit of money, these say it counts something else (两万多人, 三万亩).
+_NOT_MONEY = re.compile(r"^(人|户|名|个|亩|平|方|斤|公斤|吨|公里|米|棵|株|头|只|次|件|册|份|套|辆|字)")
+ABOUT_MARGIN = 0.1  # 约/差不多/左右: within a tenth either way
 _AREA = re.compile(rf"(\d+(?:\.\d+)?|{_CN_NUMBER}+)\s*(亩|平方米|平米|平方|㎡)")
 _YEAR_MONTH = re.compile(r"(\d{4}|\d{2}|[二〇零一二三四五六七八九]{2,4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
@@ -158,20 +171,54 @@ def _number(text: str) -> float | None:
         return None if value is None else float(value)
 
 
-def amounts_of(text: str) -> frozenset[int]:
-    """Sums of money in yuan (rounded): 3.2万 → 32000. Amounts under 10 yuan are not facts of a matter."""
-    found = set()
-    for number, unit in _AMOUNT.findall(text):
-        value = _number(number.replace("万", "")) if "万" in number and unit.startswith("万") else _number(number)
+def _amount_value(number: str) -> float | None:
+    """The value of a sum's number, with its 万: 3.2万 → 32000, 两万八千 → 28000, 四万八 → 48000."""
+    if number.endswith("万") and number[:-1].replace(".", "", 1).isdigit():
+        return float(number[:-1]) * 10000
+    return _number(number)
+
+
+def _step(value: int) -> int:
+    """The place of the last digit written: 28000 → 1000, 20 → 10 (两万八千多 lies below 29000)."""
+    step = 1
+    while value and value % (step * 10) == 0:
+        step *= 10
+    return step
+
+
+def sums_of(text: str) -> list[tuple[int, int, int]]:
+    """Sums of money in yuan, each (as said, lowest, highest): 32000元 → (32000, 32000, 32000); 两万八千多 →
+    (28000, 28000, 29000); 一万多块 → (10000, 10000, 20000); 二十余万元 → (200000, 200000, 300000); 差不多三千 →
+    (3000, 2700, 3300). Under 10 yuan is no fact of a matter."""
+    found = []
+    for match in _AMOUNT.finditer(text):
+        about, number, more, unit, around = match.groups()
+        if not number or not (unit or ("万" in number and not _NOT_MONEY.match(text[match.end():]))):
+            continue
+        value = _amount_value(number)
         if value is None:
             continue
-        if unit.startswith("万"):
-            value *= 10000
-        elif unit.startswith("千"):
-            value *= 1000
-        if value >= 10:
-            found.add(int(round(value)))
-    return frozenset(found)
+        scale = 10000 if unit and unit.startswith("万") else 1000 if unit and unit.startswith("千") else 1
+        said = int(round(value * scale))
+        if said < 10:
+            continue
+        if more:  # 一万多: above the number, below its next step
+            found.append((said, said, said + _step(int(round(value))) * scale))
+        elif about or around:
+            found.append((said, int(said * (1 - ABOUT_MARGIN)), int(said * (1 + ABOUT_MARGIN))))
+        else:
+            found.append((said, said, said))
+    return found
+
+
+def amounts_of(text: str) -> frozenset[int]:
+    """Sums of money in yuan as said: 3.2万 → 32000, 一万多 → 10000 (amount_ranges_of says how far each goes)."""
+    return frozenset(said for said, _, _ in sums_of(text))
+
+
+def amount_ranges_of(text: str) -> frozenset[tuple[int, int]]:
+    """The sums as ranges (lowest, highest): exact sums are (x, x)."""
+    return frozenset((low, high) for _, low, high in sums_of(text))
 
 
 def areas_of(text: str) -> frozenset[str]:
@@ -200,6 +247,17 @@ def _month(text: str) -> int | None:
 
 def times_of(text: str, *, year: int | None = None) -> tuple[frozenset[str], frozenset[int]]:
     """(year-months "2024-04", years): absolute, relative to the year of receipt `year`, or a month alone."""
+    months, years, _fixed = _times(text, year)
+    return months, years
+
+
+def fixed_years_of(text: str) -> frozenset[int]:
+    """The years written as years (2024年, 二〇二三年三月), not read from 今年/去年: only these can tell two
+    matters apart, since 去年 is as often when the petitioner last wrote as when the matter happened."""
+    return _times(text, None)[2]
+
+
+def _times(text: str, year: int | None) -> tuple[frozenset[str], frozenset[int], frozenset[int]]:
     months, years = set(), set()
     for y, m in _YEAR_MONTH.findall(text):
         y, m = _year(y), _month(m)
@@ -210,6 +268,7 @@ def times_of(text: str, *, year: int | None = None) -> tuple[frozenset[str], fro
     for y in _YEAR.findall(text):
         if _year(y):
             years.add(_year(y))
+    fixed = frozenset(years)
     if year:
         for word, m, has_month in _RELATIVE_YEAR.findall(text):
             y = year - {"今年": 0, "去年": 1, "上年": 1, "前年": 2}[word]
@@ -217,10 +276,11 @@ def times_of(text: str, *, year: int | None = None) -> tuple[frozenset[str], fro
             if m and has_month and _month(m):
                 months.add(f"{y:04d}-{_month(m):02d}")
         if not months:
+            # A month alone (12月份) is of the year of receipt or, said early in a year, of the one before.
             for m in _MONTH_ONLY.findall(text):
                 if _month(m):
-                    months.add(f"{year:04d}-{_month(m):02d}")
-    return frozenset(months), frozenset(years)
+                    months.update({f"{year:04d}-{_month(m):02d}", f"{year - 1:04d}-{_month(m):02d}"})
+    return frozenset(months), frozenset(years), fixed
 
 
 @lru_cache(maxsize=100_000)
@@ -266,6 +326,26 @@ def _is_han(token: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in token)
 
 
+# jieba's part-of-speech tags of words that are never the first part of a name: time words, localizers,
+# conjunctions, adverbs, prepositions, pronouns, numerals, particles (事后学校, 不是学校, 夜间上游…厂). Not verbs:
+# shops are named by them (丰收农资店, 兴旺超市); the verbs met in front of names are in NAME_LEAD_STOP.
+NOT_NAME_TAGS = frozenset("c t f d p r m q u ul uj uz y e o".split())
+_TIME_TOKEN = re.compile(r"^[\d一二三四五六七八九十〇零两]+(年|月|月份|日|号|天)$")
+
+
+@cache
+def _not_name_words() -> frozenset[str]:
+    """The words of jieba's dictionary tagged NOT_NAME_TAGS (read once from the dictionary file it ships)."""
+    with _tokenizer().get_dict_file() as handle:  # the dictionary jieba ships ("word frequency tag" lines), bytes
+        lines = handle.read().decode("utf-8").splitlines()
+    return frozenset(line.split(" ", 1)[0] for line in lines if line.rpartition(" ")[2] in NOT_NAME_TAGS)
+
+
+def _ends_name(token: str) -> bool:
+    """Whether a token before a name's suffix is no part of the name."""
+    return token in NAME_LEAD_STOP or token in _not_name_words() or bool(_TIME_TOKEN.match(token))
+
+
 # Names of one class can tell two matters apart (two companies); a company and an estate cannot.
 NAME_CLASSES = {
     "org": ("有限责任公司", "有限公司", "股份公司", "公司", "集团", "合作社", "专业合作社", "农资店", "超市", "商店", "店", "厂",
@@ -298,7 +378,7 @@ def _names_and_places(tokens: list[str]) -> tuple[list[str], list[str]]:
         start = index
         while start > 0 and len("".join(parts)) < 16:
             previous = tokens[start - 1]
-            if not _is_han(previous) or previous in NAME_LEAD_STOP \
+            if not _is_han(previous) or _ends_name(previous) \
                     or previous in STOPWORDS or previous in concept_of \
                     or previous.endswith(_ANY_SUFFIX):
                 break
@@ -351,10 +431,12 @@ def demand_phrase(text: str) -> str:
 class Facts:
     words: dict[str, int]  # content words (concepts for vocabulary words), with their counts
     concepts: frozenset[str]  # issue:…, demand:…, object:… concepts present
-    amounts: frozenset[int]
+    amounts: frozenset[int]  # as said
+    ranges: frozenset[tuple[int, int]]  # the same sums as ranges (一万多: 10000–20000)
     areas: frozenset[str]
     months: frozenset[str]
     years: frozenset[int]
+    fixed_years: frozenset[int]  # the years written as such (not 今年/去年)
     names: tuple[str, ...]
     people: frozenset[str]
     places: tuple[str, ...]
@@ -383,7 +465,7 @@ MAX_CHARS = 5000
 
 # The extractor's version, stored with each petition's facts (matching.models.MatterFacts): raise it when a
 # change here reads texts differently, and `xinfang matching facts` rewrites the stored rows.
-FACTS_VERSION = 1
+FACTS_VERSION = 2  # 2: sums as ranges (一万多), the years written as such, names after verbs
 
 
 @lru_cache(maxsize=FACTS_CACHE_SIZE)
@@ -404,7 +486,7 @@ def read_facts(text: str, year: int | None = None) -> tuple[Facts, str]:
     words: dict[str, int] = {}
     concepts = set()
     surface: dict[str, str] = {}
-    for token in tokens:
+    for index, token in enumerate(tokens):
         concept = vocab.concept_of.get(token)
         if concept is not None:
             if concept in vocab.boiler:
@@ -414,15 +496,21 @@ def read_facts(text: str, year: int | None = None) -> tuple[Facts, str]:
             word = concept
         elif token in STOPWORDS or token in _UNIT_WORDS or len(token) == 1 or not any(ch.isalpha() for ch in token):
             continue  # amounts and dates are read as facts, not as words
+        elif token.endswith(PLACE_SUFFIXES) or (index and tokens[index - 1] in SURNAMES and len(token) <= 2):
+            # Where the petitioner lives and what they are called (陈 小兵) are in both of one person's
+            # petitions, whatever each is about: the places are read as places, the names by the identity match.
+            continue
         else:
             word = token
         words[word] = words.get(word, 0) + 1
     names, places = _names_and_places(tokens)
-    months, years = times_of(text, year=year)
+    months, years, fixed_years = _times(text, year)
+    sums = sums_of(text)
     normalized = normalize_text(text)
     return Facts(
-        words=words, concepts=frozenset(concepts), amounts=amounts_of(text), areas=areas_of(text),
-        months=months, years=years, names=tuple(dict.fromkeys(names)), people=people_of(text),
+        words=words, concepts=frozenset(concepts), amounts=frozenset(said for said, _, _ in sums),
+        ranges=frozenset((low, high) for _, low, high in sums), areas=areas_of(text),
+        months=months, years=years, fixed_years=fixed_years, names=tuple(dict.fromkeys(names)), people=people_of(text),
         places=tuple(dict.fromkeys(places)), demand=demand_phrase(text), trigrams=trigrams_of(normalized),
         surface=surface,
     ), normalized

@@ -35,8 +35,8 @@ PETITION_FIELDS = ("pk", "summary", "content", "demands", "received_at", "petiti
 
 def encode(facts: Facts, normalized: str) -> str:
     return json.dumps({
-        "w": facts.words, "c": sorted(facts.concepts), "a": sorted(facts.amounts), "ar": sorted(facts.areas),
-        "m": sorted(facts.months), "y": sorted(facts.years), "n": list(facts.names), "p": sorted(facts.people),
+        "w": facts.words, "c": sorted(facts.concepts), "a": sorted(facts.amounts), "r": sorted(facts.ranges),
+        "ar": sorted(facts.areas), "m": sorted(facts.months), "y": sorted(facts.years), "fy": sorted(facts.fixed_years), "n": list(facts.names), "p": sorted(facts.people),
         "pl": list(facts.places), "d": facts.demand, "s": facts.surface, "t": normalized,
     }, ensure_ascii=False, separators=(",", ":"))
 
@@ -44,8 +44,9 @@ def encode(facts: Facts, normalized: str) -> str:
 def decode(data: str) -> Facts:
     row = json.loads(data)
     return Facts(
-        words=row["w"], concepts=frozenset(row["c"]), amounts=frozenset(row["a"]), areas=frozenset(row["ar"]),
-        months=frozenset(row["m"]), years=frozenset(row["y"]), names=tuple(row["n"]), people=frozenset(row["p"]),
+        words=row["w"], concepts=frozenset(row["c"]), amounts=frozenset(row["a"]),
+        ranges=frozenset(tuple(pair) for pair in row["r"]), areas=frozenset(row["ar"]), months=frozenset(row["m"]),
+        years=frozenset(row["y"]), fixed_years=frozenset(row["fy"]), names=tuple(row["n"]), people=frozenset(row["p"]),
         places=tuple(row["pl"]), demand=row["d"], trigrams=trigrams_of(row["t"]), surface=row["s"],
     )
 
