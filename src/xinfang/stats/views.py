@@ -5,7 +5,6 @@ from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from xinfang.stats.selectors import (
     CARD_KEYS,
     PRESETS,
     StatsFilters,
+    drilldown_list,
     scope_orgs,
     stats_dashboard,
     stats_filters_parse,
@@ -168,15 +168,12 @@ def drilldown(request: HttpRequest, key: str) -> HttpResponse:
     }
     if indicator.lists_records:
         return _records_drilldown(request, indicator, part, q, context)
-    queryset = indicator.petitions(q, part)
-    totals = queryset.aggregate(cases=Count("pk"), person_times=Sum("person_times"))
-    total, person_times = totals["cases"], totals["person_times"] or 0
-    paginator = Paginator(queryset.select_related("category__parent", "locality", "handling_org")
-                          .order_by("-received_at", "-id"), PAGE_SIZE)
-    paginator.count = total  # counted just above, with the 人次; the paginator need not count again
+    listing = drilldown_list(q, indicator, part, context["figure"])
+    paginator = Paginator(listing.rows.select_related("category__parent", "locality", "handling_org"), PAGE_SIZE)
+    paginator.count = listing.total  # the figure, or counted with the 人次: the paginator need not count again
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "stats/drilldown.html", {
-        **context, "total": total, "person_times": person_times, "page": page, "hidden": set(q.hidden),
+        **context, "total": listing.total, "person_times": listing.person_times, "page": page, "hidden": set(q.hidden),
         "export_url": f"{reverse('stats:drilldown-export', kwargs={'key': key})}?{query.urlencode()}",
     })
 
