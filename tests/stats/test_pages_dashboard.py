@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 YEAR = "/stats/?start=2025-01-01&end=2025-12-31"
 MONTH = "/stats/?start=2025-06-01&end=2025-06-30"
-MOST = 160  # the page's queries, live or through the rollup (about 140 at 1,000,000 petitions)
+MOST = 180  # the page's queries: about 140-150 on SQLite, 169 for a month on PostgreSQL (settle locks the dirty table)
 
 
 def _queries(user, url: str) -> int:
